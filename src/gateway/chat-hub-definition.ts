@@ -1,0 +1,129 @@
+import { either } from 'fp-ts';
+import type * as t from 'io-ts';
+import {
+  ChatAddReactionRequest,
+  ChatDeleteMessageRequest,
+  ChatEditMessageRequest,
+  ChatRecoverMessageRequest,
+  ChatRemoveReactionRequest,
+  ChatSendMessageRequest,
+  decodeWith,
+} from '../codecs/index.js';
+import type { ChatService } from './chat-service.js';
+import { GatewayError } from './gateway-error.js';
+import { HubException, InvalidDataException } from './signalr/index.js';
+import type { HubConnectionHandle, HubDefinition, HubMethod } from './signalr/index.js';
+
+/** The SignalR group of a conversation's joined chat connections. */
+export const conversationGroup = (conversationId: string): string => `conversation:${conversationId}`;
+
+interface Ack {
+  success: boolean;
+  errorCode?: string;
+  errorMessage?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The `/hubs/chat` hub: joining conversations, sending, editing, deleting and recovering
+ * messages, typing, read receipts and reactions. Methods that return an ack report domain
+ * failures as `{ success: false, errorCode, errorMessage }`; `JoinConversation` and the typing
+ * methods fail with a hub error (HubException) instead, as they return nothing.
+ */
+export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: string, group: string) => void, removeFromGroup: (connectionId: string, group: string) => void): HubDefinition {
+  const acked = <C extends t.Any>(codec: C, run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>): HubMethod => ({
+    arity: 1,
+    invoke(conn, args) {
+      const decoded = decodeWith(codec)(args[0]);
+      if (either.isLeft(decoded)) return { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack;
+      try {
+        return { success: true, ...run(conn, decoded.right) } satisfies Ack;
+      } catch (error) {
+        if (error instanceof GatewayError) return { success: false, errorCode: error.code, errorMessage: error.detail } satisfies Ack;
+        throw error;
+      }
+    },
+  });
+  const conversationId = (value: unknown): string => {
+    if (typeof value !== 'string' || value === '') throw new InvalidDataException('Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.');
+    return value;
+  };
+  const requireMember = (conn: HubConnectionHandle, id: string): void => {
+    if (!chat.isActiveMember(conn.user.userId, id)) throw new HubException('You are not a participant of this conversation.');
+  };
+
+  return {
+    methods: {
+      JoinConversation: {
+        arity: 1,
+        invoke(conn, args) {
+          const id = conversationId(args[0]);
+          requireMember(conn, id);
+          addToGroup(conn.connectionId, conversationGroup(id));
+        },
+      },
+      LeaveConversation: {
+        arity: 1,
+        invoke(conn, args) {
+          removeFromGroup(conn.connectionId, conversationGroup(conversationId(args[0])));
+        },
+      },
+      SendMessage: acked(ChatSendMessageRequest, (conn, request) => {
+        const { conversationId: id, ...rest } = request;
+        const { message } = chat.sendMessage(conn.user.userId, id, rest);
+        return {
+          messageId: message.id,
+          createdAt: message.createdAt,
+          ...(message.clientMessageId !== null ? { clientMessageId: message.clientMessageId } : {}),
+        };
+      }),
+      EditMessage: acked(ChatEditMessageRequest, (conn, request) => {
+        const message = chat.editMessage(conn.user.userId, request.messageId, request.newBlocks, request.newMentions);
+        return { messageId: message.id, editedAt: message.editedAt };
+      }),
+      DeleteMessage: acked(ChatDeleteMessageRequest, (conn, request) => chat.deleteMessage(conn.user.userId, request.messageId)),
+      RecoverMessage: acked(ChatRecoverMessageRequest, (conn, request) => ({ messageId: chat.recoverMessage(conn.user.userId, request.messageId).id })),
+      AddReaction: acked(ChatAddReactionRequest, (conn, request) => {
+        const message = chat.storedMessage(request.messageId);
+        if (message && message.conversationId !== request.conversationId) throw new GatewayError(400, 'The message is not in that conversation.');
+        chat.addReaction(conn.user.userId, request.messageId, request.emoji);
+        return { messageId: request.messageId, emoji: request.emoji };
+      }),
+      RemoveReaction: acked(ChatRemoveReactionRequest, (conn, request) => {
+        chat.removeReaction(conn.user.userId, request.messageId, request.emoji);
+        return { messageId: request.messageId, emoji: request.emoji };
+      }),
+      MarkAsRead: {
+        arity: 2,
+        invoke(conn, args) {
+          const id = conversationId(args[0]);
+          const messageId = args[1];
+          if (typeof messageId !== 'string' || messageId === '') return { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: 'messageId is required.' } satisfies Ack;
+          try {
+            chat.markAsRead(conn.user.userId, id, messageId);
+            return { success: true, conversationId: id } satisfies Ack;
+          } catch (error) {
+            if (error instanceof GatewayError) return { success: false, conversationId: id, errorCode: error.code, errorMessage: error.detail } satisfies Ack;
+            throw error;
+          }
+        },
+      },
+      StartTyping: {
+        arity: 1,
+        invoke(conn, args) {
+          const id = conversationId(args[0]);
+          requireMember(conn, id);
+          chat.typing(conn.user.userId, id, true, conn.connectionId);
+        },
+      },
+      StopTyping: {
+        arity: 1,
+        invoke(conn, args) {
+          const id = conversationId(args[0]);
+          requireMember(conn, id);
+          chat.typing(conn.user.userId, id, false, conn.connectionId);
+        },
+      },
+    },
+  };
+}

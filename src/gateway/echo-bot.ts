@@ -1,0 +1,135 @@
+import type { ChatService, GatewayEventSink, StoredMessage } from './chat-service.js';
+
+/** Timing and behaviour of the embedded `echo-bot`. */
+export interface EchoBotOptions {
+  /** The bot's participant id. @default 'echo-bot' */
+  readonly id?: string;
+  /** Delay before `streamStarted`. @default 20 */
+  readonly startDelayMs?: number;
+  /** Delay between `streamStarted` and the "thinking" status. @default 20 */
+  readonly statusDelayMs?: number;
+  /** Delay between chunks. @default 25 */
+  readonly chunkDelayMs?: number;
+  /** How many chunks the reply is cut into (fewer for short texts). @default 5 */
+  readonly chunks?: number;
+  /** A message containing this word (case-insensitive) makes the bot abort after two chunks. @default 'abort' */
+  readonly abortWord?: string;
+}
+
+/**
+ * The embedded gateway's bot: in any conversation that includes it, every user message gets a
+ * streamed reply — `streamStarted` → `streamStatusUpdated("thinking")` → several
+ * `streamChunkReceived` → `streamCompleted`, whose message text is `You said: <text>`, stored in
+ * history. A message with the abort word ends in `streamAborted` instead.
+ */
+export class EchoBot {
+  readonly id: string;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly options: Required<EchoBotOptions>;
+
+  constructor(
+    private readonly chat: ChatService,
+    private readonly sink: GatewayEventSink,
+    options: EchoBotOptions = {},
+  ) {
+    this.options = {
+      id: 'echo-bot',
+      startDelayMs: 20,
+      statusDelayMs: 20,
+      chunkDelayMs: 25,
+      chunks: 5,
+      abortWord: 'abort',
+      ...options,
+    };
+    this.id = this.options.id;
+  }
+
+  /** Registers the bot's participant. */
+  seed(): void {
+    if (!this.chat.findParticipant(this.id)) this.chat.upsertParticipant({ id: this.id, uniqueName: this.id, fullName: 'Echo Bot' }, true);
+  }
+
+  /** Replies to `message` when the bot is a member of its conversation. */
+  onUserMessage(message: StoredMessage): void {
+    if (message.senderId === this.id || !this.chat.isActiveMember(this.id, message.conversationId)) return;
+    const text = `You said: ${message.plainText ?? ''}`;
+    const pieces = split(text, this.options.chunks);
+    const abort = new RegExp(`\\b${escape(this.options.abortWord)}\\b`, 'i').test(message.plainText ?? '');
+    const streamId = `stream_${this.chat.newId()}`;
+    const messageId = this.chat.newId();
+    const conversationId = message.conversationId;
+    const base = { streamId, messageId, conversationId };
+    const steps: Array<() => void> = [
+      () =>
+        this.sink.chat(conversationId, 'streamStarted', {
+          ...base,
+          senderId: this.id,
+          senderName: this.chat.findParticipant(this.id)?.fullName ?? this.id,
+          replyToMessageId: message.id,
+          startedAt: new Date().toISOString(),
+        }),
+      () => this.sink.chat(conversationId, 'streamStatusUpdated', { ...base, status: 'thinking', updatedAt: new Date().toISOString() }),
+    ];
+    const sent = abort ? pieces.slice(0, Math.min(2, pieces.length)) : pieces;
+    sent.forEach((piece, chunkIndex) => steps.push(() => this.sink.chat(conversationId, 'streamChunkReceived', { ...base, text: piece, chunkIndex })));
+    if (abort) {
+      steps.push(() =>
+        this.sink.chat(conversationId, 'streamAborted', {
+          ...base,
+          reason: `The message contained the word '${this.options.abortWord}'.`,
+          abortedAt: new Date().toISOString(),
+        }),
+      );
+    } else {
+      steps.push(() => {
+        const stored = this.chat.storeStreamedMessage(this.id, conversationId, messageId, text, message.id);
+        this.sink.chat(conversationId, 'streamCompleted', {
+          ...base,
+          messageId: stored.id,
+          message: this.chat.toChatMessageDto(stored),
+          completedAt: new Date().toISOString(),
+        });
+      });
+    }
+    this.run(steps, 0, this.options.startDelayMs);
+  }
+
+  /** Cancels every pending step (gateway shutdown). */
+  stop(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private run(steps: Array<() => void>, index: number, delay: number): void {
+    const step = steps[index];
+    if (!step) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      step();
+      this.run(steps, index + 1, index === 0 ? this.options.statusDelayMs : this.options.chunkDelayMs);
+    }, delay);
+    this.timers.add(timer);
+  }
+}
+
+/** Cuts `text` into at most `count` pieces of about equal length, at spaces where possible. */
+function split(text: string, count: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / Math.max(1, count)));
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    if (rest.length <= size) {
+      pieces.push(rest);
+      break;
+    }
+    let cut = rest.lastIndexOf(' ', size);
+    if (cut <= 0) cut = size;
+    pieces.push(rest.slice(0, cut + (rest[cut] === ' ' ? 1 : 0)));
+    rest = rest.slice(cut + (rest[cut] === ' ' ? 1 : 0));
+  }
+  return pieces;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
