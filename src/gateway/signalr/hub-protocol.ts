@@ -129,11 +129,6 @@ export function isSequencedMessage(message: HubMessage): message is SequencedMes
   return message.type >= MessageType.Invocation && message.type <= MessageType.CancelInvocation;
 }
 
-/** True when `type` is a numbered message type (1 to 5). */
-export function isSequencedType(type: number): boolean {
-  return type >= MessageType.Invocation && type <= MessageType.CancelInvocation;
-}
-
 /** The client's first record: `{"protocol":"json","version":1}`. */
 export interface HandshakeRequest {
   readonly protocol: string;

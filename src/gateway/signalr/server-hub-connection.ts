@@ -56,6 +56,12 @@ interface EndOptions {
   readonly destroySocket?: boolean;
 }
 
+/**
+ * WebSocket close codes after which a stateful connection is not kept for a resume: a normal
+ * closure, or the peer broke the WebSocket protocol (1002, 1003, 1007, 1008, 1009 frame too big).
+ */
+const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1002, 1003, 1007, 1008, 1009]);
+
 /** Delay before an Ack for received numbered messages (the clients use the same second). */
 const ACK_DELAY_MS = 1000;
 /** How long a graceful WebSocket close may take before the socket is destroyed. */
@@ -260,7 +266,14 @@ export class ServerHubConnection implements HubConnectionHandle {
   private bindSocket(socket: WebSocket): void {
     this.socket = socket;
     socket.on('message', (data: RawData) => {
-      if (this.socket === socket) this.onData(toBuffer(data));
+      if (this.socket !== socket) return;
+      try {
+        this.onData(toBuffer(data));
+      } catch (error) {
+        // Defensive: nothing below should throw, but a bug must cost one connection, not the process.
+        this.log('error', 'Unexpected failure while processing input.', { error: describe(error) });
+        this.fail(error);
+      }
     });
     socket.on('close', (code: number) => {
       if (this.socket === socket) this.onSocketClosed(socket, code);
@@ -442,10 +455,9 @@ export class ServerHubConnection implements HubConnectionHandle {
       return;
     }
     if (invocationId === undefined) return;
-    const completion: CompletionMessage =
-      result === undefined
-        ? { type: MessageType.Completion, invocationId }
-        : { type: MessageType.Completion, invocationId, result };
+    // ASP.NET answers every non-streaming invocation with CompletionMessage.WithResult, so a void
+    // method's completion carries `"result": null` and the client's invoke() resolves to null.
+    const completion: CompletionMessage = { type: MessageType.Completion, invocationId, result: result ?? null };
     let data: string;
     try {
       data = serializeMessage(completion);
@@ -532,7 +544,7 @@ export class ServerHubConnection implements HubConnectionHandle {
         this.end(undefined);
         return;
       case 'connected':
-        if (this.buffer !== undefined && code !== 1000) {
+        if (this.buffer !== undefined && !FINAL_CLOSE_CODES.has(code)) {
           this.detach(code);
         } else {
           this.end(code === 1000 ? undefined : new Error(`WebSocket closed with status code: ${code}.`));

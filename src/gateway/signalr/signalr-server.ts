@@ -277,7 +277,12 @@ export class SignalRServer {
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       this.sockets.add(ws);
       ws.once('close', () => this.sockets.delete(ws));
-      connection.attach(ws);
+      try {
+        connection.attach(ws);
+      } catch (error) {
+        this.options.log('error', 'Attaching a socket failed.', { hub: hub.path, error: describe(error) });
+        ws.terminate();
+      }
     });
   }
 
