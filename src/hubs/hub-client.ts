@@ -1,0 +1,446 @@
+import {
+  HttpError,
+  HttpTransportType,
+  HubConnectionBuilder,
+  LogLevel,
+  type HubConnection,
+  type IHubProtocol,
+  type ILogger,
+} from '@microsoft/signalr';
+import { either } from 'fp-ts';
+import type * as t from 'io-ts';
+import {
+  asyncScheduler,
+  BehaviorSubject,
+  catchError,
+  concat,
+  defer,
+  filter,
+  from,
+  map,
+  mergeMap,
+  Observable,
+  of,
+  retry,
+  type SchedulerLike,
+  share,
+  Subject,
+  type Subscription,
+  switchMap,
+  take,
+  throwError,
+  timeout,
+} from 'rxjs';
+import { decodeEach } from '../codecs/decode-each.js';
+import { decodeWith } from '../codecs/decode-with.js';
+import { HubError } from './hub-error.js';
+import type { HubConnectionStatus, HubSession } from './hub-state.js';
+import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
+
+/** Where a hub client's diagnostics go (silent by default). Tokens are never passed to it. */
+export interface HubLogger {
+  (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
+}
+
+/** Options shared by both hub clients. Durations are milliseconds. */
+export interface HubClientOptions {
+  /** The hub's absolute URL, e.g. `https://chat.example.com/hubs/chat`. */
+  readonly url: string;
+  /**
+   * Gives the token for each connection attempt (read on every negotiate and socket open).
+   * May return a Promise, e.g. one that refreshes a token about to expire. @default no token
+   */
+  readonly accessTokenFactory?: () => string | null | undefined | Promise<string | null | undefined>;
+  /**
+   * Refreshes the token after the server refused it (401 at negotiate). Share one single-flight
+   * refresh between REST and both hubs. `null` gives up: the state becomes `failed` with a
+   * `HubError` of kind `auth`. @default none (a 401 is retried like any failure)
+   */
+  readonly refreshToken?: () => Observable<string | null>;
+  /** Delays before reconnect attempts 1, 2, 3…; the last repeats. @default [2000, 5000, 10000] */
+  readonly reconnectDelays?: readonly number[];
+  /** Reconnect attempts in a row before the state becomes `failed`. @default 20 */
+  readonly maxReconnectAttempts?: number;
+  /** Resume a dropped socket without losing messages (SignalR stateful reconnect). @default true */
+  readonly statefulReconnect?: boolean;
+  /** Client keep-alive ping interval. @default 15000 (SignalR's) */
+  readonly keepAliveIntervalMs?: number;
+  /** Time without data from the server before the connection is considered lost. @default 30000 (SignalR's) */
+  readonly serverTimeoutMs?: number;
+  /** How long an invocation waits for the connection while connecting or reconnecting. @default 30000 */
+  readonly invocationTimeoutMs?: number;
+  /** The scheduler for every wait (reconnect delays, invocation timeouts). @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Emits when a wait should be cut short (default: the browser's `online` event, where there is one). */
+  readonly wakeUp$?: Observable<unknown>;
+  /** Diagnostics, including SignalR's own (tokens redacted). @default silent */
+  readonly logger?: HubLogger;
+  /** SignalR's minimum log level passed to `logger`. @default LogLevel.Warning */
+  readonly logLevel?: LogLevel;
+  /** The hub protocol, e.g. a MessagePack protocol instance. @default SignalR's JSON protocol */
+  readonly protocol?: IHubProtocol;
+  /** Restrict transports (e.g. `HttpTransportType.WebSockets`). @default SignalR's choice */
+  readonly transport?: HttpTransportType;
+  /** Skip negotiate (WebSockets only; no connection id, no stateful reconnect). @default false */
+  readonly skipNegotiation?: boolean;
+  /** Extra HTTP headers on negotiate and (in Node) the socket. @default none */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+type EventMap = Readonly<Record<string, t.Mixed>>;
+
+const NOT_CONNECTED = /not in the 'Connected' State/i;
+
+/**
+ * One SignalR hub as Observables: `state$`, hot events from `on(name)`, cold invocations, and
+ * reconnects with backoff and token refresh. The base of the chat and notification hub clients.
+ *
+ * Lifetime: nothing happens at construction. The first `connect()` builds the one
+ * `HubConnection` this client will ever use and registers one handler per event name on it;
+ * each handler forwards into a long-lived Subject, so subscribers never notice a reconnect and
+ * nothing is registered twice. Reconnects (after any close the user did not ask for) restart
+ * that same connection on `scheduler`, 2 s / 5 s / 10 s apart by default.
+ */
+export class HubClient<Events extends EventMap> {
+  /** Replays the connection's current status; see {@link HubConnectionStatus}. */
+  readonly state$: Observable<HubConnectionStatus>;
+  /** Replays what the user asked for last: `connected` after `connect()`, `disconnected` after `disconnect()`. */
+  readonly intent$: Observable<'connected' | 'disconnected'>;
+  /** What could not be delivered: payloads that failed decoding (kind `decode`), failed re-joins… Hot. */
+  readonly errors$: Observable<HubError>;
+  /** Emits after every (re)connect that produced a new connection id (the server lost our groups). Hot. */
+  readonly sessions$: Observable<HubSession>;
+
+  protected readonly options: HubClientOptions;
+  protected readonly scheduler: SchedulerLike;
+  private readonly state = new BehaviorSubject<HubConnectionStatus>({ status: 'disconnected' });
+  private readonly intent = new BehaviorSubject<'connected' | 'disconnected'>('disconnected');
+  private readonly errors = new Subject<HubError>();
+  private readonly sessions = new Subject<HubSession>();
+  private readonly closed = new Subject<Error | undefined>();
+  private readonly raw = new Map<string, Subject<unknown>>();
+  private readonly decoded = new Map<string, Observable<unknown>>();
+  private connection: HubConnection | undefined;
+  private loop: Subscription | undefined;
+  private lastConnectionId: string | null = null;
+  private sessionCount = 0;
+
+  constructor(
+    /** A short name for errors and logs (`chat`, `notifications`). */
+    readonly hubName: string,
+    private readonly events: Events,
+    options: HubClientOptions,
+  ) {
+    if (typeof options.url !== 'string' || options.url === '') throw new TypeError(`${hubName} hub: options.url must be a non-empty string`);
+    this.options = options;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.state$ = this.state.asObservable();
+    this.intent$ = this.intent.asObservable();
+    this.errors$ = this.errors.asObservable();
+    this.sessions$ = this.sessions.asObservable();
+  }
+
+  /** The current status, synchronously. */
+  get status(): HubConnectionStatus {
+    return this.state.value;
+  }
+
+  /** How many handlers this client registered on its connection (one per event name, ever). */
+  get registeredHandlerCount(): number {
+    return this.connection ? Object.keys(this.events).length : 0;
+  }
+
+  /**
+   * Connects (cold: on subscribe). Emits once and completes when connected; errors with a
+   * `HubError` (kind `connection` or `auth`) if every attempt failed. Idempotent: while
+   * connected or connecting it just waits for the same connection. A manual `connect()` after
+   * `failed` starts over.
+   *
+   * @example
+   * ```ts
+   * client.realtime.chat.connect().subscribe();
+   * ```
+   */
+  connect(): Observable<void> {
+    return defer(() => {
+      this.intent.next('connected');
+      if (!this.loop) this.startLoop();
+      return this.state.pipe(
+        filter((s) => s.status === 'connected' || s.status === 'failed'),
+        take(1),
+        map((s) => {
+          if (s.status === 'failed') throw s.error;
+        }),
+      );
+    });
+  }
+
+  /**
+   * Disconnects (cold: on subscribe): cancels any pending retry, stops the connection, and
+   * completes once it is closed. The state becomes `disconnected`.
+   */
+  disconnect(): Observable<void> {
+    return defer(() => {
+      this.intent.next('disconnected');
+      this.loop?.unsubscribe();
+      this.loop = undefined;
+      this.onDisconnectRequested();
+      const connection = this.connection;
+      const stopping = connection ? from(connection.stop()) : of(undefined);
+      return stopping.pipe(
+        map(() => {
+          this.state.next({ status: 'disconnected' });
+        }),
+      );
+    });
+  }
+
+  /**
+   * The hot Observable of one event's decoded payloads. Subscribable before `connect()`,
+   * unaffected by reconnects; a payload that fails decoding goes to `errors$` and the stream
+   * goes on. Never completes.
+   */
+  on<K extends keyof Events & string>(event: K): Observable<t.TypeOf<Events[K]>> {
+    const codec = this.events[event];
+    if (codec === undefined) throw new TypeError(`${this.hubName} hub: unknown event '${event}'`);
+    let stream = this.decoded.get(event);
+    if (!stream) {
+      stream = this.rawSubject(event).pipe(
+        decodeEach(codec, (decodeError) =>
+          this.errors.next(
+            new HubError('decode', `${this.hubName} hub: '${event}' payload is invalid: ${decodeError.message}`, {
+              hub: this.hubName,
+              event,
+              decodeError,
+              raw: decodeError.value,
+            }),
+          ),
+        ),
+        share(),
+      );
+      this.decoded.set(event, stream);
+    }
+    return stream as Observable<t.TypeOf<Events[K]>>;
+  }
+
+  /** Reports an error on `errors$` (for subclasses: failed re-joins, re-subscriptions). */
+  protected report(error: HubError): void {
+    this.errors.next(error);
+  }
+
+  /** Hook: the user asked to disconnect (the chat hub forgets its joins here). */
+  protected onDisconnectRequested(): void {}
+
+  /**
+   * Invokes a hub method (cold: once per subscription) after waiting for the connection, and
+   * emits its result decoded with `codec` (or `undefined` for a void method), then completes.
+   */
+  protected invoke<C extends t.Mixed | undefined>(
+    method: string,
+    args: readonly unknown[],
+    codec?: C,
+  ): Observable<C extends t.Mixed ? t.TypeOf<C> : void> {
+    type R = C extends t.Mixed ? t.TypeOf<C> : void;
+    return defer(() => this.whenConnected(method)).pipe(
+      switchMap((connection) => from(connection.invoke(method, ...args))),
+      // The state may say connected while the socket just closed: wait for the next connection.
+      retry({ count: 3, delay: (error: unknown) => (isNotConnected(error) ? this.whenConnected(method) : throwError(() => error)) }),
+      map((result): R => {
+        if (codec === undefined) return undefined as R;
+        const decoded = decodeWith(codec)(result);
+        if (either.isLeft(decoded)) {
+          throw new HubError('decode', `${this.hubName} hub: the result of '${method}' is invalid: ${decoded.left.message}`, {
+            hub: this.hubName,
+            method,
+            decodeError: decoded.left,
+            raw: result,
+          });
+        }
+        return decoded.right as R;
+      }),
+      catchError((error: unknown) =>
+        throwError(() => (HubError.is(error) ? error : new HubError('invocation', messageOf(error), { hub: this.hubName, method, cause: error }))),
+      ),
+    );
+  }
+
+  /** Invokes a method whose result is an ack `{ success, errorCode?, errorMessage? }`; `success: false` errors with a `HubError` of kind `ack`. */
+  protected invokeAck<C extends t.Mixed>(method: string, args: readonly unknown[], codec: C): Observable<t.TypeOf<C>> {
+    return this.invoke(method, args, codec).pipe(
+      map((ack) => {
+        const value = ack as { success: boolean; errorCode?: string; errorMessage?: string };
+        if (!value.success) {
+          throw new HubError('ack', value.errorMessage ?? `${method} failed`, {
+            hub: this.hubName,
+            method,
+            raw: ack,
+            ...(value.errorCode !== undefined ? { errorCode: value.errorCode } : {}),
+          });
+        }
+        return ack as t.TypeOf<C>;
+      }),
+    );
+  }
+
+  private whenConnected(method: string): Observable<HubConnection> {
+    const now = this.state.value;
+    if (now.status === 'connected' && this.connection) return of(this.connection);
+    if (this.intent.value === 'disconnected') {
+      return throwError(
+        () => new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': call connect() first`, { hub: this.hubName, method }),
+      );
+    }
+    const limit = this.options.invocationTimeoutMs ?? 30_000;
+    return this.state.pipe(
+      filter((s) => s.status === 'connected' || s.status === 'failed' || s.status === 'disconnected'),
+      take(1),
+      map((s) => {
+        if (s.status !== 'connected' || !this.connection) {
+          throw new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': the connection is ${s.status}`, {
+            hub: this.hubName,
+            method,
+            ...(s.status === 'failed' ? { cause: s.error } : {}),
+          });
+        }
+        return this.connection;
+      }),
+      timeout({
+        first: limit,
+        scheduler: this.scheduler,
+        with: () =>
+          throwError(
+            () => new HubError('not-connected', `${this.hubName} hub: '${method}' waited ${limit} ms for a connection`, { hub: this.hubName, method }),
+          ),
+      }),
+    );
+  }
+
+  private rawSubject(event: string): Subject<unknown> {
+    let subject = this.raw.get(event);
+    if (!subject) {
+      subject = new Subject<unknown>();
+      this.raw.set(event, subject);
+    }
+    return subject;
+  }
+
+  private build(): HubConnection {
+    const o = this.options;
+    const builder = new HubConnectionBuilder()
+      .withUrl(o.url, {
+        accessTokenFactory: async () => (o.accessTokenFactory ? ((await o.accessTokenFactory()) ?? '') : ''),
+        ...(o.transport !== undefined ? { transport: o.transport } : {}),
+        ...(o.skipNegotiation !== undefined ? { skipNegotiation: o.skipNegotiation } : {}),
+        ...(o.headers !== undefined ? { headers: { ...o.headers } } : {}),
+      })
+      .configureLogging(signalrLogger(o.logger, o.logLevel ?? LogLevel.Warning));
+    if (o.protocol) builder.withHubProtocol(o.protocol);
+    if ((o.statefulReconnect ?? true) && o.skipNegotiation !== true) builder.withStatefulReconnect();
+    if (o.serverTimeoutMs !== undefined) builder.withServerTimeout(o.serverTimeoutMs);
+    if (o.keepAliveIntervalMs !== undefined) builder.withKeepAliveInterval(o.keepAliveIntervalMs);
+    const connection = builder.build();
+    for (const event of Object.keys(this.events)) {
+      const subject = this.rawSubject(event);
+      connection.on(event, (...args: unknown[]) => subject.next(args[0]));
+    }
+    connection.onclose((error) => this.closed.next(error));
+    return connection;
+  }
+
+  private startLoop(): void {
+    const connection = (this.connection ??= this.build());
+    const o = this.options;
+    let attempt = 0;
+    this.state.next({ status: 'connecting', attempt: 1 });
+    const session$ = defer(() => {
+      attempt += 1;
+      return from(connection.start());
+    }).pipe(
+      mergeMap(() =>
+        concat(
+          of(connection.connectionId),
+          this.closed.pipe(
+            take(1),
+            mergeMap((error) => throwError(() => error ?? new Error(`${this.hubName} hub: the connection was closed`))),
+          ),
+        ),
+      ),
+    );
+    const wakeUp$ = o.wakeUp$ ?? browserOnline$();
+    this.loop = session$
+      .pipe(
+        reconnectWithBackoff({
+          delays: o.reconnectDelays ?? DEFAULT_RECONNECT_DELAYS,
+          maxAttempts: o.maxReconnectAttempts ?? 20,
+          scheduler: this.scheduler,
+          isUnauthorized,
+          ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),
+          authError: (error) =>
+            new HubError('auth', `${this.hubName} hub: the server refused the token and no new token could be had`, { hub: this.hubName, cause: error }),
+          ...(wakeUp$ ? { wakeUp$ } : {}),
+          onRetry: ({ attempt: n, delayMs, error }) =>
+            this.state.next({ status: 'reconnecting', attempt: n, nextDelayMs: delayMs, reason: error instanceof Error ? error : undefined }),
+        }),
+      )
+      .subscribe({
+        next: (connectionId) => {
+          attempt = 0;
+          this.state.next({ status: 'connected', connectionId });
+          const previous = this.lastConnectionId;
+          if (connectionId === null || connectionId !== previous) {
+            this.lastConnectionId = connectionId;
+            this.sessionCount += 1;
+            this.sessions.next({ connectionId, previousConnectionId: previous, number: this.sessionCount });
+          }
+        },
+        error: (error: unknown) => {
+          this.loop = undefined;
+          const failure = HubError.is(error)
+            ? error
+            : new HubError('connection', `${this.hubName} hub: could not connect after ${attempt} attempt(s): ${messageOf(error)}`, {
+                hub: this.hubName,
+                cause: error,
+              });
+          this.state.next({ status: 'failed', error: failure });
+          void connection.stop().catch(() => undefined);
+        },
+      });
+  }
+}
+
+/** True when `error` says the server refused the token (HTTP 401 at negotiate, or a close for it). */
+export function isUnauthorized(error: unknown): boolean {
+  if (error instanceof HttpError) return error.statusCode === 401;
+  const message = messageOf(error);
+  return /status code '401'|\b401\b|unauthori[sz]ed/i.test(message);
+}
+
+function isNotConnected(error: unknown): boolean {
+  return NOT_CONNECTED.test(messageOf(error)) || /Invocation canceled due to the underlying connection being closed/i.test(messageOf(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function browserOnline$(): Observable<unknown> | undefined {
+  const target = (globalThis as { window?: { addEventListener?: unknown } }).window;
+  if (!target || typeof target.addEventListener !== 'function') return undefined;
+  return new Observable<unknown>((subscriber) => {
+    const w = target as unknown as { addEventListener(n: string, f: () => void): void; removeEventListener(n: string, f: () => void): void };
+    const handler = (): void => subscriber.next(undefined);
+    w.addEventListener('online', handler);
+    return () => w.removeEventListener('online', handler);
+  });
+}
+
+function signalrLogger(logger: HubLogger | undefined, minimum: LogLevel): ILogger {
+  return {
+    log(level: LogLevel, message: string) {
+      if (!logger || level < minimum || level === LogLevel.None) return;
+      const text = message.replace(/access_token=[^&\s'"]+/gi, 'access_token=[redacted]').replace(/Bearer\s+[\w.-]+/gi, 'Bearer [redacted]');
+      const mapped = level >= LogLevel.Error ? 'error' : level >= LogLevel.Warning ? 'warn' : level >= LogLevel.Information ? 'info' : 'debug';
+      logger(mapped, `signalr: ${text}`);
+    },
+  };
+}

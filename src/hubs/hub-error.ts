@@ -1,0 +1,83 @@
+import type { DecodeError } from '../codecs/decode-error.js';
+
+/** What went wrong on a hub. */
+export type HubErrorKind =
+  /** An ack came back with `success: false` (`errorCode`, `errorMessage`). */
+  | 'ack'
+  /** The server failed the invocation (a HubException or an unexpected error; the text is ASP.NET's). */
+  | 'invocation'
+  /** The invocation waited longer than `invocationTimeoutMs` for a connection. */
+  | 'not-connected'
+  /** An event payload or an ack did not match its codec (`decodeError` has the paths, `raw` the value). */
+  | 'decode'
+  /** Re-joining a tracked conversation after a reconnect failed; it is no longer tracked. */
+  | 'rejoin'
+  /** Re-subscribing presence after a reconnect failed for some ids. */
+  | 'resubscribe'
+  /** The token could not be refreshed (the refresh gave `null`) or the server refused it. */
+  | 'auth'
+  /** Connecting failed for good (every retry used up). */
+  | 'connection';
+
+/** Details of a {@link HubError}. */
+export interface HubErrorDetails {
+  readonly hub: string;
+  readonly method?: string;
+  readonly event?: string;
+  readonly errorCode?: string;
+  readonly conversationId?: string;
+  readonly participantIds?: readonly string[];
+  readonly decodeError?: DecodeError;
+  readonly raw?: unknown;
+  readonly cause?: unknown;
+}
+
+/**
+ * The one error type of the hub clients. `kind` says what failed; the fields carry the data
+ * (never parse `message`). Invocations error with it; `errors$` emits the ones that could not
+ * be delivered to a caller (bad payloads, failed re-joins).
+ *
+ * Acks with `success: false` become a `HubError` of kind `ack` carrying `errorCode` and the
+ * server's `errorMessage` as `message` — chosen once, so callers handle failure in one place
+ * (`catchError`) instead of checking `success` on every value.
+ *
+ * @example
+ * ```ts
+ * chat.sendMessage(request).pipe(
+ *   catchError((error) => HubError.is(error) && error.kind === 'ack' ? of(markFailed(error.errorCode)) : throwError(() => error)),
+ * );
+ * ```
+ */
+export class HubError extends Error {
+  override readonly name = 'HubError' as const;
+  readonly kind: HubErrorKind;
+  /** Which hub: `chat`, `notifications`, or the hub URL of a standalone client. */
+  readonly hub: string;
+  readonly method: string | undefined;
+  readonly event: string | undefined;
+  readonly errorCode: string | undefined;
+  readonly conversationId: string | undefined;
+  readonly participantIds: readonly string[] | undefined;
+  readonly decodeError: DecodeError | undefined;
+  readonly raw: unknown;
+  override readonly cause: unknown;
+
+  constructor(kind: HubErrorKind, message: string, details: HubErrorDetails) {
+    super(message);
+    this.kind = kind;
+    this.hub = details.hub;
+    this.method = details.method;
+    this.event = details.event;
+    this.errorCode = details.errorCode;
+    this.conversationId = details.conversationId;
+    this.participantIds = details.participantIds;
+    this.decodeError = details.decodeError;
+    this.raw = details.raw;
+    this.cause = details.cause;
+  }
+
+  /** True for a `HubError` (also one from another copy of this library). */
+  static is(error: unknown): error is HubError {
+    return error instanceof HubError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'HubError');
+  }
+}

@@ -1,0 +1,143 @@
+import {
+  BehaviorSubject,
+  catchError,
+  concat,
+  defer,
+  distinctUntilChanged,
+  EMPTY,
+  endWith,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  type Observable,
+  scan,
+  shareReplay,
+  startWith,
+  Subject,
+  Subscription,
+  tap,
+} from 'rxjs';
+import { MAX_PRESENCE_IDS_PER_CALL, NotificationHubEvents } from '../codecs/index.js';
+import { assertIdArray } from '../http/validate.js';
+import { HubClient, type HubClientOptions } from './hub-client.js';
+import { HubError } from './hub-error.js';
+import { chunkIds, type PresenceAction, type PresenceMap, reducePresence } from './presence.js';
+
+/** Options of a {@link NotificationHubClient}: the shared hub options; `url` ends in `/hubs/notifications`. */
+export type NotificationHubClientOptions = HubClientOptions;
+
+/**
+ * The notification hub (`/hubs/notifications`) as Observables. Connecting marks the user online.
+ * Presence subscriptions are a tracked set (`subscribedPresenceIds$`): more than 200 ids are split
+ * into calls of 200, everything is subscribed again after a reconnect, and `presence$` is the
+ * scanned map participantId → `{ isOnline, lastSeenAt }` from `presenceState` and `presenceChanged`.
+ *
+ * @example
+ * ```ts
+ * notifications.presence$.subscribe((map) => render(map.get('bob')?.isOnline));
+ * notifications.subscribeToPresence(['bob', 'carol']).subscribe();
+ * ```
+ */
+export class NotificationHubClient extends HubClient<typeof NotificationHubEvents> {
+  /** Replays the participant ids whose presence is subscribed (and re-subscribed after reconnects). */
+  readonly subscribedPresenceIds$: Observable<ReadonlySet<string>>;
+  /** Replays participantId → presence for the subscribed ids; emits on change. Shared while subscribed. */
+  readonly presence$: Observable<PresenceMap>;
+  private readonly subscribed = new BehaviorSubject<ReadonlySet<string>>(new Set());
+  private readonly presenceActions = new Subject<PresenceAction>();
+  private readonly resubscribing = new Subscription();
+
+  constructor(options: NotificationHubClientOptions) {
+    super('notifications', NotificationHubEvents, options);
+    this.subscribedPresenceIds$ = this.subscribed.asObservable();
+    this.presence$ = merge(
+      this.on('presenceState').pipe(map((items): PresenceAction => ({ type: 'state', items }))),
+      this.on('presenceChanged').pipe(map((item): PresenceAction => ({ type: 'changed', item }))),
+      this.presenceActions,
+    ).pipe(
+      scan(reducePresence, new Map() as PresenceMap),
+      startWith(new Map() as PresenceMap),
+      distinctUntilChanged(),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
+    this.resubscribing.add(this.sessions$.pipe(mergeMap(() => this.resubscribePresence())).subscribe());
+  }
+
+  /** The subscribed ids now, synchronously. */
+  get subscribedPresenceIds(): ReadonlySet<string> {
+    return this.subscribed.value;
+  }
+
+  /**
+   * Subscribes to the presence of `participantIds` (any number: sent 200 per call). The server
+   * answers each call with `presenceState`, then sends `presenceChanged`. Emits once (void) when
+   * every call succeeded and completes.
+   *
+   * @throws InvalidArgumentError at once when `participantIds` is not an array of non-empty ids.
+   */
+  subscribeToPresence(participantIds: readonly string[]): Observable<void> {
+    assertIdArray('participantIds', participantIds);
+    const ids = [...new Set(participantIds)];
+    return concat(
+      ...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
+        this.invoke('SubscribeToPresence', [chunk]).pipe(tap(() => this.track(chunk, true))),
+      ),
+    ).pipe(ignoreElements(), endWith(undefined));
+  }
+
+  /** Unsubscribes (200 ids per call); their entries leave `presence$`. Emits once (void). */
+  unsubscribeFromPresence(participantIds: readonly string[]): Observable<void> {
+    assertIdArray('participantIds', participantIds);
+    const ids = [...new Set(participantIds)];
+    return defer(() => {
+      this.track(ids, false);
+      this.presenceActions.next({ type: 'removed', participantIds: ids });
+      return concat(...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) => this.invoke('UnsubscribeFromPresence', [chunk])));
+    }).pipe(ignoreElements(), endWith(undefined));
+  }
+
+  /**
+   * Subscribes every tracked id again (done by itself after each (re)connect with a new
+   * connection id). Emits nothing; a failed call is reported on `errors$` (kind `resubscribe`).
+   */
+  resubscribePresence(): Observable<never> {
+    return defer(() => {
+      const ids = [...this.subscribed.value];
+      if (ids.length === 0) return EMPTY;
+      return concat(
+        ...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
+          this.invoke('SubscribeToPresence', [chunk]).pipe(
+            catchError((error: unknown) => {
+              this.report(
+                new HubError('resubscribe', `notifications hub: could not re-subscribe presence: ${error instanceof Error ? error.message : String(error)}`, {
+                  hub: this.hubName,
+                  method: 'SubscribeToPresence',
+                  participantIds: chunk,
+                  cause: error,
+                }),
+              );
+              return EMPTY;
+            }),
+          ),
+        ),
+      ).pipe(ignoreElements());
+    });
+  }
+
+  private track(ids: readonly string[], subscribed: boolean): void {
+    const current = this.subscribed.value;
+    if (ids.every((id) => current.has(id) === subscribed)) return;
+    const next = new Set(current);
+    for (const id of ids) {
+      if (subscribed) next.add(id);
+      else next.delete(id);
+    }
+    this.subscribed.next(next);
+  }
+}
+
+/** A `NotificationHubClient` for a hub URL — the standalone way, without `createChatClient`. */
+export function createNotificationHubClient(options: NotificationHubClientOptions): NotificationHubClient {
+  return new NotificationHubClient(options);
+}

@@ -1,0 +1,92 @@
+import { asyncScheduler, defer, map, tap, type MonoTypeOperatorFunction, type Observable, race, retry, type SchedulerLike, take, throwError, timer } from 'rxjs';
+
+/** The default reconnect schedule: 2 s, 5 s, 10 s, then 10 s again up to the attempt limit. */
+export const DEFAULT_RECONNECT_DELAYS: readonly number[] = [2000, 5000, 10000];
+
+/** One retry the operator is about to make. */
+export interface ReconnectAttempt {
+  /** 1 for the first retry after a failure, counting up until a success resets it. */
+  readonly attempt: number;
+  /** How long until the attempt (0 when it follows a token refresh). */
+  readonly delayMs: number;
+  /** Why the previous attempt or session ended. */
+  readonly error: unknown;
+}
+
+/** Options of {@link reconnectWithBackoff}. */
+export interface ReconnectWithBackoffOptions {
+  /** Delays before retries 1, 2, 3…; the last one repeats. @default [2000, 5000, 10000] */
+  readonly delays?: readonly number[];
+  /** Retries after which the error goes through (0 = never retry). @default 20 */
+  readonly maxAttempts?: number;
+  /** Where the waits run. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Tells a refused token (HTTP 401) apart from other failures. @default never */
+  readonly isUnauthorized?: (error: unknown) => boolean;
+  /**
+   * Refreshes the token after a 401; the retry then runs at once. `null` gives up: the operator
+   * errors with `authError(error)`. Without it, a 401 is retried like any failure.
+   */
+  readonly refreshToken?: () => Observable<string | null>;
+  /** The error to end with when the refresh gives `null` or the refreshed token is refused too. @default the 401 itself */
+  readonly authError?: (error: unknown) => unknown;
+  /** Cuts a wait short when it emits (e.g. the browser coming back online). */
+  readonly wakeUp$?: Observable<unknown>;
+  /** Called before each retry (to report `reconnecting` state). */
+  readonly onRetry?: (attempt: ReconnectAttempt) => void;
+}
+
+/**
+ * Resubscribes to the source after it errors — a connection session that ended — waiting
+ * 2 s, 5 s, 10 s (configurable) and then the last delay again, up to `maxAttempts` retries, after
+ * which the error goes through. A 401 triggers `refreshToken` and an immediate retry instead of
+ * a wait. The count starts over whenever the source emits (a session that connected).
+ *
+ * Emits what the source emits; completes when it completes; errors when retries are used up
+ * or the refresh gives `null`. All waits run on `scheduler`, so marble tests drive them.
+ *
+ * @example
+ * ```ts
+ * session$.pipe(reconnectWithBackoff({ delays: [2000, 5000, 10000], onRetry: report }))
+ * ```
+ */
+export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {}): MonoTypeOperatorFunction<T> {
+  const delays = options.delays && options.delays.length > 0 ? options.delays : DEFAULT_RECONNECT_DELAYS;
+  const maxAttempts = options.maxAttempts ?? 20;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const authError = (error: unknown): unknown => (options.authError ? options.authError(error) : error);
+  return (source) =>
+    defer(() => {
+      // A 401 right after a refresh means the new token is refused too: give up then.
+      let justRefreshed = false;
+      return source.pipe(
+        tap(() => {
+          justRefreshed = false;
+        }),
+        retry({
+        resetOnSuccess: true,
+        delay: (error: unknown, retryCount: number) => {
+          const unauthorized = options.isUnauthorized?.(error) === true;
+          if (unauthorized && justRefreshed) return throwError(() => authError(error));
+          justRefreshed = false;
+          if (retryCount > maxAttempts) return throwError(() => error);
+          if (options.refreshToken && unauthorized) {
+            justRefreshed = true;
+            options.onRetry?.({ attempt: retryCount, delayMs: 0, error });
+            return options.refreshToken().pipe(
+              take(1),
+              map((token) => {
+                if (token === null) throw authError(error);
+                return token;
+              }),
+            );
+          }
+          const delayMs = delays[Math.min(retryCount - 1, delays.length - 1)] ?? 0;
+          options.onRetry?.({ attempt: retryCount, delayMs, error });
+          const wait = timer(delayMs, scheduler);
+          return options.wakeUp$ ? race(wait, options.wakeUp$.pipe(take(1))) : wait;
+        },
+        }),
+      );
+    });
+}
