@@ -2,8 +2,9 @@
  * chat-client-rx: a reactive client for the Chat Gateway API. Every hub event is a hot RxJS
  * Observable, every REST call a cold one, and io-ts codecs decode everything on the wire.
  *
- * The codecs themselves (values) are in `chat-client-rx/codecs`; this entry exports their
- * types under the seed SDK's names, the block guards and the decode boundary.
+ * This entry exports the facade (`createChatClient`), the REST, hub and state layers for power
+ * users, the codecs' types under the seed SDK's names, the block guards and the decode boundary.
+ * The codecs themselves (values) are in `chat-client-rx/codecs`.
  *
  * @packageDocumentation
  */
@@ -159,3 +160,132 @@ export type {
   NotificationHubEventMap,
   NotificationHubEventName,
 } from './codecs/index.js';
+
+// ---- the facade
+export { createChatClient, Completion } from './client.js';
+export type { ChatClient, ChatClientHubOptions, ChatClientOptions, ChatClientRealtime, ChatLogger } from './client.js';
+
+// ---- REST
+export {
+  ChatApiError,
+  InvalidArgumentError,
+  ArgumentRangeError,
+  AuthSession,
+  decodeJwtExpiry,
+  HttpTransport,
+  ROUTES,
+  paginate,
+  paginateItems,
+  cursorPageSource,
+  numberedPageSource,
+  AuthApi,
+  ParticipantApi,
+  ConversationApi,
+  MessageApi,
+  FileApi,
+  isUploadDone,
+  BotApi,
+  ProxyApi,
+  HealthApi,
+  createRestApi,
+} from './http/index.js';
+export type {
+  ChatApiErrorKind,
+  ChatApiErrorInit,
+  SessionSnapshot,
+  AuthSessionOptions,
+  RefreshTokenResult,
+  HttpTransportOptions,
+  RequestSpec,
+  CodecRequestSpec,
+  ResponseMode,
+  QueryParams,
+  HttpEvent,
+  HttpProgressEvent,
+  HttpDoneEvent,
+  PageSource,
+  PaginateOptions,
+  ListConversationsParams,
+  GetHistoryParams,
+  UploadBody,
+  UploadEvent,
+  UploadProgressEvent,
+  UploadDoneEvent,
+  UploadOptions,
+  ListBotsParams,
+  ProxyRequestOptions,
+  RestApi,
+  RestApiOptions,
+  RouteTable,
+} from './http/index.js';
+
+// ---- hubs
+export {
+  HubClient,
+  isUnauthorized,
+  HubError,
+  DEFAULT_RECONNECT_DELAYS,
+  reconnectWithBackoff,
+  ChatHubClient,
+  createChatHubClient,
+  NotificationHubClient,
+  createNotificationHubClient,
+  chunkIds,
+  reducePresence,
+} from './hubs/index.js';
+export type {
+  HubClientOptions,
+  HubLogger,
+  HubErrorDetails,
+  HubErrorKind,
+  HubConnectionStatus,
+  HubSession,
+  ReconnectAttempt,
+  ReconnectWithBackoffOptions,
+  ChatHubClientOptions,
+  RejoinedEvent,
+  NotificationHubClientOptions,
+  Presence,
+  PresenceAction,
+  PresenceMap,
+} from './hubs/index.js';
+
+// ---- state
+export {
+  accumulateStreams,
+  botStreamEvents,
+  initialBotStreamsState,
+  reduceBotStreams,
+  compareConversations,
+  reduceConversationList,
+  distinctById,
+  JoinRegistry,
+  outgoingTyping,
+  Timeline,
+  fromChatMessageDto,
+  fromMessageDto,
+  applyTimelineAction,
+  TimelineState,
+  trackTyping,
+} from './streams/index.js';
+export type {
+  ActiveStream,
+  BotStream,
+  BotStreamEvent,
+  BotStreamPhase,
+  BotStreamsState,
+  StreamEventSource,
+  ConversationListAction,
+  OutgoingTypingOptions,
+  SendOptions,
+  TimelineDeps,
+  TimelineHistoryApi,
+  TimelineOptions,
+  TimelineSnapshot,
+  DeliveryStatus,
+  TimelineMessage,
+  ReadReceipt,
+  TimelineAction,
+  TrackTypingOptions,
+  TypingParticipant,
+} from './streams/index.js';

@@ -7,6 +7,7 @@ import {
   ignoreElements,
   mergeMap,
   type Observable,
+  Subject,
   Subscription,
   tap,
 } from 'rxjs';
@@ -28,6 +29,14 @@ import {
 import { assertBody, assertId } from '../http/validate.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import { HubError } from './hub-error.js';
+import type { HubSession } from './hub-state.js';
+
+/** Conversations joined again after a reconnect with a new connection id. */
+export interface RejoinedEvent {
+  readonly session: HubSession;
+  /** The conversations joined now (failed re-joins are not in it). */
+  readonly conversationIds: ReadonlySet<string>;
+}
 
 /** Options of a {@link ChatHubClient}: the shared hub options; `url` ends in `/hubs/chat`. */
 export type ChatHubClientOptions = HubClientOptions;
@@ -49,15 +58,34 @@ export type ChatHubClientOptions = HubClientOptions;
 export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
   /** Replays the ids of the conversations this client has joined (and will re-join). */
   readonly joinedConversations$: Observable<ReadonlySet<string>>;
+  /**
+   * Emits after the conversations were joined again following a reconnect with a new connection
+   * id (those that failed are already dropped): the moment to fetch what was missed. Hot.
+   */
+  readonly rejoined$: Observable<RejoinedEvent>;
+  private readonly rejoined = new Subject<RejoinedEvent>();
   private readonly joined = new BehaviorSubject<ReadonlySet<string>>(new Set());
   private readonly rejoining = new Subscription();
 
   constructor(options: ChatHubClientOptions) {
     super('chat', ChatHubEvents, options);
     this.joinedConversations$ = this.joined.asObservable();
+    this.rejoined$ = this.rejoined.asObservable();
     this.rejoining.add(
       this.sessions$
-        .pipe(mergeMap((session) => (session.number > 1 ? this.rejoinConversations() : EMPTY)))
+        .pipe(
+          mergeMap((session) =>
+            session.number > 1
+              ? concat(
+                  this.rejoinConversations(),
+                  defer(() => {
+                    this.rejoined.next({ session, conversationIds: this.joined.value });
+                    return EMPTY;
+                  }),
+                )
+              : EMPTY,
+          ),
+        )
         .subscribe(),
     );
   }

@@ -11,7 +11,7 @@ export type { HubConnectionStatus, HubSession } from './hub-state.js';
 export { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
 export type { ReconnectAttempt, ReconnectWithBackoffOptions } from './reconnect-with-backoff.js';
 export { ChatHubClient, createChatHubClient } from './chat-hub-client.js';
-export type { ChatHubClientOptions } from './chat-hub-client.js';
+export type { ChatHubClientOptions, RejoinedEvent } from './chat-hub-client.js';
 export { NotificationHubClient, createNotificationHubClient } from './notification-hub-client.js';
 export type { NotificationHubClientOptions } from './notification-hub-client.js';
 export { chunkIds, reducePresence } from './presence.js';

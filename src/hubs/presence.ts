@@ -58,8 +58,13 @@ export function reducePresence(state: PresenceMap, action: PresenceAction): Pres
   }
 }
 
-/** Splits ids into chunks of at most `size` (the hub takes 200 per call). */
+/**
+ * Splits ids into chunks of at most `size` (the hub takes 200 per call).
+ *
+ * @throws RangeError when `size` is not a whole number ≥ 1 (it would never finish).
+ */
 export function chunkIds(ids: readonly string[], size: number): string[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`chunkIds: size must be a whole number >= 1, got ${size}`);
   const chunks: string[][] = [];
   for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
   return chunks;

@@ -1,0 +1,419 @@
+import {
+  catchError,
+  concat,
+  defer,
+  EMPTY,
+  expand,
+  filter,
+  firstValueFrom,
+  lastValueFrom,
+  map,
+  merge,
+  mergeMap,
+  Observable,
+  of,
+  ReplaySubject,
+  type SchedulerLike,
+  scan,
+  share,
+  shareReplay,
+  startWith,
+  Subject,
+  switchMap,
+  takeWhile,
+  tap,
+  toArray,
+  type Subscriber,
+  type Subscription,
+  from,
+  distinctUntilChanged,
+} from 'rxjs';
+import type { AuthUserInfo, ConversationDto, ConversationListItemDto, MediaReference, MessageDto } from './codecs/index.js';
+import { createRestApi, type RestApi } from './http/create-rest-api.js';
+import type { AuthSessionOptions, SessionSnapshot } from './http/auth-session.js';
+import type { HttpTransportOptions } from './http/http-transport.js';
+import { InvalidArgumentError } from './http/invalid-argument-error.js';
+import { assertId, assertIdArray } from './http/validate.js';
+import { ChatHubClient } from './hubs/chat-hub-client.js';
+import type { HubClientOptions } from './hubs/hub-client.js';
+import { NotificationHubClient } from './hubs/notification-hub-client.js';
+import { accumulateStreams, botStreamEvents, type BotStream } from './streams/accumulate-stream.js';
+import { reduceConversationList, type ConversationListAction } from './streams/conversation-list.js';
+import { distinctById } from './streams/distinct-by-id.js';
+import { JoinRegistry } from './streams/join-registry.js';
+import { Timeline, type TimelineOptions } from './streams/timeline.js';
+import { fromChatMessageDto, fromMessageDto, type TimelineMessage } from './streams/timeline-message.js';
+
+/** Where the client's diagnostics go. Tokens never reach it (they are redacted). */
+export type ChatLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+
+/** Hub settings shared by both hubs. */
+export type ChatClientHubOptions = Omit<HubClientOptions, 'url' | 'accessTokenFactory' | 'refreshToken' | 'scheduler' | 'logger'>;
+
+/** Options of {@link createChatClient}. Durations are milliseconds. */
+export interface ChatClientOptions {
+  /** The gateway's absolute base URL, `http(s)://host[:port][/prefix]`. Required. */
+  readonly baseUrl: string;
+  /** A JWT to start with (wins over `tokenProvider`). Not together with `session`. @default none */
+  readonly token?: string;
+  /** Reads the token from outside (a store) while the client holds none of its own. @default none */
+  readonly tokenProvider?: () => string | null | undefined;
+  /**
+   * Gets a new token when the server refuses the current one (REST 401, hub negotiate 401) or
+   * shortly before it expires: a Promise or Observable of the token, or `null` to give up. Runs
+   * once for all concurrent callers (REST and both hubs share it). @default none
+   */
+  readonly refreshToken?: AuthSessionOptions['refreshToken'];
+  /** A session saved with `exportSession()` to restore. Not together with `token`. @default none */
+  readonly session?: SessionSnapshot;
+  /** How long before its expiry a token is refreshed proactively. @default 30000 */
+  readonly refreshMarginMs?: number;
+  /** REST settings: `timeoutMs`, `adapter`, `headers`, `routes`, `axiosDefaults`. @default axios defaults, 30 s timeout */
+  readonly http?: Omit<HttpTransportOptions, 'baseUrl' | 'session' | 'scheduler'>;
+  /** Hub settings: reconnect delays (2 s, 5 s, 10 s), attempts (20), stateful reconnect (on), keep-alive, timeouts, protocol. */
+  readonly hubs?: ChatClientHubOptions;
+  /** Defaults for every `timeline()`. */
+  readonly timeline?: Omit<TimelineOptions, 'scheduler'>;
+  /** The seed SDK's SignalR settings (`logLevel`), kept for migration. @default Warning */
+  readonly signalrOptions?: { readonly logLevel?: HubClientOptions['logLevel'] };
+  /** The scheduler for every timer (reconnect delays, typing, timeouts). Tests pass a TestScheduler. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+  /** Diagnostics, silent by default; tokens are redacted from everything it receives. */
+  readonly logger?: ChatLogger;
+}
+
+/** Both hubs. */
+export interface ChatClientRealtime {
+  readonly chat: ChatHubClient;
+  readonly notifications: NotificationHubClient;
+}
+
+/**
+ * Work that starts at once and can be awaited or subscribed to: an Observable of one `void`
+ * (then complete) that is also a Promise-like, so `await client.disconnect()` and
+ * `client.disconnect().subscribe(...)` both work.
+ */
+export class Completion extends Observable<void> implements PromiseLike<void> {
+  private readonly done: ReplaySubject<void>;
+
+  constructor(work: Observable<unknown>) {
+    const done = new ReplaySubject<void>(1);
+    super((subscriber: Subscriber<void>) => done.subscribe(subscriber));
+    this.done = done;
+    work.subscribe({
+      error: (error: unknown) => done.error(error),
+      complete: () => {
+        done.next();
+        done.complete();
+      },
+    });
+  }
+
+  then<A = void, B = never>(onfulfilled?: ((value: void) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): PromiseLike<A | B> {
+    return lastValueFrom(this.done, { defaultValue: undefined }).then(onfulfilled, onrejected);
+  }
+}
+
+/** The client: every REST group, both hubs, and scanned state. */
+export interface ChatClient extends Pick<RestApi, 'auth' | 'participants' | 'conversations' | 'messages' | 'files' | 'bots' | 'proxy' | 'health'> {
+  /** Both SignalR hubs. */
+  readonly realtime: ChatClientRealtime;
+  /** Replays the logged-in user (null before login). */
+  readonly currentUser$: Observable<AuthUserInfo | null>;
+  /** The logged-in user now. */
+  readonly currentUser: AuthUserInfo | null;
+  /**
+   * Hot: every finished message of the joined conversations — received, bot replies when they
+   * complete, and those recovered after a reconnect — each exactly once, in arrival order.
+   */
+  readonly messages$: Observable<TimelineMessage>;
+  /**
+   * The conversation list from REST (first page), kept current by the notification hub (unread
+   * counts, created/updated, pinned, last message) in the server's order. Shared while
+   * subscribed; reloaded after the notification hub reconnects with a new connection id.
+   */
+  readonly conversationList$: Observable<readonly ConversationListItemDto[]>;
+  /** Hot: every bot reply as it streams (accumulated), across conversations. */
+  readonly streams$: Observable<BotStream>;
+  /** Hot: what could not be delivered (bad payloads, failed re-joins, failed gap recovery). */
+  readonly errors$: Observable<unknown>;
+  /** One conversation as scanned state (a new Timeline per call; they share the hub join). */
+  timeline(conversationId: string, options?: Omit<TimelineOptions, 'scheduler'>): Timeline;
+  /** Finds the OneToOne conversation with `participantId`, creating it when there is none. Cold. */
+  directConversation(participantId: string): Observable<ConversationDto>;
+  /** Creates a Group conversation with the given members (the caller is added by the server). Cold. */
+  groupConversation(participantIds: readonly string[], options?: { readonly name?: string; readonly avatar?: MediaReference }): Observable<ConversationDto>;
+  /** Connects both hubs (notifications first, then chat). Cold; emits once when both are connected. */
+  connect(): Observable<void>;
+  /**
+   * Disconnects both hubs and cancels every pending retry and timer. Starts at once; await it or
+   * subscribe to know when everything is closed.
+   */
+  disconnect(): Completion;
+  /** Replaces the token (REST at once; hubs on their next connection attempt). */
+  setToken(token: string): void;
+  /** `{ token, expiresAt, user, baseUrl }` to persist and pass back as `session`. */
+  exportSession(): SessionSnapshot;
+  /** True when the token's known expiry is past (or within `skewMs`). */
+  isTokenExpired(skewMs?: number): boolean;
+  /** The REST transport and session, for extra API modules. */
+  readonly rest: RestApi;
+}
+
+const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
+
+/** Wraps a logger so no token ever reaches it. */
+function redacting(logger: ChatLogger | undefined): ChatLogger | undefined {
+  if (!logger) return undefined;
+  const clean = (text: string): string => text.replace(JWT, '[redacted]').replace(/(access_token=)[^&\s'"]+/gi, '$1[redacted]').replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
+  const scrub = (value: unknown, depth = 0): unknown => {
+    if (typeof value === 'string') return clean(value);
+    if (depth > 3 || value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) out[key] = /token|authorization|password|apikey/i.test(key) ? '[redacted]' : scrub(v, depth + 1);
+    return out;
+  };
+  return (level, message, data) => logger(level, clean(message), data === undefined ? undefined : (scrub(data) as Record<string, unknown>));
+}
+
+function validateOptions(options: ChatClientOptions): void {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an options object with a baseUrl');
+  if (typeof options.baseUrl !== 'string' || options.baseUrl === '') throw new InvalidArgumentError('options.baseUrl', 'is required: the gateway URL, e.g. "https://chat.example.com"');
+  let url: URL;
+  try {
+    url = new URL(options.baseUrl);
+  } catch {
+    throw new InvalidArgumentError('options.baseUrl', `"${options.baseUrl}" is not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('options.baseUrl', `must be an http(s) URL, got ${url.protocol}`);
+  if (url.search !== '' || url.hash !== '') throw new InvalidArgumentError('options.baseUrl', 'must not have a query or fragment');
+  if (options.token !== undefined && options.session !== undefined) throw new InvalidArgumentError('options.token', 'give either token or session, not both');
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) throw new InvalidArgumentError('options.token', 'expected a non-empty string');
+  for (const key of ['tokenProvider', 'refreshToken', 'logger'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'function') throw new InvalidArgumentError(`options.${key}`, 'expected a function');
+  }
+}
+
+let clientMessageCounter = 0;
+function newClientMessageId(): string {
+  const random = globalThis.crypto?.randomUUID?.();
+  clientMessageCounter += 1;
+  return random ?? `cm-${Date.now().toString(36)}-${clientMessageCounter.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * Creates the client: REST groups (cold Observables), both SignalR hubs (hot events, cold
+ * invocations, reconnect with 2 s / 5 s / 10 s backoff and a shared token refresh), and scanned
+ * state (`timeline()`, `messages$`, `conversationList$`). Starts no work: nothing is sent until
+ * something is subscribed.
+ *
+ * @throws InvalidArgumentError at once for a missing or malformed `baseUrl`, both `token` and
+ * `session`, or an option of the wrong type.
+ * @example
+ * ```ts
+ * const client = createChatClient({ baseUrl: 'https://chat.example.com' });
+ * client.auth.loginWithDev('alice', 'pw').pipe(switchMap(() => client.connect())).subscribe();
+ * client.timeline(conversationId).messages$.subscribe((messages) => render(messages));
+ * ```
+ */
+export function createChatClient(options: ChatClientOptions): ChatClient {
+  validateOptions(options);
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const logger = redacting(options.logger);
+  const scheduler = options.scheduler;
+  const rest = createRestApi({
+    ...(options.http ?? {}),
+    baseUrl,
+    ...(options.token !== undefined ? { token: options.token } : {}),
+    ...(options.tokenProvider !== undefined ? { tokenProvider: options.tokenProvider } : {}),
+    ...(options.refreshToken !== undefined ? { refreshToken: options.refreshToken } : {}),
+    ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+    ...(options.session !== undefined ? { restoreSession: options.session } : {}),
+    ...(scheduler !== undefined ? { scheduler } : {}),
+  });
+  const session = rest.session;
+  const hubOptions = (path: string): HubClientOptions => ({
+    ...(options.hubs ?? {}),
+    ...(options.hubs?.logLevel === undefined && options.signalrOptions?.logLevel !== undefined ? { logLevel: options.signalrOptions.logLevel } : {}),
+    url: `${baseUrl}${path}`,
+    accessTokenFactory: () => firstValueFrom(session.freshToken(), { defaultValue: null }),
+    ...(session.canRefresh ? { refreshToken: () => session.refresh(session.getToken()) } : {}),
+    ...(scheduler !== undefined ? { scheduler } : {}),
+    ...(logger !== undefined ? { logger } : {}),
+  });
+  const chat = new ChatHubClient(hubOptions('/hubs/chat'));
+  const notifications = new NotificationHubClient(hubOptions('/hubs/notifications'));
+  const reports = new Subject<unknown>();
+  const report = (error: unknown): void => {
+    logger?.('warn', error instanceof Error ? error.message : String(error));
+    reports.next(error);
+  };
+  const joins = new JoinRegistry(chat, options.timeline?.leaveOnUnsubscribe ?? true);
+
+  const streams$ = botStreamEvents(chat).pipe(accumulateStreams(), share());
+
+  // Gap recovery for messages$: after re-joining, fetch each conversation's newest pages until
+  // they reach the last message seen there, and emit the missed ones, oldest first.
+  const lastSeen = new Map<string, string>();
+  const recovered$ = chat.rejoined$.pipe(
+    mergeMap((event) =>
+      from([...event.conversationIds]).pipe(
+        mergeMap((conversationId) => {
+          const newest = lastSeen.get(conversationId);
+          if (newest === undefined) return EMPTY;
+          let pages = 0;
+          const fetch = (cursor: string | undefined): Observable<{ items: MessageDto[]; hasMore: boolean; nextCursor: string | null }> => {
+            pages += 1;
+            return rest.messages.getHistory(conversationId, { limit: 50, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) });
+          };
+          return fetch(undefined).pipe(
+            expand((page) => (!page.hasMore || page.nextCursor === null || page.items.some((m) => m.id <= newest) || pages >= 20 ? EMPTY : fetch(page.nextCursor))),
+            toArray(),
+            mergeMap((pagesList) =>
+              from(
+                pagesList
+                  .flatMap((page) => page.items)
+                  .filter((m) => m.id > newest && !m.isDeleted)
+                  .sort((a, b) => (a.id < b.id ? -1 : 1))
+                  .map(fromMessageDto),
+              ),
+            ),
+            catchError((error: unknown) => {
+              report(error);
+              return EMPTY;
+            }),
+          );
+        }, 4),
+      ),
+    ),
+  );
+  const messages$ = merge(
+    chat.on('messageReceived').pipe(map(fromChatMessageDto)),
+    streams$.pipe(
+      filter((s) => s.phase === 'completed' && s.message !== null),
+      map((s) => fromChatMessageDto(s.message as NonNullable<BotStream['message']>)),
+    ),
+    recovered$,
+  ).pipe(
+    distinctById(),
+    tap((message) => {
+      const seen = lastSeen.get(message.conversationId);
+      if (seen === undefined || message.id > seen) lastSeen.set(message.conversationId, message.id);
+    }),
+    share(),
+  );
+
+  const me = (): string | null => session.currentUser?.id ?? null;
+  const listEvents$ = merge(
+    notifications.on('unreadCountChanged').pipe(map((dto): ConversationListAction => ({ type: 'unreadCountChanged', dto }))),
+    notifications.on('newMessageNotification').pipe(map((dto): ConversationListAction => ({ type: 'newMessage', dto }))),
+    notifications.on('conversationCreated').pipe(map((dto): ConversationListAction => ({ type: 'created', dto }))),
+    notifications.on('conversationUpdated').pipe(map((dto): ConversationListAction => ({ type: 'updated', dto }))),
+    notifications.on('conversationPinned').pipe(map((dto): ConversationListAction => ({ type: 'pinned', dto }))),
+    notifications.on('conversationUnpinned').pipe(map((dto): ConversationListAction => ({ type: 'unpinned', dto }))),
+    notifications.on('readStatusChanged').pipe(map((dto): ConversationListAction => ({ type: 'readStatus', dto }))),
+    notifications.on('participantJoined').pipe(map((dto): ConversationListAction => ({ type: 'participantJoined', dto, me: me() }))),
+    notifications.on('participantLeft').pipe(map((dto): ConversationListAction => ({ type: 'participantLeft', dto, me: me() }))),
+    chat.on('messageReceived').pipe(
+      filter((message) => message.senderId === me()),
+      map((message): ConversationListAction => ({ type: 'ownMessage', message })),
+    ),
+  );
+  const loadList$ = (): Observable<ConversationListAction> =>
+    rest.conversations.list({ limit: 100 }).pipe(
+      map((page): ConversationListAction => ({ type: 'loaded', items: page.items })),
+      catchError((error: unknown) => {
+        report(error);
+        return EMPTY;
+      }),
+    );
+  const conversationList$ = merge(
+    listEvents$,
+    loadList$(),
+    notifications.sessions$.pipe(
+      filter((s) => s.number > 1),
+      switchMap(() => loadList$()),
+    ),
+  ).pipe(
+    scan(reduceConversationList, [] as readonly ConversationListItemDto[]),
+    startWith([] as readonly ConversationListItemDto[]),
+    distinctUntilChanged(),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
+
+  const timelineDefaults = options.timeline ?? {};
+  const client: ChatClient = {
+    rest,
+    auth: rest.auth,
+    participants: rest.participants,
+    conversations: rest.conversations,
+    messages: rest.messages,
+    files: rest.files,
+    bots: rest.bots,
+    proxy: rest.proxy,
+    health: rest.health,
+    realtime: { chat, notifications },
+    currentUser$: session.currentUser$,
+    get currentUser() {
+      return session.currentUser;
+    },
+    messages$,
+    conversationList$,
+    streams$,
+    errors$: merge(chat.errors$, notifications.errors$, reports),
+    timeline(conversationId, timelineOptions = {}) {
+      assertId('conversationId', conversationId);
+      return new Timeline(
+        conversationId,
+        {
+          chat,
+          messages: rest.messages,
+          streams$,
+          currentUser: () => session.currentUser,
+          report,
+          newClientMessageId,
+          joins,
+        },
+        { ...timelineDefaults, ...timelineOptions, ...(scheduler !== undefined ? { scheduler } : {}) },
+      );
+    },
+    directConversation(participantId) {
+      assertId('participantId', participantId);
+      return rest.conversations
+        .findOneToOne(participantId)
+        .pipe(switchMap((found) => (found ? of(found) : rest.conversations.create({ type: 'OneToOne', participantIds: [participantId] }))));
+    },
+    groupConversation(participantIds, groupOptions = {}) {
+      assertIdArray('participantIds', participantIds);
+      if (participantIds.length === 0) throw new InvalidArgumentError('participantIds', 'a group needs at least one other participant');
+      return rest.conversations.create({
+        type: 'Group',
+        participantIds: [...participantIds],
+        ...(groupOptions.name !== undefined ? { name: groupOptions.name } : {}),
+        ...(groupOptions.avatar !== undefined ? { avatar: groupOptions.avatar } : {}),
+      });
+    },
+    connect() {
+      return concat(notifications.connect(), chat.connect()).pipe(
+        toArray(),
+        map(() => undefined),
+      );
+    },
+    disconnect() {
+      return new Completion(merge(chat.disconnect(), notifications.disconnect()));
+    },
+    setToken(token) {
+      if (typeof token !== 'string' || token === '') throw new InvalidArgumentError('token', 'expected a non-empty string');
+      session.setToken(token);
+    },
+    exportSession() {
+      return session.exportSession();
+    },
+    isTokenExpired(skewMs) {
+      return session.isTokenExpired(skewMs);
+    },
+  };
+  return client;
+}
+

@@ -1,0 +1,133 @@
+import type {
+  ChatMessageDto,
+  ConversationCreatedDto,
+  ConversationListItemDto,
+  ConversationPinnedDto,
+  ConversationUnpinnedDto,
+  ConversationUpdatedDto,
+  NewMessageNotificationDto,
+  ParticipantJoinedDto,
+  ParticipantLeftDto,
+  ReadStatusChangedDto,
+  UnreadCountChangedDto,
+} from '../codecs/index.js';
+
+/** What changes the conversation list. */
+export type ConversationListAction =
+  | { readonly type: 'loaded'; readonly items: readonly ConversationListItemDto[] }
+  | { readonly type: 'unreadCountChanged'; readonly dto: UnreadCountChangedDto }
+  | { readonly type: 'newMessage'; readonly dto: NewMessageNotificationDto }
+  | { readonly type: 'ownMessage'; readonly message: ChatMessageDto }
+  | { readonly type: 'created'; readonly dto: ConversationCreatedDto }
+  | { readonly type: 'updated'; readonly dto: ConversationUpdatedDto }
+  | { readonly type: 'pinned'; readonly dto: ConversationPinnedDto }
+  | { readonly type: 'unpinned'; readonly dto: ConversationUnpinnedDto }
+  | { readonly type: 'readStatus'; readonly dto: ReadStatusChangedDto }
+  | { readonly type: 'participantJoined'; readonly dto: ParticipantJoinedDto; readonly me: string | null }
+  | { readonly type: 'participantLeft'; readonly dto: ParticipantLeftDto; readonly me: string | null };
+
+/**
+ * The server's list order: pinned first (latest pin first), then `lastMessageAt` descending
+ * (conversations without messages last), then id descending.
+ */
+export function compareConversations(a: ConversationListItemDto, b: ConversationListItemDto): number {
+  if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
+  if (a.isPinned && b.isPinned && (a.pinnedAt ?? '') !== (b.pinnedAt ?? '')) return (b.pinnedAt ?? '') < (a.pinnedAt ?? '') ? -1 : 1;
+  const at = a.lastMessageAt ?? '';
+  const bt = b.lastMessageAt ?? '';
+  if (at !== bt) return bt < at ? -1 : 1;
+  return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
+}
+
+/**
+ * The pure reducer behind `conversationList$`: applies one notification to the list and keeps
+ * the server's order. Returns the same array when nothing changed. O(n) per event (the list is
+ * the user's conversations, a few hundred at most).
+ *
+ * @example
+ * ```ts
+ * reduceConversationList(list, { type: 'unreadCountChanged', dto }); // new array, re-sorted
+ * ```
+ */
+export function reduceConversationList(list: readonly ConversationListItemDto[], action: ConversationListAction): readonly ConversationListItemDto[] {
+  switch (action.type) {
+    case 'loaded':
+      return [...action.items].sort(compareConversations);
+    case 'unreadCountChanged':
+      return patch(list, action.dto.conversationId, (c) => ({
+        ...c,
+        unreadCount: action.dto.unreadCount,
+        ...(newer(action.dto.lastMessageAt, c.lastMessageAt) ? { lastMessageAt: action.dto.lastMessageAt, lastMessageId: action.dto.lastMessageId } : {}),
+      }));
+    case 'newMessage':
+      return patch(list, action.dto.conversationId, (c) =>
+        newer(action.dto.sentAt, c.lastMessageAt) ? { ...c, lastMessageAt: action.dto.sentAt, lastMessageId: action.dto.messageId } : c,
+      );
+    case 'ownMessage':
+      return patch(list, action.message.conversationId, (c) =>
+        newer(action.message.createdAt, c.lastMessageAt) ? { ...c, lastMessageAt: action.message.createdAt, lastMessageId: action.message.id } : c,
+      );
+    case 'created': {
+      if (list.some((c) => c.id === action.dto.conversationId)) return list;
+      const row: ConversationListItemDto = {
+        id: action.dto.conversationId,
+        type: action.dto.type,
+        isPinned: false,
+        pinnedAt: null,
+        unreadCount: 0,
+        participantCount: action.dto.participantCount,
+        lastMessageAt: null,
+        lastMessageId: null,
+        lastMessage: null,
+        ...(action.dto.name !== undefined ? { name: action.dto.name } : {}),
+        ...(action.dto.avatar !== undefined ? { avatar: action.dto.avatar } : {}),
+      };
+      return [...list, row].sort(compareConversations);
+    }
+    case 'updated':
+      return patch(list, action.dto.conversationId, (c) => {
+        const { avatar: _old, ...rest } = c;
+        const avatar = action.dto.avatar === undefined ? c.avatar : action.dto.avatar;
+        return {
+          ...rest,
+          participantCount: action.dto.participantCount,
+          ...(action.dto.name !== undefined ? { name: action.dto.name } : {}),
+          ...(avatar !== undefined && avatar !== null ? { avatar } : {}),
+        };
+      });
+    case 'pinned':
+      return patch(list, action.dto.conversationId, (c) => ({ ...c, isPinned: true, pinnedAt: action.dto.pinnedAt }));
+    case 'unpinned':
+      return patch(list, action.dto.conversationId, (c) => (c.isPinned ? { ...c, isPinned: false, pinnedAt: null } : c));
+    case 'readStatus':
+      return patch(list, action.dto.conversationId, (c) => (c.unreadCount === action.dto.unreadCount ? c : { ...c, unreadCount: action.dto.unreadCount }));
+    case 'participantJoined':
+      if (action.dto.participantId === action.me) return list;
+      return patch(list, action.dto.conversationId, (c) => ({ ...c, participantCount: c.participantCount + 1 }));
+    case 'participantLeft':
+      if (action.dto.participantId === action.me) {
+        const next = list.filter((c) => c.id !== action.dto.conversationId);
+        return next.length === list.length ? list : next;
+      }
+      return patch(list, action.dto.conversationId, (c) => ({ ...c, participantCount: Math.max(0, c.participantCount - 1) }));
+  }
+}
+
+function newer(candidate: string, current: string | null | undefined): boolean {
+  return current === null || current === undefined || candidate > current;
+}
+
+function patch(
+  list: readonly ConversationListItemDto[],
+  id: string,
+  change: (c: ConversationListItemDto) => ConversationListItemDto,
+): readonly ConversationListItemDto[] {
+  const index = list.findIndex((c) => c.id === id);
+  if (index < 0) return list;
+  const before = list[index] as ConversationListItemDto;
+  const after = change(before);
+  if (after === before) return list;
+  const next = [...list];
+  next[index] = after;
+  return next.sort(compareConversations);
+}

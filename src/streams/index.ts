@@ -1,0 +1,20 @@
+/**
+ * Scanned state built on the hubs and REST: bot stream accumulation, timelines, typing, the
+ * conversation list, and the operators they are made of.
+ */
+export { accumulateStreams, botStreamEvents, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
+export type { ActiveStream, BotStream, BotStreamEvent, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
+export { compareConversations, reduceConversationList } from './conversation-list.js';
+export type { ConversationListAction } from './conversation-list.js';
+export { distinctById } from './distinct-by-id.js';
+export { JoinRegistry } from './join-registry.js';
+export { outgoingTyping } from './outgoing-typing.js';
+export type { OutgoingTypingOptions } from './outgoing-typing.js';
+export { Timeline } from './timeline.js';
+export type { SendOptions, TimelineDeps, TimelineHistoryApi, TimelineOptions, TimelineSnapshot } from './timeline.js';
+export { fromChatMessageDto, fromMessageDto } from './timeline-message.js';
+export type { DeliveryStatus, TimelineMessage } from './timeline-message.js';
+export { applyTimelineAction, TimelineState } from './timeline-state.js';
+export type { ReadReceipt, TimelineAction } from './timeline-state.js';
+export { trackTyping } from './track-typing.js';
+export type { TrackTypingOptions, TypingParticipant } from './track-typing.js';

@@ -1,0 +1,443 @@
+import type {
+  ChatMessageDto,
+  MessageDeletedDto,
+  MessageDto,
+  MessageUpdatedDto,
+  ReactionAddedDto,
+  ReactionGroupDto,
+  ReactionRemovedDto,
+  ReadReceiptUpdatedDto,
+} from '../codecs/index.js';
+import type { BotStream } from './accumulate-stream.js';
+import { fromChatMessageDto, fromMessageDto, type TimelineMessage } from './timeline-message.js';
+
+/** What changes a timeline. */
+export type TimelineAction =
+  /** A page of REST history (any direction), or messages found by gap recovery. */
+  | { readonly type: 'history'; readonly messages: readonly MessageDto[] }
+  /** `messageReceived`, or a finished message from elsewhere (a completed stream). */
+  | { readonly type: 'received'; readonly message: ChatMessageDto }
+  /** `messageRecovered`. */
+  | { readonly type: 'recovered'; readonly message: ChatMessageDto }
+  | { readonly type: 'updated'; readonly dto: MessageUpdatedDto }
+  | { readonly type: 'deleted'; readonly dto: MessageDeletedDto }
+  | { readonly type: 'reactionAdded'; readonly dto: ReactionAddedDto }
+  | { readonly type: 'reactionRemoved'; readonly dto: ReactionRemovedDto }
+  | { readonly type: 'readReceipt'; readonly dto: ReadReceiptUpdatedDto }
+  /** A bot stream's accumulated state (placeholder, completion or abort). */
+  | { readonly type: 'stream'; readonly stream: BotStream }
+  /** An optimistic send: a `pending` message with `id = local:…`. */
+  | { readonly type: 'pending'; readonly message: TimelineMessage }
+  /** The server accepted an optimistic send (hub ack or REST answer). */
+  | { readonly type: 'sent'; readonly clientMessageId: string; readonly messageId: string; readonly message?: MessageDto }
+  /** An optimistic send failed. */
+  | { readonly type: 'failed'; readonly clientMessageId: string; readonly error: unknown }
+  /** A failed send is being retried: back to `pending`. */
+  | { readonly type: 'retrying'; readonly clientMessageId: string };
+
+/** Who read up to where, from `readReceiptUpdated`. */
+export interface ReadReceipt {
+  readonly messageId: string;
+  readonly readAt: string;
+}
+
+/**
+ * Message ids in server order (ULIDs sort by time; local `local:…` ids after every ULID), with
+ * O(1) appends and O(1) removal of the oldest (a moving head, compacted now and then).
+ */
+class OrderedIds {
+  private ids: string[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.ids.length - this.head;
+  }
+
+  /** Inserts in order: O(1) when newest (the usual case), else O(log n) search + the shift of the ids after it. */
+  insert(id: string): void {
+    const last = this.ids[this.ids.length - 1];
+    if (this.size === 0 || last === undefined || id > last) {
+      this.ids.push(id);
+      return;
+    }
+    this.ids.splice(this.lowerBound(id), 0, id);
+  }
+
+  remove(id: string): void {
+    const at = this.lowerBound(id);
+    if (this.ids[at] === id) this.ids.splice(at, 1);
+  }
+
+  /** Removes and returns the oldest id. O(1) amortised. */
+  shift(): string | undefined {
+    if (this.size === 0) return undefined;
+    const id = this.ids[this.head];
+    this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.head = 0;
+    }
+    return id;
+  }
+
+  oldest(): string | undefined {
+    return this.size === 0 ? undefined : this.ids[this.head];
+  }
+
+  toArray(): readonly string[] {
+    return this.head === 0 ? this.ids : this.ids.slice(this.head);
+  }
+
+  private lowerBound(id: string): number {
+    let lo = this.head;
+    let hi = this.ids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.ids[mid] as string) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** The newest server id among `ids` ordered oldest first (skips local ids). */
+const isLocal = (id: string): boolean => id.startsWith('local:');
+
+/**
+ * A conversation's messages, keyed by id with an ordered index — the state behind a timeline's
+ * `messages$`. Mutable on purpose: {@link applyTimelineAction} changes it in place so one event
+ * costs O(1) or O(log n), never a copy of the whole timeline; `messages()` builds the ordered
+ * array once per version, when someone reads it.
+ *
+ * Complexity: a live message (newest) O(1); a message placed among older ones O(log n) plus the
+ * shift of the newer ids; edits, deletes, reactions, receipts O(1) (+ the message's reactions);
+ * a history page O(page · log n); `messages()` O(n) once per version.
+ */
+export class TimelineState {
+  private readonly byId = new Map<string, TimelineMessage>();
+  private readonly order = new OrderedIds();
+  private readonly byClientId = new Map<string, string>();
+  private readonly receipts = new Map<string, ReadReceipt>();
+  private cache: { version: number; messages: readonly TimelineMessage[] } | undefined;
+  private localSeq = 0;
+  /** Bumped on every change. */
+  version = 0;
+  /** True once the window dropped old messages (they are still on the server). */
+  trimmed = false;
+
+  constructor(
+    readonly conversationId: string,
+    /** The most messages kept; older ones are dropped when live messages arrive. @default 1000 */
+    readonly maxMessages = 1000,
+  ) {
+    if (!Number.isInteger(maxMessages) || maxMessages < 1) throw new RangeError('maxMessages must be a whole number ≥ 1');
+  }
+
+  /** How many messages are held. */
+  get size(): number {
+    return this.order.size;
+  }
+
+  /** The messages, oldest to newest. Built once per version. */
+  messages(): readonly TimelineMessage[] {
+    if (this.cache?.version !== this.version) {
+      const ids = this.order.toArray();
+      const list = new Array<TimelineMessage>(ids.length);
+      for (let i = 0; i < ids.length; i++) list[i] = this.byId.get(ids[i] as string) as TimelineMessage;
+      this.cache = { version: this.version, messages: list };
+    }
+    return this.cache.messages;
+  }
+
+  /** The message with that id (server id or `local:…`). */
+  get(id: string): TimelineMessage | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The message an optimistic send with that `clientMessageId` became (or still is). */
+  byClientMessageId(clientMessageId: string): TimelineMessage | undefined {
+    const id = this.byClientId.get(clientMessageId);
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  /** The newest server message id held (local ones skipped), or undefined. */
+  newestServerId(): string | undefined {
+    const ids = this.order.toArray();
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const id = ids[i] as string;
+      if (!isLocal(id) && this.byId.get(id)?.status !== 'streaming') return id;
+    }
+    return undefined;
+  }
+
+  /** The oldest message id held. */
+  oldestId(): string | undefined {
+    return this.order.oldest();
+  }
+
+  /** Read receipts by participant. */
+  readReceipts(): ReadonlyMap<string, ReadReceipt> {
+    return this.receipts;
+  }
+
+  /** A new local id for an optimistic send (sorts after every server id, in send order). */
+  nextLocalId(): string {
+    this.localSeq += 1;
+    return `local:${String(this.localSeq).padStart(10, '0')}`;
+  }
+
+  /** @internal Sets a message (insert or replace). */
+  put(message: TimelineMessage): void {
+    if (!this.byId.has(message.id)) this.order.insert(message.id);
+    this.byId.set(message.id, message);
+    if (message.clientMessageId !== null) this.byClientId.set(message.clientMessageId, message.id);
+  }
+
+  /** @internal Removes a message. */
+  drop(id: string): void {
+    const message = this.byId.get(id);
+    if (!message) return;
+    this.byId.delete(id);
+    this.order.remove(id);
+    if (message.clientMessageId !== null && this.byClientId.get(message.clientMessageId) === id) this.byClientId.delete(message.clientMessageId);
+  }
+
+  /** @internal Drops the oldest messages beyond the window. */
+  trim(): void {
+    while (this.order.size > this.maxMessages) {
+      const id = this.order.shift();
+      if (id === undefined) break;
+      const message = this.byId.get(id);
+      this.byId.delete(id);
+      if (message?.clientMessageId != null && this.byClientId.get(message.clientMessageId) === id) this.byClientId.delete(message.clientMessageId);
+      this.trimmed = true;
+    }
+  }
+
+  /** @internal Records a read receipt; false when it changed nothing. */
+  setReceipt(participantId: string, receipt: ReadReceipt): boolean {
+    const old = this.receipts.get(participantId);
+    if (old && old.messageId >= receipt.messageId) return false;
+    this.receipts.set(participantId, receipt);
+    return true;
+  }
+}
+
+/**
+ * Applies one action to a timeline, in place, and tells whether anything changed (so the stream
+ * emits only on change). Messages are de-duplicated by id and by `clientMessageId`: an echo or a
+ * history copy of an optimistic send replaces it rather than adding a second copy. Actions for
+ * another conversation are ignored.
+ *
+ * @example
+ * ```ts
+ * const state = new TimelineState('conv-1');
+ * applyTimelineAction(state, { type: 'received', message }); // true
+ * applyTimelineAction(state, { type: 'received', message }); // false: already there
+ * ```
+ */
+export function applyTimelineAction(state: TimelineState, action: TimelineAction): boolean {
+  const changed = reduce(state, action);
+  if (changed) state.version += 1;
+  return changed;
+}
+
+function reduce(state: TimelineState, action: TimelineAction): boolean {
+  switch (action.type) {
+    case 'history': {
+      let changed = false;
+      for (const dto of action.messages) {
+        if (dto.conversationId !== state.conversationId) continue;
+        const existing = state.get(dto.id);
+        const incoming = fromMessageDto(dto);
+        const merged: TimelineMessage = existing
+          ? { ...incoming, senderName: existing.senderName ?? null, senderAvatar: existing.senderAvatar, reactions: incoming.reactions }
+          : incoming;
+        if (existing && sameContent(existing, merged)) continue;
+        changed = adopt(state, merged) || changed;
+      }
+      return changed;
+    }
+    case 'received':
+    case 'recovered': {
+      const dto = action.message;
+      if (dto.conversationId !== state.conversationId) return false;
+      const existing = state.get(dto.id);
+      if (action.type === 'received' && existing?.status === 'confirmed' && existing.senderName !== null) return false;
+      const incoming = fromChatMessageDto(dto);
+      if (existing && action.type === 'recovered') {
+        return adopt(state, { ...incoming, reactions: dto.reactions ?? existing.reactions });
+      }
+      const changed = adopt(state, incoming);
+      state.trim();
+      return changed;
+    }
+    case 'updated': {
+      const dto = action.dto;
+      const existing = dto.conversationId === state.conversationId ? state.get(dto.messageId) : undefined;
+      if (!existing) return false;
+      state.put({
+        ...existing,
+        blocks: dto.blocks,
+        plainText: dto.plainTextContent,
+        mentions: dto.mentions ?? existing.mentions,
+        isEdited: true,
+        updatedAt: dto.updatedAt,
+      });
+      return true;
+    }
+    case 'deleted': {
+      const dto = action.dto;
+      const existing = dto.conversationId === state.conversationId ? state.get(dto.messageId) : undefined;
+      if (!existing || (existing.isDeleted && existing.deleteType === dto.deleteType)) return false;
+      state.put({
+        ...existing,
+        isDeleted: true,
+        deletedAt: dto.deletedAt,
+        deleteType: dto.deleteType,
+        ...(dto.deleteType === 'recall' ? { blocks: [], plainText: null } : {}),
+      });
+      return true;
+    }
+    case 'reactionAdded':
+    case 'reactionRemoved': {
+      const dto = action.dto;
+      const existing = dto.conversationId === state.conversationId ? state.get(dto.messageId) : undefined;
+      if (!existing) return false;
+      const reactions = action.type === 'reactionAdded' ? addReaction(existing.reactions, dto.emoji, dto.participantId) : removeReaction(existing.reactions, dto.emoji, dto.participantId);
+      if (reactions === existing.reactions) return false;
+      state.put({ ...existing, reactions });
+      return true;
+    }
+    case 'readReceipt':
+      if (action.dto.conversationId !== state.conversationId) return false;
+      return state.setReceipt(action.dto.participantId, { messageId: action.dto.lastReadMessageId, readAt: action.dto.readAt });
+    case 'stream':
+      return applyStream(state, action.stream);
+    case 'pending': {
+      if (action.message.conversationId !== state.conversationId) return false;
+      state.put(action.message);
+      state.trim();
+      return true;
+    }
+    case 'sent': {
+      const local = state.byClientMessageId(action.clientMessageId);
+      if (!local || !isLocal(local.id)) {
+        // The echo (or history) already replaced it: nothing to do unless the REST answer carries more.
+        return false;
+      }
+      state.drop(local.id);
+      const known = state.get(action.messageId);
+      if (known) {
+        state.put(known);
+        return true;
+      }
+      const base = action.message ? { ...fromMessageDto(action.message), senderName: local.senderName, senderAvatar: local.senderAvatar } : { ...local };
+      state.put({ ...base, id: action.messageId, clientMessageId: action.clientMessageId, status: 'sent', error: undefined });
+      return true;
+    }
+    case 'failed': {
+      const local = state.byClientMessageId(action.clientMessageId);
+      if (!local || local.status !== 'pending') return false;
+      state.put({ ...local, status: 'failed', error: action.error });
+      return true;
+    }
+    case 'retrying': {
+      const local = state.byClientMessageId(action.clientMessageId);
+      if (!local || local.status !== 'failed') return false;
+      state.put({ ...local, status: 'pending', error: undefined });
+      return true;
+    }
+  }
+}
+
+/**
+ * Puts a confirmed server message in place: an optimistic copy (same `clientMessageId`, local
+ * id) or a streaming placeholder is replaced, never duplicated.
+ */
+function adopt(state: TimelineState, message: TimelineMessage): boolean {
+  if (message.clientMessageId !== null) {
+    const previous = state.byClientMessageId(message.clientMessageId);
+    if (previous && previous.id !== message.id && previous.senderId === message.senderId) state.drop(previous.id);
+  }
+  state.put(message);
+  return true;
+}
+
+function applyStream(state: TimelineState, stream: BotStream): boolean {
+  if (stream.conversationId !== state.conversationId) return false;
+  if (stream.phase === 'completed' && stream.message) {
+    const placeholder = state.get(stream.messageId);
+    if (placeholder && placeholder.id !== stream.message.id && placeholder.status !== 'confirmed') state.drop(placeholder.id);
+    const existing = state.get(stream.message.id);
+    if (existing?.status === 'confirmed' && existing.senderName !== null) return placeholder !== undefined && placeholder.id !== stream.message.id;
+    adopt(state, fromChatMessageDto(stream.message));
+    state.trim();
+    return true;
+  }
+  const existing = state.get(stream.messageId);
+  if (existing?.status === 'confirmed') return false;
+  const text = stream.text;
+  state.put({
+    id: stream.messageId,
+    clientMessageId: null,
+    conversationId: stream.conversationId,
+    senderId: stream.senderId ?? existing?.senderId ?? '',
+    senderName: stream.senderName,
+    senderType: 'Bot',
+    senderAvatar: stream.senderAvatar,
+    blocks: text === '' ? [] : [{ $type: 'text', format: 'Plain', content: text, plainText: text }],
+    plainText: text === '' ? null : text,
+    replyToMessageId: stream.replyToMessageId,
+    quickReplies: null,
+    mentions: null,
+    createdAt: existing?.createdAt ?? stream.startedAt ?? new Date(0).toISOString(),
+    updatedAt: null,
+    isEdited: false,
+    isDeleted: false,
+    deletedAt: null,
+    deleteType: null,
+    reactions: [],
+    systemEvent: null,
+    status: stream.phase === 'aborted' ? 'aborted' : 'streaming',
+    streamStatus: stream.status,
+    abortReason: stream.reason,
+    error: undefined,
+  });
+  if (!existing) state.trim();
+  return true;
+}
+
+function addReaction(groups: readonly ReactionGroupDto[], emoji: string, participantId: string): readonly ReactionGroupDto[] {
+  const index = groups.findIndex((g) => g.emoji === emoji);
+  if (index < 0) return [...groups, { emoji, count: 1, participantIds: [participantId] }];
+  const group = groups[index] as ReactionGroupDto;
+  if (group.participantIds.includes(participantId)) return groups;
+  const next = [...groups];
+  next[index] = { emoji, count: group.count + 1, participantIds: [...group.participantIds, participantId] };
+  return next;
+}
+
+function removeReaction(groups: readonly ReactionGroupDto[], emoji: string, participantId: string): readonly ReactionGroupDto[] {
+  const index = groups.findIndex((g) => g.emoji === emoji);
+  if (index < 0) return groups;
+  const group = groups[index] as ReactionGroupDto;
+  if (!group.participantIds.includes(participantId)) return groups;
+  const participantIds = group.participantIds.filter((id) => id !== participantId);
+  const next = [...groups];
+  if (participantIds.length === 0) next.splice(index, 1);
+  else next[index] = { emoji, count: participantIds.length, participantIds };
+  return next;
+}
+
+function sameContent(a: TimelineMessage, b: TimelineMessage): boolean {
+  return (
+    a.status === b.status &&
+    a.isDeleted === b.isDeleted &&
+    a.isEdited === b.isEdited &&
+    a.updatedAt === b.updatedAt &&
+    a.plainText === b.plainText &&
+    a.reactions.length === b.reactions.length &&
+    a.reactions.every((g, i) => g.emoji === b.reactions[i]?.emoji && g.count === b.reactions[i]?.count)
+  );
+}

@@ -1,0 +1,393 @@
+import {
+  asyncScheduler,
+  catchError,
+  concatMap,
+  defer,
+  distinctUntilChanged,
+  EMPTY,
+  exhaustMap,
+  expand,
+  filter,
+  finalize,
+  ignoreElements,
+  map,
+  merge,
+  type Observable,
+  of,
+  ReplaySubject,
+  type SchedulerLike,
+  share,
+  shareReplay,
+  Subject,
+  switchMap,
+  take,
+  takeWhile,
+  tap,
+  timeout,
+} from 'rxjs';
+import type { Block, CursorPaginatedResult, Mention, MessageDto, QuickReply, SendMessageAck } from '../codecs/index.js';
+import { InvalidArgumentError } from '../http/invalid-argument-error.js';
+import type { ChatHubClient } from '../hubs/chat-hub-client.js';
+import { HubError } from '../hubs/hub-error.js';
+import type { BotStream } from './accumulate-stream.js';
+import { outgoingTyping } from './outgoing-typing.js';
+import type { TimelineMessage } from './timeline-message.js';
+import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
+import { JoinRegistry } from './join-registry.js';
+import { trackTyping, type TypingParticipant } from './track-typing.js';
+
+/** What a timeline needs from REST. */
+export interface TimelineHistoryApi {
+  getHistory(conversationId: string, params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' }): Observable<CursorPaginatedResult<MessageDto>>;
+  send(conversationId: string, request: { blocks: Block[]; clientMessageId?: string; replyToMessageId?: string; mentions?: Mention[]; quickReplies?: QuickReply[] }): Observable<MessageDto>;
+}
+
+/** What a timeline is wired to (the facade passes its REST API, chat hub and shared streams). */
+export interface TimelineDeps {
+  readonly chat: ChatHubClient;
+  readonly messages: TimelineHistoryApi;
+  /** Accumulated bot streams of every conversation (shared). */
+  readonly streams$: Observable<BotStream>;
+  /** The logged-in user, for optimistic messages and to leave one's own typing out. */
+  readonly currentUser: () => { readonly id: string; readonly fullName: string } | null;
+  /** Reports what could not be delivered (failed join, failed gap recovery). */
+  readonly report: (error: unknown) => void;
+  /** Makes a new `clientMessageId`. */
+  readonly newClientMessageId: () => string;
+  /** Shared, reference-counted joins (the facade passes one for all timelines). @default one per timeline */
+  readonly joins?: JoinRegistry;
+}
+
+/** Options of a timeline. Durations are milliseconds. */
+export interface TimelineOptions {
+  /** Messages per history page (first load, `loadOlder`, gap recovery). @default 50 */
+  readonly pageSize?: number;
+  /** The most messages kept; the oldest are dropped as live ones arrive. @default 1000 */
+  readonly maxMessages?: number;
+  /** Join the conversation on the chat hub while subscribed. @default true */
+  readonly join?: boolean;
+  /** Leave the conversation on the hub when the last subscriber goes (only a join the timeline made; ignored when `deps.joins` is shared). @default true */
+  readonly leaveOnUnsubscribe?: boolean;
+  /** Pages gap recovery may fetch after a reconnect before giving up on overlap. @default 20 */
+  readonly maxGapPages?: number;
+  /** Someone typing disappears after this long without `typingStopped`. @default 6000 */
+  readonly typingTimeoutMs?: number;
+  /** At most one `StartTyping` per this interval. @default 2000 */
+  readonly typingThrottleMs?: number;
+  /** `StopTyping` after this long without `notifyTyping()`. @default 3000 */
+  readonly typingIdleMs?: number;
+  /** How long a hub send waits for its ack before the message is `failed`. @default 30000 */
+  readonly sendTimeoutMs?: number;
+  /** The scheduler for every timer. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Everything a timeline knows, emitted on change. */
+export interface TimelineSnapshot {
+  readonly conversationId: string;
+  /** Oldest to newest. */
+  readonly messages: readonly TimelineMessage[];
+  /** False once `loadOlder` reached the start of the conversation. */
+  readonly hasOlder: boolean;
+  /** Read receipts by participant id. */
+  readonly readReceipts: ReadonlyMap<string, ReadReceipt>;
+  /** Bumped on every change. */
+  readonly version: number;
+}
+
+/** What `send` takes besides the content. */
+export interface SendOptions {
+  readonly replyToMessageId?: string;
+  readonly mentions?: Mention[];
+  readonly quickReplies?: QuickReply[];
+  /** Use this id instead of a generated one. */
+  readonly clientMessageId?: string;
+}
+
+/**
+ * One conversation as scanned state: the REST history (newest page on first subscribe) merged
+ * with live hub events, bot streams, optimistic sends and gap recovery after reconnects —
+ * de-duplicated by message id and `clientMessageId`, in the server's order, in a bounded window.
+ *
+ * `messages$` and `snapshot$` are shared while subscribed (refCount) and emit only on change;
+ * while anyone subscribes, the conversation is joined on the chat hub (and left after the last
+ * subscriber goes, by default). `typing$` lists who is typing.
+ */
+export class Timeline {
+  /** The messages, oldest to newest; emits on change; shared while subscribed. */
+  readonly messages$: Observable<readonly TimelineMessage[]>;
+  /** Messages plus paging and receipts; emits on change; shared while subscribed. */
+  readonly snapshot$: Observable<TimelineSnapshot>;
+  /** Who is typing now (others only), `[]` to start with. */
+  readonly typing$: Observable<readonly TypingParticipant[]>;
+
+  private readonly actions = new Subject<TimelineAction>();
+  private readonly keystrokes = new Subject<void>();
+  private readonly sent = new Subject<void>();
+  private readonly scheduler: SchedulerLike;
+  private readonly pageSize: number;
+  private readonly joins: JoinRegistry;
+  private state: TimelineState | undefined;
+  private olderCursor: string | null | undefined;
+
+  constructor(
+    readonly conversationId: string,
+    private readonly deps: TimelineDeps,
+    private readonly options: TimelineOptions = {},
+  ) {
+    if (typeof conversationId !== 'string' || conversationId.trim() === '') throw new InvalidArgumentError('conversationId', 'expected a non-empty string id');
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.pageSize = options.pageSize ?? 50;
+    this.joins = deps.joins ?? new JoinRegistry(deps.chat, options.leaveOnUnsubscribe ?? true);
+    const core$ = defer(() => this.run()).pipe(share({ connector: () => new ReplaySubject<TimelineState>(1), resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }));
+    this.snapshot$ = core$.pipe(
+      map((state) => ({
+        conversationId,
+        messages: state.messages(),
+        hasOlder: this.olderCursor !== null,
+        readReceipts: new Map(state.readReceipts()),
+        version: state.version,
+      })),
+      distinctUntilChanged((a, b) => a.version === b.version && a.hasOlder === b.hasOlder),
+    );
+    this.messages$ = core$.pipe(
+      map((state) => state.messages()),
+      distinctUntilChanged(),
+    );
+    const me = (): string | undefined => deps.currentUser()?.id;
+    this.typing$ = trackTyping(
+      deps.chat.on('typingStarted').pipe(filter((t) => t.conversationId === conversationId && t.participantId !== me())),
+      deps.chat.on('typingStopped').pipe(filter((t) => t.conversationId === conversationId)),
+      { timeoutMs: options.typingTimeoutMs ?? 6000, scheduler: this.scheduler },
+    ).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+  }
+
+  /** The messages now (empty while nobody subscribes). */
+  get messages(): readonly TimelineMessage[] {
+    return this.state?.messages() ?? [];
+  }
+
+  /**
+   * Loads the page before the oldest message held into the same state. Cold; emits how many
+   * messages the page had (0 at the start of the conversation) and completes. Needs a subscriber
+   * to `messages$` (otherwise emits 0).
+   */
+  loadOlder(): Observable<number> {
+    return defer(() => {
+      const state = this.state;
+      if (!state || this.olderCursor === null) return of(0);
+      const cursor = this.olderCursor;
+      return this.deps.messages
+        .getHistory(this.conversationId, { limit: this.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) })
+        .pipe(
+          map((page) => {
+            if (this.state !== state) return 0;
+            this.olderCursor = page.hasMore ? page.nextCursor : null;
+            this.actions.next({ type: 'history', messages: page.items });
+            return page.items.length;
+          }),
+        );
+    });
+  }
+
+  /**
+   * Sends a message optimistically. On subscribe a `pending` message (a generated
+   * `clientMessageId`, id `local:…`) enters the timeline at once; it goes over the chat hub (over
+   * REST when the hub is not connected) and moves to `sent` with the server's id, then to
+   * `confirmed` when the echo comes — never a second copy. Emits the message at each step here
+   * (pending, then sent or failed) and completes; a failure does not error: the message is
+   * `failed` with `error`, and `retry(clientMessageId)` sends it again.
+   *
+   * @throws InvalidArgumentError at once for empty content.
+   */
+  send(content: string | readonly Block[], options: SendOptions = {}): Observable<TimelineMessage> {
+    const blocks: Block[] =
+      typeof content === 'string' ? [{ $type: 'text', format: 'Plain', content, plainText: content }] : [...content];
+    if ((typeof content === 'string' && content.trim() === '') || blocks.length === 0) {
+      throw new InvalidArgumentError('content', 'expected non-empty text or at least one block');
+    }
+    return defer(() => {
+      const clientMessageId = options.clientMessageId ?? this.deps.newClientMessageId();
+      const state = this.state;
+      const user = this.deps.currentUser();
+      const text = blocks.map((b) => (b.$type === 'text' ? ((b as { plainText?: string | null }).plainText ?? '') : '')).join('\n');
+      const pending: TimelineMessage = {
+        id: state?.nextLocalId() ?? `local:${clientMessageId}`,
+        clientMessageId,
+        conversationId: this.conversationId,
+        senderId: user?.id ?? '',
+        senderName: user?.fullName ?? null,
+        senderType: 'User',
+        senderAvatar: null,
+        blocks,
+        plainText: text === '' ? null : text,
+        replyToMessageId: options.replyToMessageId ?? null,
+        quickReplies: options.quickReplies ?? null,
+        mentions: options.mentions ?? null,
+        createdAt: new Date(this.scheduler.now()).toISOString(),
+        updatedAt: null,
+        isEdited: false,
+        isDeleted: false,
+        deletedAt: null,
+        deleteType: null,
+        reactions: [],
+        systemEvent: null,
+        status: 'pending',
+        streamStatus: null,
+        abortReason: null,
+        error: undefined,
+      };
+      this.actions.next({ type: 'pending', message: pending });
+      this.sent.next();
+      return this.deliver(clientMessageId, blocks, options, pending);
+    });
+  }
+
+  /** Sends a `failed` message again, same `clientMessageId` (the server keeps one copy). Emits like `send`. */
+  retry(clientMessageId: string): Observable<TimelineMessage> {
+    return defer(() => {
+      const failed = this.state?.byClientMessageId(clientMessageId);
+      if (!failed || failed.status !== 'failed') return EMPTY;
+      this.actions.next({ type: 'retrying', clientMessageId });
+      return this.deliver(
+        clientMessageId,
+        [...failed.blocks],
+        {
+          ...(failed.replyToMessageId !== null ? { replyToMessageId: failed.replyToMessageId } : {}),
+          ...(failed.mentions !== null ? { mentions: [...failed.mentions] } : {}),
+          ...(failed.quickReplies !== null ? { quickReplies: [...failed.quickReplies] } : {}),
+        },
+        { ...failed, status: 'pending', error: undefined },
+      );
+    });
+  }
+
+  /** Call on every keystroke: sends `StartTyping` at most once per 2 s and `StopTyping` after a pause or a send. */
+  notifyTyping(): void {
+    this.keystrokes.next();
+  }
+
+  private deliver(clientMessageId: string, blocks: Block[], options: SendOptions, pending: TimelineMessage): Observable<TimelineMessage> {
+    const extra = {
+      ...(options.replyToMessageId !== undefined ? { replyToMessageId: options.replyToMessageId } : {}),
+      ...(options.mentions !== undefined ? { mentions: options.mentions } : {}),
+      ...(options.quickReplies !== undefined ? { quickReplies: options.quickReplies } : {}),
+    };
+    const overRest$ = (): Observable<{ messageId: string; message?: MessageDto }> =>
+      this.deps.messages.send(this.conversationId, { blocks, clientMessageId, ...extra }).pipe(map((message) => ({ messageId: message.id, message })));
+    const viaHub = this.deps.chat.status.status === 'connected';
+    const request$: Observable<{ messageId: string; message?: MessageDto }> = viaHub
+      ? this.deps.chat.sendMessage({ conversationId: this.conversationId, blocks, clientMessageId, ...extra }).pipe(
+          timeout({ first: this.options.sendTimeoutMs ?? 30_000, scheduler: this.scheduler }),
+          map((ack: SendMessageAck): { messageId: string; message?: MessageDto } => ({ messageId: ack.messageId ?? '' })),
+          catchError((error: unknown) => (HubError.is(error) && error.kind === 'not-connected' ? overRest$() : throwErrorOf(error))),
+        )
+      : overRest$();
+    const current = (): TimelineMessage => this.state?.byClientMessageId(clientMessageId) ?? pending;
+    return merge(
+      of(pending),
+      request$.pipe(
+        map((result) => {
+          if (result.messageId === '') throw new Error('the server accepted the message without an id');
+          this.actions.next({ type: 'sent', clientMessageId, messageId: result.messageId, ...(result.message ? { message: result.message } : {}) });
+          const now = current();
+          return now.id.startsWith('local:') ? { ...now, id: result.messageId, status: 'sent' as const } : now;
+        }),
+        catchError((error: unknown) => {
+          this.actions.next({ type: 'failed', clientMessageId, error });
+          const now = current();
+          return of(now.status === 'failed' ? now : { ...now, status: 'failed' as const, error });
+        }),
+      ),
+    );
+  }
+
+  private run(): Observable<TimelineState> {
+    const state = new TimelineState(this.conversationId, this.options.maxMessages ?? 1000);
+    this.state = state;
+    this.olderCursor = undefined;
+    const id = this.conversationId;
+    const chat = this.deps.chat;
+    const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> => source.pipe(filter((e) => e.conversationId === id));
+    const live$ = merge(
+      mine(chat.on('messageReceived')).pipe(map((message): TimelineAction => ({ type: 'received', message }))),
+      mine(chat.on('messageRecovered')).pipe(map((message): TimelineAction => ({ type: 'recovered', message }))),
+      mine(chat.on('messageUpdated')).pipe(map((dto): TimelineAction => ({ type: 'updated', dto }))),
+      mine(chat.on('messageDeleted')).pipe(map((dto): TimelineAction => ({ type: 'deleted', dto }))),
+      mine(chat.on('reactionAdded')).pipe(map((dto): TimelineAction => ({ type: 'reactionAdded', dto }))),
+      mine(chat.on('reactionRemoved')).pipe(map((dto): TimelineAction => ({ type: 'reactionRemoved', dto }))),
+      mine(chat.on('readReceiptUpdated')).pipe(map((dto): TimelineAction => ({ type: 'readReceipt', dto }))),
+      mine(this.deps.streams$).pipe(map((stream): TimelineAction => ({ type: 'stream', stream }))),
+    );
+    const firstPage$ = this.deps.messages.getHistory(id, { limit: this.pageSize, direction: 'older' }).pipe(
+      map((page): TimelineAction => {
+        if (this.olderCursor === undefined) this.olderCursor = page.hasMore ? page.nextCursor : null;
+        return { type: 'history', messages: page.items };
+      }),
+      catchError((error: unknown) => {
+        this.deps.report(error);
+        return EMPTY;
+      }),
+    );
+    // Hold the join while subscribed (joined once the hub is connected, whenever that is), then
+    // fetch what happened before the join.
+    const join$ = (this.options.join ?? true)
+      ? this.joins.hold(id).pipe(
+          switchMap(() => this.recoverGap(state)),
+          catchError((error: unknown) => {
+            this.deps.report(error);
+            return EMPTY;
+          }),
+        )
+      : EMPTY;
+    // After a reconnect that lost the groups, the hub client re-joined: fetch what was missed.
+    const gap$ = chat.rejoined$.pipe(
+      filter((event) => event.conversationIds.has(id)),
+      exhaustMap(() => this.recoverGap(state)),
+    );
+    const typingOut$ = outgoingTyping(this.keystrokes, this.sent, {
+      throttleMs: this.options.typingThrottleMs ?? 2000,
+      idleMs: this.options.typingIdleMs ?? 3000,
+      scheduler: this.scheduler,
+    }).pipe(
+      concatMap((signal) => (signal === 'start' ? chat.startTyping(id) : chat.stopTyping(id)).pipe(catchError(() => EMPTY))),
+      ignoreElements(),
+    );
+    return merge(live$, this.actions, firstPage$, join$, gap$, typingOut$).pipe(
+      filter((action) => applyTimelineAction(state, action)),
+      map(() => state),
+      finalize(() => {
+        if (this.state === state) this.state = undefined;
+      }),
+    );
+  }
+
+  /** Newest pages until one overlaps what the state holds (or the page limit), as history actions. */
+  private recoverGap(state: TimelineState): Observable<TimelineAction> {
+    return defer(() => {
+      const newest = state.newestServerId();
+      const maxPages = this.options.maxGapPages ?? 20;
+      let pages = 0;
+      const fetch = (cursor: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
+        pages += 1;
+        return this.deps.messages.getHistory(this.conversationId, { limit: this.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) });
+      };
+      const overlaps = (page: CursorPaginatedResult<MessageDto>): boolean => newest === undefined || page.items.some((m) => m.id <= newest);
+      return fetch(undefined).pipe(
+        expand((page) => (!page.hasMore || page.nextCursor === null || overlaps(page) || pages >= maxPages ? EMPTY : fetch(page.nextCursor))),
+        takeWhile(() => this.state === state),
+        map((page): TimelineAction => ({ type: 'history', messages: page.items })),
+        catchError((error: unknown) => {
+          this.deps.report(error);
+          return EMPTY;
+        }),
+      );
+    });
+  }
+}
+
+function throwErrorOf(error: unknown): Observable<never> {
+  return defer(() => {
+    throw error;
+  });
+}
