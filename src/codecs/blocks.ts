@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { MediaReference } from './common.js';
-import { JsonObject, nullable } from './scalars.js';
+import { array, JsonObject, nullable } from './scalars.js';
 
 /** How a text block's `content` is formatted. */
 export const TextFormat = t.keyof({ Plain: null, Markdown: null, Html: null, ProseMirrorJson: null }, 'TextFormat');
@@ -172,7 +172,7 @@ export const ChoiceBlock = t.type(
   {
     $type: t.literal('choice'),
     prompt: t.string,
-    options: t.array(ChoiceOption),
+    options: array(ChoiceOption),
     mode: ChoiceMode,
     submitted: t.boolean,
   },
@@ -188,8 +188,8 @@ export const CardBlock = t.type(
     title: nullable(t.string),
     subtitle: nullable(t.string),
     image: nullable(MediaReference),
-    fields: nullable(t.array(CardField)),
-    buttons: nullable(t.array(ActionButton)),
+    fields: nullable(array(CardField)),
+    buttons: nullable(array(ActionButton)),
   },
   'CardBlock',
 );
@@ -197,7 +197,7 @@ export const CardBlock = t.type(
 export type CardBlock = t.TypeOf<typeof CardBlock>;
 
 /** Cards shown side by side (`$type: 'carousel'`). */
-export const CarouselBlock = t.type({ $type: t.literal('carousel'), cards: t.array(CardBlock) }, 'CarouselBlock');
+export const CarouselBlock = t.type({ $type: t.literal('carousel'), cards: array(CardBlock) }, 'CarouselBlock');
 /** Cards shown side by side (`$type: 'carousel'`). */
 export type CarouselBlock = t.TypeOf<typeof CarouselBlock>;
 
@@ -327,12 +327,15 @@ export const isUnknownBlock = (block: Block): block is UnknownBlock => !KNOWN_BL
 
 /**
  * The plain text of a list of blocks: text blocks' `plainText` (or `content` for Plain), joined
- * with newlines. What the gateway indexes and what notifications preview.
+ * with newlines; blocks without plain text add nothing (no blank lines). What the gateway indexes
+ * and what notifications preview.
  */
 export function plainTextOf(blocks: readonly Block[]): string {
   const parts: string[] = [];
   for (const block of blocks) {
-    if (isTextBlock(block)) parts.push(block.plainText ?? (block.format === 'Plain' ? block.content : ''));
+    if (!isTextBlock(block)) continue;
+    const text = block.plainText ?? (block.format === 'Plain' ? block.content : '');
+    if (text !== '') parts.push(text);
   }
   return parts.join('\n');
 }

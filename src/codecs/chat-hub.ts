@@ -1,11 +1,11 @@
 import * as t from 'io-ts';
 import { Block } from './blocks.js';
 import { MediaReference, Mention, QuickReply, SenderType, SystemEventDto } from './common.js';
-import { IsoDateTime, JsonObject, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, JsonObject, NonNegativeInteger, nullable } from './scalars.js';
 
 /** One emoji's reactions on a hub message (a flat array, not wrapped like REST's `ReactionSummary`). */
 export const ReactionGroupDto = t.type(
-  { emoji: t.string, count: NonNegativeInteger, participantIds: t.array(t.string) },
+  { emoji: t.string, count: NonNegativeInteger, participantIds: array(t.string) },
   'ReactionGroupDto',
 );
 /** One emoji's reactions on a hub message. */
@@ -20,13 +20,13 @@ export const ChatMessageDto = t.intersection(
       senderId: t.string,
       senderName: t.string,
       senderType: SenderType,
-      blocks: t.array(Block),
+      blocks: array(Block),
       plainTextContent: nullable(t.string),
       replyToMessageId: nullable(t.string),
-      quickReplies: nullable(t.array(QuickReply)),
+      quickReplies: nullable(array(QuickReply)),
       isEdited: t.boolean,
-      reactions: nullable(t.array(ReactionGroupDto)),
-      mentions: nullable(t.array(Mention)),
+      reactions: nullable(array(ReactionGroupDto)),
+      mentions: nullable(array(Mention)),
       createdAt: IsoDateTime,
       updatedAt: nullable(IsoDateTime),
       clientMessageId: nullable(t.string),
@@ -45,11 +45,11 @@ export const MessageUpdatedDto = t.intersection(
     t.type({
       messageId: t.string,
       conversationId: t.string,
-      blocks: t.array(Block),
+      blocks: array(Block),
       plainTextContent: nullable(t.string),
       updatedAt: IsoDateTime,
     }),
-    t.partial({ mentions: t.array(Mention) }),
+    t.partial({ mentions: array(Mention) }),
   ],
   'MessageUpdatedDto',
 );
@@ -239,11 +239,11 @@ export type MarkAsReadAck = t.TypeOf<typeof MarkAsReadAck>;
 /** Argument of `SendMessage`. */
 export const ChatSendMessageRequest = t.intersection(
   [
-    t.type({ conversationId: t.string, blocks: t.array(Block) }),
+    t.type({ conversationId: t.string, blocks: array(Block) }),
     t.partial({
       replyToMessageId: t.string,
-      quickReplies: t.array(QuickReply),
-      mentions: t.array(Mention),
+      quickReplies: array(QuickReply),
+      mentions: array(Mention),
       clientMessageId: t.string,
     }),
   ],
@@ -254,7 +254,7 @@ export type ChatSendMessageRequest = t.TypeOf<typeof ChatSendMessageRequest>;
 
 /** Argument of `EditMessage` (`newBlocks`/`newMentions`, unlike REST). */
 export const ChatEditMessageRequest = t.intersection(
-  [t.type({ messageId: t.string, newBlocks: t.array(Block) }), t.partial({ newMentions: t.array(Mention) })],
+  [t.type({ messageId: t.string, newBlocks: array(Block) }), t.partial({ newMentions: array(Mention) })],
   'ChatEditMessageRequest',
 );
 /** Argument of `EditMessage`. */

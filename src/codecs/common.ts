@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { JsonObject, nullable } from './scalars.js';
+import { array, JsonObject, nullable } from './scalars.js';
 
 /** A file in the gateway's storage (`storageKey`, see `files.getDownloadUrl`) or an external `url`. */
 export const MediaReference = t.partial({ storageKey: t.string, url: t.string }, 'MediaReference');
@@ -60,7 +60,7 @@ export type SystemEventType = t.TypeOf<typeof SystemEventType>;
 export const SystemEventInfo = t.intersection(
   [
     t.type({ type: SystemEventType, actorId: nullable(t.string) }),
-    t.partial({ targetIds: t.array(t.string), metadata: JsonObject }),
+    t.partial({ targetIds: array(t.string), metadata: JsonObject }),
   ],
   'SystemEventInfo',
 );
@@ -69,7 +69,7 @@ export type SystemEventInfo = t.TypeOf<typeof SystemEventInfo>;
 
 /** A system event attached to a hub `ChatMessageDto`: `SystemEventInfo` plus display names. */
 export const SystemEventDto = t.intersection(
-  [SystemEventInfo, t.partial({ actorName: t.string, targetNames: t.array(t.string) })],
+  [SystemEventInfo, t.partial({ actorName: t.string, targetNames: array(t.string) })],
   'SystemEventDto',
 );
 /** A system event attached to a hub `ChatMessageDto`. */

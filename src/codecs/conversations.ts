@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { ConversationType, MediaReference } from './common.js';
 import { MessageDto } from './messages.js';
-import { IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
 
 /** A participant's membership in a conversation (also for members who left). */
 export const ConversationParticipantDto = t.intersection(
@@ -34,7 +34,7 @@ export const ConversationDto = t.intersection(
       ownerId: t.string,
       createdAt: IsoDateTime,
       updatedAt: IsoDateTime,
-      participants: t.array(ConversationParticipantDto),
+      participants: array(ConversationParticipantDto),
     }),
     t.partial({
       name: t.string,
@@ -75,7 +75,7 @@ export type ConversationListItemDto = t.TypeOf<typeof ConversationListItemDto>;
 /** Body of `POST /api/conversations`. */
 export const CreateConversationRequest = t.intersection(
   [
-    t.type({ type: ConversationType, participantIds: t.array(t.string) }),
+    t.type({ type: ConversationType, participantIds: array(t.string) }),
     t.partial({ name: t.string, avatar: MediaReference }),
   ],
   'CreateConversationRequest',

@@ -65,8 +65,7 @@ export class DecodeError extends Error {
     const byPath = new Map<string, { expected: string[]; actual: unknown; message?: string }>();
     for (const error of errors) {
       const path = pathOf(error.context);
-      const last = error.context[error.context.length - 1];
-      const expected = last ? last.type.name : 'unknown';
+      const expected = expectedAt(error.context);
       const entry = byPath.get(path);
       if (entry) {
         if (!entry.expected.includes(expected)) entry.expected.push(expected);
@@ -111,6 +110,21 @@ function pathOf(context: t.Context): string {
     if (parent && entry && STRUCTURAL_TAGS.has((parent.type as { _tag?: string })._tag ?? '')) keys.push(entry.key);
   }
   return keys.join('.');
+}
+
+/**
+ * The name of what was expected where a failure happened: the innermost codec, except that a
+ * member of an intersection (or of a refinement) is named after the whole, so a value that fails
+ * `SystemEventInfo` says `SystemEventInfo`, not the anonymous parts it is made of.
+ */
+function expectedAt(context: t.Context): string {
+  let index = context.length - 1;
+  while (index > 0) {
+    const parentTag = (context[index - 1]?.type as { _tag?: string } | undefined)?._tag;
+    if (parentTag !== 'IntersectionType' && parentTag !== 'RefinementType') break;
+    index -= 1;
+  }
+  return context[index]?.type.name ?? 'unknown';
 }
 
 /** A short, safe rendering of a received value for an error message. */

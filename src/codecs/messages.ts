@@ -1,18 +1,18 @@
 import * as t from 'io-ts';
 import { Block } from './blocks.js';
 import { Mention, QuickReply, SenderType, SystemEventInfo } from './common.js';
-import { IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
 
 /** One emoji's reactions on a REST message. */
 export const ReactionGroup = t.type(
-  { emoji: t.string, count: NonNegativeInteger, participantIds: t.array(t.string) },
+  { emoji: t.string, count: NonNegativeInteger, participantIds: array(t.string) },
   'ReactionGroup',
 );
 /** One emoji's reactions on a REST message. */
 export type ReactionGroup = t.TypeOf<typeof ReactionGroup>;
 
 /** The reactions of a REST message (the hub sends a flat `ReactionGroupDto[]` instead). */
-export const ReactionSummary = t.type({ groups: t.array(ReactionGroup), totalCount: NonNegativeInteger }, 'ReactionSummary');
+export const ReactionSummary = t.type({ groups: array(ReactionGroup), totalCount: NonNegativeInteger }, 'ReactionSummary');
 /** The reactions of a REST message. */
 export type ReactionSummary = t.TypeOf<typeof ReactionSummary>;
 
@@ -24,16 +24,16 @@ export const MessageDto = t.type(
     senderId: t.string,
     senderType: SenderType,
     timestamp: IsoDateTime,
-    blocks: t.array(Block),
+    blocks: array(Block),
     plainTextIndex: nullable(t.string),
     replyToMessageId: nullable(t.string),
-    quickReplies: nullable(t.array(QuickReply)),
+    quickReplies: nullable(array(QuickReply)),
     isEdited: t.boolean,
     editedAt: nullable(IsoDateTime),
     isDeleted: t.boolean,
     deletedAt: nullable(IsoDateTime),
     reactionSummary: nullable(ReactionSummary),
-    mentions: nullable(t.array(Mention)),
+    mentions: nullable(array(Mention)),
     createdAt: IsoDateTime,
     updatedAt: IsoDateTime,
     clientMessageId: nullable(t.string),
@@ -47,11 +47,11 @@ export type MessageDto = t.TypeOf<typeof MessageDto>;
 /** Body of `POST /api/conversations/{id}/messages`. */
 export const SendMessageRequest = t.intersection(
   [
-    t.type({ blocks: t.array(Block) }),
+    t.type({ blocks: array(Block) }),
     t.partial({
       replyToMessageId: t.string,
-      quickReplies: t.array(QuickReply),
-      mentions: t.array(Mention),
+      quickReplies: array(QuickReply),
+      mentions: array(Mention),
       clientMessageId: t.string,
     }),
   ],
@@ -62,7 +62,7 @@ export type SendMessageRequest = t.TypeOf<typeof SendMessageRequest>;
 
 /** Body of `PUT /api/messages/{id}` (REST uses `blocks`/`mentions`; the hub `newBlocks`/`newMentions`). */
 export const EditMessageRequest = t.intersection(
-  [t.type({ blocks: t.array(Block) }), t.partial({ mentions: t.array(Mention) })],
+  [t.type({ blocks: array(Block) }), t.partial({ mentions: array(Mention) })],
   'EditMessageRequest',
 );
 /** Body of `PUT /api/messages/{id}`. */

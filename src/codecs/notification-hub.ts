@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { ConversationType, MediaReference } from './common.js';
 import { HubErrorDto } from './chat-hub.js';
-import { IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
 
 /** One participant's presence, as sent right after `SubscribeToPresence`. */
 export const PresenceStateItem = t.intersection(
@@ -12,7 +12,7 @@ export const PresenceStateItem = t.intersection(
 export type PresenceStateItem = t.TypeOf<typeof PresenceStateItem>;
 
 /** `presenceState`: the initial presence of the ids just subscribed. */
-export const PresenceStateDto = t.array(PresenceStateItem, 'PresenceStateDto');
+export const PresenceStateDto = array(PresenceStateItem, 'PresenceStateDto');
 /** `presenceState`. */
 export type PresenceStateDto = t.TypeOf<typeof PresenceStateDto>;
 
@@ -125,7 +125,7 @@ export const ReadStatusChangedDto = t.intersection(
 export type ReadStatusChangedDto = t.TypeOf<typeof ReadStatusChangedDto>;
 
 /** Argument of `SubscribeToPresence` / `UnsubscribeFromPresence`: at most 200 ids per call. */
-export const PresenceIds = t.array(t.string, 'PresenceIds');
+export const PresenceIds = array(t.string, 'PresenceIds');
 /** Argument of `SubscribeToPresence` / `UnsubscribeFromPresence`. */
 export type PresenceIds = t.TypeOf<typeof PresenceIds>;
 

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { Cursor, nullable } from './scalars.js';
+import { array, Cursor, nullable } from './scalars.js';
 
 /**
  * A page of a cursor-paginated list: `items`, the opaque `nextCursor` (a string, null on the
@@ -12,7 +12,7 @@ import { Cursor, nullable } from './scalars.js';
  */
 export function CursorPaginatedResult<C extends t.Mixed>(item: C) {
   return t.type(
-    { items: t.array(item), nextCursor: nullable(Cursor), hasMore: t.boolean },
+    { items: array(item), nextCursor: nullable(Cursor), hasMore: t.boolean },
     `CursorPaginatedResult<${item.name}>`,
   );
 }
@@ -33,7 +33,7 @@ export interface CursorPaginatedResult<T> {
  */
 export function PagedResult<C extends t.Mixed>(item: C) {
   return t.type(
-    { items: t.array(item), page: t.number, pageSize: t.number, totalCount: t.number },
+    { items: array(item), page: t.number, pageSize: t.number, totalCount: t.number },
     `PagedResult<${item.name}>`,
   );
 }

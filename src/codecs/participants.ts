@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { MediaReference } from './common.js';
-import { IsoDateTime, nullable } from './scalars.js';
+import { array, IsoDateTime, nullable } from './scalars.js';
 
 /** A user or bot known to the gateway. */
 export const ParticipantDto = t.intersection(
@@ -33,6 +33,6 @@ export const CreateOrUpdateParticipantRequest = t.intersection(
 export type CreateOrUpdateParticipantRequest = t.TypeOf<typeof CreateOrUpdateParticipantRequest>;
 
 /** Body of `POST /api/participants/batch`. */
-export const GetParticipantsBatchRequest = t.type({ ids: t.array(t.string) }, 'GetParticipantsBatchRequest');
+export const GetParticipantsBatchRequest = t.type({ ids: array(t.string) }, 'GetParticipantsBatchRequest');
 /** Body of `POST /api/participants/batch`. */
 export type GetParticipantsBatchRequest = t.TypeOf<typeof GetParticipantsBatchRequest>;

@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { array } from './scalars.js';
 
 /**
  * An RFC 7807 error body as ASP.NET Core sends it: `status`, `title`, optional `detail` and
@@ -12,7 +13,7 @@ export const ProblemDetails = t.intersection(
       type: t.string,
       instance: t.string,
       traceId: t.string,
-      errors: t.record(t.string, t.array(t.string)),
+      errors: t.record(t.string, array(t.string)),
     }),
   ],
   'ProblemDetails',

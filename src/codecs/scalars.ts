@@ -36,7 +36,7 @@ export const Cursor = new t.Type<string, string, unknown>(
 /** An opaque pagination cursor string. */
 export type Cursor = t.TypeOf<typeof Cursor>;
 
-const TIME_SPAN = /^(-)?(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?$/;
+const TIME_SPAN = /^(-)?(?:(\d+)\.)?([01]?\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.(\d{1,7}))?$/;
 
 /**
  * A .NET `TimeSpan` string such as `"00:00:00.0123456"` or `"1.02:03:04"` (days.hh:mm:ss.fffffff).
@@ -87,14 +87,33 @@ export function timeSpanToMilliseconds(value: string): number {
  */
 export function millisecondsToTimeSpan(milliseconds: number): string {
   if (!Number.isFinite(milliseconds)) throw new RangeError('millisecondsToTimeSpan: milliseconds must be finite');
-  const negative = milliseconds < 0;
   const ticks = Math.round(Math.abs(milliseconds) * 10_000);
+  const negative = milliseconds < 0 && ticks > 0;
   const totalSeconds = Math.floor(ticks / 10_000_000);
   const fraction = ticks % 10_000_000;
   const days = Math.floor(totalSeconds / 86_400);
   const pad = (n: number): string => String(n).padStart(2, '0');
   const hms = `${pad(Math.floor(totalSeconds / 3600) % 24)}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}`;
   return `${negative ? '-' : ''}${days > 0 ? `${days}.` : ''}${hms}.${String(fraction).padStart(7, '0')}`;
+}
+
+/**
+ * `t.array` whose `is` guard also rejects holes (`[a, , b]`): io-ts's own guard skips them, and
+ * the decode boundary trusts the guard, so every array of the wire codecs is built with this.
+ */
+export function array<C extends t.Mixed>(item: C, name = `Array<${item.name}>`): t.ArrayC<C> {
+  const base = t.array(item, name);
+  return new t.ArrayType(
+    name,
+    (u: unknown): u is Array<t.TypeOf<C>> => {
+      if (!Array.isArray(u)) return false;
+      for (let i = 0; i < u.length; i++) if (!item.is(u[i])) return false;
+      return true;
+    },
+    base.validate,
+    base.encode,
+    item,
+  ) as t.ArrayC<C>;
 }
 
 /** A whole number ≥ 0 (counts, indexes). */
