@@ -7,6 +7,7 @@ import { chatHubDefinition, conversationGroup } from './chat-hub-definition.js';
 import { ChatService, type GatewayEventSink } from './chat-service.js';
 import { EchoBot, type EchoBotOptions } from './echo-bot.js';
 import { FileStore } from './file-store.js';
+import { GatewayError } from './gateway-error.js';
 import { sendEmpty, sendJson, readBody, applyCors } from './http-util.js';
 import { notificationHubDefinition, presenceGroup } from './notification-hub-definition.js';
 import { createRestApi, type RecordedRequest, type TestLoginProfile } from './rest-api.js';
@@ -225,8 +226,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     if (req.method === 'OPTIONS') return sendEmpty(res, 204);
     if (url.pathname === '/_test/requests' && req.method === 'GET') return sendJson(res, 200, requests);
     if (req.method !== 'POST') return sendEmpty(res, 405);
-    const raw = await readBody(req, 1024 * 1024);
-    const body = (raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {}) as Record<string, unknown>;
+    // A bad body is the caller's error (400, or 413 past 1 MB), not a server failure (500).
+    let body: Record<string, unknown>;
+    try {
+      const raw = await readBody(req, 1024 * 1024);
+      const parsed: unknown = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : {};
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return sendEmpty(res, 400);
+      body = parsed as Record<string, unknown>;
+    } catch (error) {
+      return sendEmpty(res, error instanceof GatewayError ? error.status : 400);
+    }
     switch (url.pathname) {
       case '/_test/faults/drop':
         faults.dropConnections({ allowReconnect: body.allowReconnect === true, ...(typeof body.error === 'string' ? { error: body.error } : {}) });

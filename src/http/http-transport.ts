@@ -1,0 +1,457 @@
+import axios, { type AxiosInstance, type AxiosRequestConfig, type CreateAxiosDefaults } from 'axios';
+import { either } from 'fp-ts';
+import type * as t from 'io-ts';
+import {
+  Observable,
+  asyncScheduler,
+  catchError,
+  defer,
+  filter,
+  map,
+  of,
+  switchMap,
+  throwError,
+  timeout,
+  type SchedulerLike,
+} from 'rxjs';
+import type { DecodeError } from '../codecs/decode-error.js';
+import { decodeWith } from '../codecs/decode-with.js';
+import { AuthSession } from './auth-session.js';
+import { ChatApiError } from './chat-api-error.js';
+import { InvalidArgumentError } from './invalid-argument-error.js';
+import { ROUTES, resolveRoute, type HttpMethod, type ResolvedRoute, type RouteName, type RouteTable } from './routes.js';
+
+/**
+ * How the transport turns a 2xx response into the emitted value.
+ *
+ * - `'json'`: parse JSON and, when a `codec` is given, decode it (a mismatch errors with kind `decode`).
+ * - `'nullOn204'`: like `'json'`, but a 204 (or an empty body) emits `null`.
+ * - `'text'`: emit the body as a string.
+ * - `'void'`: ignore the body and emit `undefined`.
+ */
+export type ResponseMode = 'json' | 'text' | 'void' | 'nullOn204';
+
+/** Upload progress: bytes sent so far and the body's total size (undefined when unknown). */
+export interface HttpProgressEvent {
+  readonly type: 'progress';
+  readonly loaded: number;
+  readonly total: number | undefined;
+}
+
+/** The final event of a request observed with progress: the decoded response. */
+export interface HttpDoneEvent<T> {
+  readonly type: 'done';
+  readonly response: T;
+}
+
+/**
+ * What {@link HttpTransport.events} emits: zero or more `progress` events (upload bytes, never
+ * decreasing), then exactly one `done` with the decoded response, then completion.
+ */
+export type HttpEvent<T> = HttpProgressEvent | HttpDoneEvent<T>;
+
+/** Query parameters; `undefined` and `null` values are left out. */
+export type QueryParams = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
+/** A request for {@link HttpTransport.request}. */
+export interface RequestSpec {
+  /** The HTTP method. */
+  readonly method: HttpMethod;
+  /** A path relative to the base URL (`/api/...`), or an absolute URL (e.g. a presigned upload URL). */
+  readonly path: string;
+  /** Query parameters, appended URL-encoded. */
+  readonly query?: QueryParams;
+  /**
+   * The body: a `Blob`/`File`, `ArrayBuffer`, `Uint8Array`/`Buffer`, `FormData` or
+   * `URLSearchParams` is sent as is; anything else as JSON (a string too, unless `contentType` is set).
+   */
+  readonly body?: unknown;
+  /** The body's `Content-Type`. @default `application/json` for JSON, the Blob's type or `application/octet-stream` for binary */
+  readonly contentType?: string;
+  /** Send the session's token (only ever to the gateway's origin) and refresh it once on a 401. */
+  readonly auth: boolean;
+  /** The codec the JSON response is decoded with (through `decodeWith`). */
+  readonly codec?: t.Any;
+  /** How the response becomes the emitted value. @default 'json' */
+  readonly response?: ResponseMode;
+  /** Extra request headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Called with upload progress (also available as events through {@link HttpTransport.events}). */
+  readonly onUploadProgress?: (progress: HttpProgressEvent) => void;
+  /**
+   * Fails with kind `timeout` after this long without a response or upload progress; 0 = never.
+   * @default the transport's `timeoutMs`
+   */
+  readonly timeoutMs?: number;
+}
+
+/** A request whose JSON response is decoded with `codec`. */
+export type CodecRequestSpec<C extends t.Any> = RequestSpec & { readonly codec: C };
+
+/** Options of {@link HttpTransport}. */
+export interface HttpTransportOptions {
+  /** The gateway's base URL, e.g. `https://chat-api.example.com` (a path prefix is kept). */
+  readonly baseUrl: string;
+  /** The auth session shared with the hubs. @default a new `AuthSession({ baseUrl })` */
+  readonly session?: AuthSession;
+  /** Route overrides for a deployment with other paths. @default ROUTES */
+  readonly routes?: Partial<RouteTable>;
+  /** Fail a request after this long without a response or upload progress; 0 = never. @default 30_000 */
+  readonly timeoutMs?: number;
+  /** The axios adapter(s): `'http'` (Node), `'xhr'`, `'fetch'` or a function. @default axios's choice (xhr in browsers, http in Node) */
+  readonly adapter?: AxiosRequestConfig['adapter'];
+  /** Headers sent with every request. @default none */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Further axios defaults (agents, proxy, `withCredentials`…), passed to `axios.create`. @default {} */
+  readonly axiosDefaults?: CreateAxiosDefaults;
+  /** The scheduler timeouts run on. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** A response as it arrives, before decoding. */
+interface RawResponse {
+  readonly status: number;
+  readonly text: string;
+}
+
+const ABSOLUTE_URL = /^[a-z][a-z\d+\-.]*:\/\//i;
+
+function isAbsoluteUrl(url: string): boolean {
+  return ABSOLUTE_URL.test(url) || url.startsWith('//');
+}
+
+/** The body as axios should send it, its content type and size in bytes (when known). */
+function encodeBody(body: unknown, contentType: string | undefined): { data: unknown; contentType: string | undefined; size: number | undefined } {
+  if (body === undefined) return { data: undefined, contentType, size: undefined };
+  if (typeof Blob !== 'undefined' && body instanceof Blob) {
+    return { data: body, contentType: contentType ?? (body.type !== '' ? body.type : 'application/octet-stream'), size: body.size };
+  }
+  if (body instanceof ArrayBuffer) {
+    return { data: body, contentType: contentType ?? 'application/octet-stream', size: body.byteLength };
+  }
+  if (ArrayBuffer.isView(body)) {
+    const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+    // axios's Node adapter takes a Buffer but not a bare Uint8Array; the browser adapters take any view.
+    const data =
+      NodeBuffer !== undefined && !NodeBuffer.isBuffer(body)
+        ? NodeBuffer.from(body.buffer, body.byteOffset, body.byteLength)
+        : body;
+    return { data, contentType: contentType ?? 'application/octet-stream', size: body.byteLength };
+  }
+  if (
+    (typeof FormData !== 'undefined' && body instanceof FormData) ||
+    (typeof URLSearchParams !== 'undefined' && body instanceof URLSearchParams)
+  ) {
+    return { data: body, contentType, size: undefined };
+  }
+  if (typeof body === 'string' && contentType !== undefined) return { data: body, contentType, size: undefined };
+  return { data: JSON.stringify(body), contentType: contentType ?? 'application/json', size: undefined };
+}
+
+function isUnauthorized(error: unknown): error is ChatApiError {
+  return ChatApiError.is(error) && error.kind === 'http' && error.status === 401;
+}
+
+/**
+ * The REST transport: one axios instance, every call a **cold** Observable.
+ *
+ * - Nothing is sent until subscribe; every subscription sends its own request.
+ * - Each subscription has its own `AbortController`: unsubscribing aborts the request and
+ *   nothing is emitted afterwards.
+ * - The token is read from the {@link AuthSession} at subscribe time (refreshed first when it
+ *   is known to expire within the session's margin), and sent only to the gateway's own origin:
+ *   an absolute URL on another origin (a presigned storage URL) never gets the Authorization header.
+ * - On a 401 it waits for the session's single-flight refresh and retries once with the new
+ *   token; when the refresh gives up (`null`) the 401 reaches the subscriber.
+ * - The body is decoded through `decodeWith`; every failure is a {@link ChatApiError}.
+ *
+ * Exported for power users who build extra API modules (the seed's `HttpClient`).
+ *
+ * @example
+ * ```ts
+ * const http = new HttpTransport({ baseUrl: 'https://chat.example.com', session });
+ * const me$ = http.request({ method: 'GET', path: '/api/participants/me', auth: true, codec: ParticipantDto });
+ * me$.subscribe((me) => console.log(me.fullName));
+ * ```
+ */
+export class HttpTransport {
+  /** The gateway base URL (no trailing slash). */
+  readonly baseUrl: string;
+  /** The auth session whose token this transport sends. */
+  readonly session: AuthSession;
+  /** The route table in use (defaults merged with overrides). */
+  readonly routes: RouteTable;
+
+  private readonly http: AxiosInstance;
+  private readonly timeoutMs: number;
+  private readonly scheduler: SchedulerLike;
+  private readonly defaultHeaders: Readonly<Record<string, string>>;
+  private readonly gatewayOrigin: string | null;
+
+  constructor(options: HttpTransportOptions) {
+    if (typeof options.baseUrl !== 'string') throw new InvalidArgumentError('baseUrl', 'expected a string');
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.gatewayOrigin = isAbsoluteUrl(this.baseUrl) ? new URL(this.baseUrl).origin : (globalThis as { location?: { origin?: string } }).location?.origin ?? null;
+    this.session = options.session ?? new AuthSession({ baseUrl: this.baseUrl });
+    if (this.session.baseUrl !== '' && this.session.baseUrl !== this.baseUrl) {
+      throw new InvalidArgumentError('session', `belongs to ${this.session.baseUrl}, not ${this.baseUrl}`);
+    }
+    this.routes = { ...ROUTES, ...options.routes };
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.defaultHeaders = options.headers ?? {};
+    this.http = axios.create({
+      ...options.axiosDefaults,
+      ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
+    });
+  }
+
+  /**
+   * Looks a route up in this transport's table and fills in its (encoded) parameters.
+   *
+   * @example
+   * ```ts
+   * http.route('messages.getById', { id }); // { method: 'GET', path: '/api/messages/01H…' }
+   * ```
+   */
+  route(name: RouteName, params?: Readonly<Record<string, string>>): ResolvedRoute & { method: HttpMethod } {
+    const resolved = resolveRoute(this.routes, name, params);
+    return { method: resolved.method === '*' ? 'GET' : resolved.method, path: resolved.path };
+  }
+
+  /**
+   * The absolute URL of `path` (relative to the base URL, or already absolute) with `query`.
+   *
+   * @example
+   * ```ts
+   * http.url('/api/files/a/b.png'); // "https://chat.example.com/api/files/a/b.png"
+   * ```
+   */
+  url(path: string, query?: QueryParams): string {
+    const base = isAbsoluteUrl(path) ? path : `${this.baseUrl}${path.startsWith('/') ? '' : '/'}${path}`;
+    if (query === undefined) return base;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== null) params.append(key, String(value));
+    }
+    const qs = params.toString();
+    return qs === '' ? base : `${base}${base.includes('?') ? '&' : '?'}${qs}`;
+  }
+
+  /** True when `url` (relative, or absolute) is on the gateway's origin, i.e. may carry the token. */
+  isGatewayUrl(url: string): boolean {
+    if (!isAbsoluteUrl(url)) return true;
+    try {
+      return this.gatewayOrigin !== null && new URL(url).origin === this.gatewayOrigin;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Sends one request per subscription and emits its decoded response once, then completes.
+   * Errors with a {@link ChatApiError} (HTTP status, network, timeout, decode). See the class
+   * comment for cold-ness, cancellation, auth and the 401 retry.
+   *
+   * @example
+   * ```ts
+   * http.request({ method: 'GET', path: '/health/live', auth: false, response: 'text' }).subscribe(console.log);
+   * ```
+   */
+  request<C extends t.Any>(spec: CodecRequestSpec<C> & { readonly response?: 'json' }): Observable<t.TypeOf<C>>;
+  request<C extends t.Any>(spec: CodecRequestSpec<C> & { readonly response: 'nullOn204' }): Observable<t.TypeOf<C> | null>;
+  request(spec: RequestSpec & { readonly response: 'text' }): Observable<string>;
+  request(spec: RequestSpec & { readonly response: 'void' }): Observable<void>;
+  request(spec: RequestSpec): Observable<unknown>;
+  request(spec: RequestSpec): Observable<unknown> {
+    return this.run(spec, false).pipe(
+      filter((event): event is HttpDoneEvent<unknown> => event.type === 'done'),
+      map((event) => event.response),
+    );
+  }
+
+  /**
+   * Like {@link request}, but emits upload progress as `{ type: 'progress', loaded, total }`
+   * events (never decreasing; the last one has `loaded === total` when the size is known) and
+   * then `{ type: 'done', response }`, then completes. Unsubscribing aborts the upload.
+   *
+   * @example
+   * ```ts
+   * http.events({ method: 'PUT', path: uploadUrl, auth: true, body: file, codec: UploadResponse })
+   *   .subscribe((e) => e.type === 'progress' ? bar.set(e.loaded / (e.total ?? 1)) : done(e.response));
+   * ```
+   */
+  events<C extends t.Any>(spec: CodecRequestSpec<C> & { readonly response?: 'json' }): Observable<HttpEvent<t.TypeOf<C>>>;
+  events(spec: RequestSpec): Observable<HttpEvent<unknown>>;
+  events(spec: RequestSpec): Observable<HttpEvent<unknown>> {
+    return this.run(spec, true);
+  }
+
+  private run(spec: RequestSpec, withProgress: boolean): Observable<HttpEvent<unknown>> {
+    return defer(() => {
+      const url = this.url(spec.path, spec.query);
+      const mode = spec.response ?? 'json';
+      const decode = spec.codec !== undefined ? decodeWith(spec.codec) : undefined;
+      const attempt = (token: string | null): Observable<HttpEvent<RawResponse>> =>
+        this.attempt(spec, url, token, withProgress || spec.onUploadProgress !== undefined);
+
+      let raw$: Observable<HttpEvent<RawResponse>>;
+      if (!spec.auth || !this.isGatewayUrl(url)) {
+        raw$ = attempt(null);
+      } else {
+        const session = this.session;
+        raw$ = session.freshToken().pipe(
+          catchError(() => of(session.getToken())),
+          switchMap((token) =>
+            attempt(token).pipe(
+              catchError((error: unknown) => {
+                if (!isUnauthorized(error) || !session.canRefresh) return throwError(() => error);
+                return session.refresh(token).pipe(
+                  catchError((refreshError: unknown) =>
+                    throwError(() => new ChatApiError({ ...error, kind: 'http', cause: refreshError })),
+                  ),
+                  switchMap((fresh) => (fresh === null ? throwError(() => error) : attempt(fresh))),
+                );
+              }),
+            ),
+          ),
+        );
+      }
+
+      let lastLoaded = -1;
+      let lastTotal: number | undefined;
+      return raw$.pipe(
+        filter((event) => {
+          if (event.type !== 'progress') return true;
+          // progress never goes backwards (a 401 retry re-sends the body from 0)
+          if (event.loaded <= lastLoaded) return false;
+          lastLoaded = event.loaded;
+          lastTotal = event.total;
+          spec.onUploadProgress?.(event);
+          return withProgress;
+        }),
+        switchMap((event): Observable<HttpEvent<unknown>> => {
+          if (event.type === 'progress') return of(event);
+          const done: HttpDoneEvent<unknown> = { type: 'done', response: decodeResponse(event.response, mode, decode) };
+          if (lastTotal !== undefined && lastLoaded >= 0 && lastLoaded < lastTotal) {
+            const final: HttpProgressEvent = { type: 'progress', loaded: lastTotal, total: lastTotal };
+            spec.onUploadProgress?.(final);
+            return withProgress ? of(final, done) : of(done);
+          }
+          return of(done);
+        }),
+      );
+    });
+  }
+
+  /** One HTTP exchange: the boundary where axios becomes an Observable (unsubscribe aborts). */
+  private attempt(
+    spec: RequestSpec,
+    url: string,
+    token: string | null,
+    reportProgress: boolean,
+  ): Observable<HttpEvent<RawResponse>> {
+    const limit = spec.timeoutMs ?? this.timeoutMs;
+    const exchange$ = new Observable<HttpEvent<RawResponse>>((subscriber) => {
+      const controller = new AbortController();
+      let settled = false;
+      const { data, contentType, size } = encodeBody(spec.body, spec.contentType);
+      const headers: Record<string, string> = { ...this.defaultHeaders, ...spec.headers };
+      if (contentType !== undefined) headers['Content-Type'] = contentType;
+      if (token !== null) headers['Authorization'] = `Bearer ${token}`;
+      const config: AxiosRequestConfig = {
+        url,
+        method: spec.method,
+        headers,
+        data,
+        signal: controller.signal,
+        responseType: 'text',
+        transformRequest: [(body: unknown) => body],
+        transformResponse: [(body: unknown) => body],
+        validateStatus: () => true,
+        maxBodyLength: Infinity,
+        maxContentLength: Infinity,
+      };
+      if (reportProgress && data !== undefined) {
+        config.onUploadProgress = (progress) => {
+          if (subscriber.closed) return;
+          subscriber.next({ type: 'progress', loaded: progress.loaded, total: progress.total ?? size });
+        };
+      }
+      this.http.request<unknown>(config).then(
+        (response) => {
+          settled = true;
+          const text = typeof response.data === 'string' ? response.data : response.data == null ? '' : String(response.data);
+          if (response.status < 200 || response.status >= 300) {
+            subscriber.error(ChatApiError.fromResponse(response.status, text, response.statusText));
+            return;
+          }
+          subscriber.next({ type: 'done', response: { status: response.status, text } });
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          settled = true;
+          subscriber.error(ChatApiError.from(error));
+        },
+      );
+      return () => {
+        if (!settled) controller.abort();
+      };
+    });
+    if (limit <= 0) return exchange$;
+    return exchange$.pipe(
+      timeout({
+        each: limit,
+        scheduler: this.scheduler,
+        with: () =>
+          throwError(
+            () =>
+              new ChatApiError({
+                kind: 'timeout',
+                status: 0,
+                title: 'Request timed out',
+                detail: `${spec.method} ${spec.path}: no response within ${limit} ms`,
+              }),
+          ),
+      }),
+    );
+  }
+}
+
+/** Turns a 2xx response into the emitted value according to `mode`; throws a ChatApiError. */
+function decodeResponse(
+  raw: RawResponse,
+  mode: ResponseMode,
+  decode: ((input: unknown) => either.Either<DecodeError, unknown>) | undefined,
+): unknown {
+  if (mode === 'void') return undefined;
+  if (mode === 'text') return raw.text;
+  const empty = raw.text.trim() === '';
+  if (mode === 'nullOn204' && (raw.status === 204 || empty)) return null;
+  let json: unknown = null;
+  if (!empty) {
+    try {
+      json = JSON.parse(raw.text) as unknown;
+    } catch (cause) {
+      throw new ChatApiError({
+        kind: 'invalid-response',
+        status: raw.status,
+        title: 'Invalid response body',
+        detail: `expected JSON, got: ${raw.text.slice(0, 100)}`,
+        body: raw.text,
+        cause,
+      });
+    }
+  } else if (decode !== undefined) {
+    throw new ChatApiError({
+      kind: 'invalid-response',
+      status: raw.status,
+      title: 'Invalid response body',
+      detail: `expected a JSON body, got an empty response (HTTP ${raw.status})`,
+    });
+  }
+  if (decode === undefined) return json;
+  const result = decode(json);
+  if (either.isLeft(result)) throw ChatApiError.fromDecodeError(result.left, raw.status, json);
+  return result.right;
+}

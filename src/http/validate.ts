@@ -1,0 +1,121 @@
+/**
+ * Synchronous argument checks shared by the REST modules. Each throws an
+ * {@link InvalidArgumentError} or {@link ArgumentRangeError} naming the argument, so a bad call
+ * fails at the call site, before any Observable exists. Internal: not exported from the package.
+ */
+import { either } from 'fp-ts';
+import type * as t from 'io-ts';
+import { decodeWith } from '../codecs/decode-with.js';
+import { ArgumentRangeError, InvalidArgumentError } from './invalid-argument-error.js';
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return value === '' ? 'an empty string' : `the string ${JSON.stringify(value.slice(0, 40))}`;
+  return typeof value === 'number' ? `the number ${value}` : `a value of type ${typeof value}`;
+}
+
+/** Asserts a non-empty, non-blank string id. */
+export function assertId(argument: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') throw new InvalidArgumentError(argument, `expected a non-empty string id, got ${describe(value)}`);
+  if (value.trim() === '') throw new InvalidArgumentError(argument, 'expected a non-empty string id, got an empty or blank string');
+}
+
+/** Asserts a non-empty string (search text, emoji, file name…). */
+export function assertNonEmptyString(argument: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidArgumentError(argument, `expected a non-empty string, got ${describe(value)}`);
+  }
+}
+
+/** Asserts a string (possibly empty). */
+export function assertString(argument: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string') throw new InvalidArgumentError(argument, `expected a string, got ${describe(value)}`);
+}
+
+/** Asserts an array of non-empty string ids. */
+export function assertIdArray(argument: string, value: unknown): asserts value is readonly string[] {
+  if (!Array.isArray(value)) throw new InvalidArgumentError(argument, `expected an array of ids, got ${describe(value)}`);
+  value.forEach((id, index) => assertId(`${argument}[${index}]`, id));
+}
+
+/** Asserts an optional whole number ≥ `min` (limits, pages, page sizes). */
+export function assertOptionalInteger(argument: string, value: unknown, min = 1): asserts value is number | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'number') throw new InvalidArgumentError(argument, `expected a whole number ≥ ${min}, got ${describe(value)}`);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ArgumentRangeError(argument, `expected a whole number ≥ ${min}, got ${value}`);
+  }
+}
+
+/** Asserts an optional opaque cursor: a non-empty string, never a number. */
+export function assertOptionalCursor(argument: string, value: unknown): asserts value is string | null | undefined {
+  if (value === undefined || value === null) return;
+  if (typeof value === 'number' || typeof value === 'bigint') {
+    throw new InvalidArgumentError(
+      argument,
+      'cursors are opaque strings like "<UnixMs>_<ULID>"; pass nextCursor exactly as received (a number loses precision)',
+    );
+  }
+  if (typeof value !== 'string' || value === '') {
+    throw new InvalidArgumentError(argument, `expected an opaque cursor string, got ${describe(value)}`);
+  }
+}
+
+/** Asserts an optional options object (a plain object, not an array or a primitive). */
+export function assertOptionalObject(argument: string, value: unknown): asserts value is object | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidArgumentError(argument, `expected an options object, got ${describe(value)}`);
+  }
+}
+
+/** Asserts one of the listed string values (or undefined when `optional`). */
+export function assertOneOf<V extends string>(
+  argument: string,
+  value: unknown,
+  allowed: readonly V[],
+): asserts value is V | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(argument, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
+  }
+}
+
+const URL_SAFE_TOKEN = /^[A-Za-z0-9._~-]+$/;
+
+/** Asserts a URL-safe token (login provider, proxied service name): letters, digits, `. _ ~ -`. */
+export function assertUrlSafeToken(argument: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !URL_SAFE_TOKEN.test(value) || value === '.' || value === '..') {
+    throw new InvalidArgumentError(argument, `expected a URL-safe name (letters, digits, ".", "_", "~", "-"), got ${describe(value)}`);
+  }
+}
+
+/**
+ * Asserts a multi-segment path (storage key, proxied path) with no empty, `.` or `..` segment,
+ * so it cannot climb out of its route. `allowEmpty` accepts `''` (the proxied service's root).
+ */
+export function assertSafeSegments(argument: string, value: unknown, allowEmpty = false): asserts value is string {
+  if (typeof value !== 'string') throw new InvalidArgumentError(argument, `expected a string, got ${describe(value)}`);
+  if (value === '') {
+    if (allowEmpty) return;
+    throw new InvalidArgumentError(argument, 'expected a non-empty path');
+  }
+  for (const segment of value.split('/')) {
+    if (segment === '' || segment === '.' || segment === '..') {
+      throw new InvalidArgumentError(argument, `"${value}" has an empty, "." or ".." segment`);
+    }
+  }
+}
+
+/** Asserts a request body that matches `codec` (the io-ts request codec), naming every failing path. */
+export function assertBody<C extends t.Any>(argument: string, codec: C, value: unknown): asserts value is t.TypeOf<C> {
+  const result = decodeWith(codec)(value);
+  if (either.isLeft(result)) {
+    const issues = result.left.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path === '' ? '<root>' : `${argument}.${issue.path}`}: expected ${issue.expected}`)
+      .join('; ');
+    throw new InvalidArgumentError(argument, `does not match ${codec.name}: ${issues}`, { cause: result.left });
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The ONE place integration suites get their gateway from.
+ *
+ * By default it starts the embedded gateway in-process. When `CHAT_GATEWAY_URL` names another
+ * gateway (e.g. the ASP.NET Core reference gateway started by `npm run test:aspnet`), the same
+ * suites run against it and the faults are driven over its test-only HTTP endpoints
+ * (`/_test/...`); `CHAT_GATEWAY_CONTROL_URL` then names the runner's control endpoint that
+ * restarts the process.
+ */
+import { startGateway, type Gateway, type GatewayOptions, type RecordedRequest } from '../../src/gateway/index.js';
+
+/** Faults, asynchronous so they can be HTTP calls to another process. */
+export interface TestFaults {
+  dropConnections(options?: { allowReconnect?: boolean; error?: string }): Promise<void>;
+  killSockets(): Promise<void>;
+  expireTokens(): Promise<void>;
+  emitRaw(conversationId: string, event: string, payload: unknown): Promise<void>;
+  refuseConnections(durationMs: number): Promise<void>;
+  duplicateEvents(on: boolean): Promise<void>;
+  delayEvents(delayMs: number): Promise<void>;
+}
+
+/** A gateway under test, embedded or external. */
+export interface TestGateway {
+  readonly url: string;
+  /** True when the suites run against another process (`CHAT_GATEWAY_URL`). */
+  readonly external: boolean;
+  readonly faults: TestFaults;
+  /** The embedded gateway itself (undefined when external). */
+  readonly embedded: Gateway | undefined;
+  /** Logs a dev user in over HTTP: `{ token, expiresAt, user }`. */
+  login(username: string): Promise<{ token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } }>;
+  /** REST requests the gateway recorded (embedded only). */
+  requests(): readonly RecordedRequest[];
+  /** Same port, same data, every connection lost. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A unique name per test run, so suites never collide on a shared (external) gateway. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Starts the gateway for a suite (embedded unless `CHAT_GATEWAY_URL` is set). */
+export async function startTestGateway(options: GatewayOptions = {}): Promise<TestGateway> {
+  const externalUrl = process.env.CHAT_GATEWAY_URL;
+  if (externalUrl !== undefined && externalUrl !== '') return external(externalUrl.replace(/\/$/, ''));
+  const gateway = await startGateway({ port: 0, ...options });
+  return {
+    get url() {
+      return gateway.url;
+    },
+    external: false,
+    embedded: gateway,
+    faults: {
+      dropConnections: async (o) => gateway.faults.dropConnections(o),
+      killSockets: async () => gateway.faults.killSockets(),
+      expireTokens: async () => gateway.faults.expireTokens(),
+      emitRaw: async (c, e, p) => gateway.faults.emitRaw(c, e, p),
+      refuseConnections: async (ms) => gateway.faults.refuseConnections(ms),
+      duplicateEvents: async (on) => gateway.faults.duplicateEvents(on),
+      delayEvents: async (ms) => gateway.faults.delayEvents(ms),
+    },
+    login: (username) => devLogin(gateway.url, username),
+    requests: () => gateway.requests,
+    restart: () => gateway.restart(),
+    close: () => gateway.close(),
+  };
+}
+
+function external(url: string): TestGateway {
+  const post = async (path: string, body: unknown = {}): Promise<void> => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+  };
+  return {
+    url,
+    external: true,
+    embedded: undefined,
+    faults: {
+      dropConnections: (o = {}) => post('/_test/faults/drop', o),
+      killSockets: () => post('/_test/faults/kill'),
+      expireTokens: () => post('/_test/faults/expire-tokens'),
+      emitRaw: (conversationId, event, payload) => post('/_test/faults/emit-raw', { conversationId, event, payload }),
+      refuseConnections: (durationMs) => post('/_test/faults/refuse', { durationMs }),
+      duplicateEvents: (on) => post('/_test/faults/duplicate', { on }),
+      delayEvents: (delayMs) => post('/_test/faults/delay', { delayMs }),
+    },
+    login: (username) => devLogin(url, username),
+    requests: () => [],
+    restart: async () => {
+      const control = process.env.CHAT_GATEWAY_CONTROL_URL;
+      if (control === undefined) throw new Error('restart needs CHAT_GATEWAY_CONTROL_URL when the gateway is external');
+      const response = await fetch(`${control.replace(/\/$/, '')}/restart`, { method: 'POST' });
+      if (!response.ok) throw new Error(`restart answered ${response.status}`);
+    },
+    close: async () => undefined,
+  };
+}
+
+async function devLogin(url: string, username: string): Promise<{ token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } }> {
+  const response = await fetch(`${url}/api/auth/login/dev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'dev' }),
+  });
+  if (!response.ok) throw new Error(`dev login of ${username} answered ${response.status}`);
+  return (await response.json()) as { token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } };
+}
