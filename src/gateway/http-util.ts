@@ -71,9 +71,13 @@ export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   res.setHeader('Vary', 'Origin');
 }
 
-/** The bearer token of a request: the Authorization header, else the `access_token` query. */
-export function bearerToken(req: IncomingMessage, url: URL): string | undefined {
+/**
+ * The bearer token of a REST request: the Authorization header only. (The `access_token` query
+ * is accepted by the hubs alone, where browsers cannot set headers on a WebSocket; a token in a
+ * REST URL would end up in logs.)
+ */
+export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (typeof header === 'string' && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
-  return url.searchParams.get('access_token') ?? undefined;
+  return undefined;
 }

@@ -304,7 +304,7 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
         throw new GatewayError(403, 'The upload signature is not valid.');
       }
     } else {
-      const owner = tokens.verify(bearerToken(ctx.req, ctx.url));
+      const owner = tokens.verify(bearerToken(ctx.req));
       if (!owner) throw new GatewayError(401, 'Unauthorized');
       callerId = owner.userId;
     }
@@ -389,7 +389,7 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
         });
         let user = ANONYMOUS;
         if (r.auth) {
-          const owner = tokens.verify(bearerToken(req, url));
+          const owner = tokens.verify(bearerToken(req));
           if (!owner) {
             sendEmpty(res, 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
             return true;

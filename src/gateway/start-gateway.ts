@@ -51,6 +51,8 @@ export interface GatewayOptions {
   readonly testEndpoints?: boolean;
   /** Diagnostics; silent by default. Tokens are never logged. */
   readonly logger?: SignalRLogger;
+  /** The gateway's clock in ms since the epoch (tests move it to age tokens and deletions). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** Faults to inject, for reliability tests. */
@@ -106,7 +108,8 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger;
-  const tokens = new TokenIssuer(options.tokenLifetimeMs ?? 3_600_000);
+  const now = options.now ?? Date.now;
+  const tokens = new TokenIssuer(options.tokenLifetimeMs ?? 3_600_000, now);
   let duplicate = false;
   let delayMs = 0;
   const pending = new Set<NodeJS.Timeout>();
@@ -139,13 +142,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   };
 
   let bot: EchoBot | undefined;
-  const chat = new ChatService({ sink, onUserMessage: (message) => bot?.onUserMessage(message) });
+  const chat = new ChatService({ sink, now, onUserMessage: (message) => bot?.onUserMessage(message) });
   if (options.bot !== false) {
     bot = new EchoBot(chat, sink, options.bot ?? {});
     bot.seed();
   }
-  const files = new FileStore();
-  const bots = new BotRegistry(chat);
+  const files = new FileStore(now);
+  const bots = new BotRegistry(chat, now);
 
   let port = options.port ?? 0;
   let edgePort = 0;

@@ -221,9 +221,27 @@ describe('gateway REST: messages', () => {
       expectProblem(await api(gw, 'POST', '/api/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV/recover', { token: alice.token }), 404);
     });
 
-    // The 10-minute window lives in ChatService's clock, which startGateway does not expose, and the
-    // public API has no way to age a deletion: this case is not tested rather than faked.
-    it.skip('refuses recovery more than 10 minutes after the deletion (needs a controllable clock)');
+    it('refuses recovery more than 10 minutes after the deletion (the gateway clock moved on)', async function () {
+      // The clock is an embedded-gateway option; an external gateway cannot be aged from here.
+      let offset = 0;
+      const aged = await startTestGateway({ bot: false, now: () => Date.now() + offset });
+      if (aged.external) this.skip();
+      try {
+        const [alice, bob] = await newUsers(aged, 'alice', 'bob');
+        const group = await createConversation(aged, alice, 'Group', [bob.id], 'G');
+        const early = await sendText(aged, alice, group.id, 'recoverable');
+        const late = await sendText(aged, alice, group.id, 'too late');
+        expectOk(await api(aged, 'DELETE', `/api/messages/${early.id}`, { token: alice.token }), 200, DeleteMessageResponse);
+        expectOk(await api(aged, 'DELETE', `/api/messages/${late.id}`, { token: alice.token }), 200, DeleteMessageResponse);
+        offset = 9 * 60 * 1000;
+        expect((await api(aged, 'POST', `/api/messages/${early.id}/recover`, { token: alice.token })).status).to.equal(204);
+        offset = 10 * 60 * 1000 + 1000;
+        const refused = expectProblem(await api(aged, 'POST', `/api/messages/${late.id}/recover`, { token: alice.token }), 400);
+        expect(String(refused.detail)).to.match(/10 minutes/);
+      } finally {
+        await aged.close();
+      }
+    });
   });
 
   describe('reactions', () => {
