@@ -1,7 +1,6 @@
 import {
   catchError,
   concat,
-  defer,
   EMPTY,
   expand,
   filter,
@@ -20,11 +19,9 @@ import {
   startWith,
   Subject,
   switchMap,
-  takeWhile,
   tap,
   toArray,
   type Subscriber,
-  type Subscription,
   from,
   distinctUntilChanged,
 } from 'rxjs';

@@ -20,9 +20,7 @@ import {
   shareReplay,
   Subject,
   switchMap,
-  take,
   takeWhile,
-  tap,
   timeout,
 } from 'rxjs';
 import type { Block, CursorPaginatedResult, Mention, MessageDto, QuickReply, SendMessageAck } from '../codecs/index.js';
