@@ -152,7 +152,8 @@ export class HubClient<Events extends EventMap> {
 
   /**
    * Connects (cold: on subscribe). Emits once and completes when connected; errors with a
-   * `HubError` (kind `connection` or `auth`) if every attempt failed. Idempotent: while
+   * `HubError` (kind `connection` or `auth`) if every attempt failed, or (kind `connection`) when
+   * `disconnect()` is called before the connection was established. Idempotent: while
    * connected or connecting it just waits for the same connection. A manual `connect()` after
    * `failed` starts over.
    *
@@ -166,10 +167,14 @@ export class HubClient<Events extends EventMap> {
       this.intent.next('connected');
       if (!this.loop) this.startLoop();
       return this.state.pipe(
-        filter((s) => s.status === 'connected' || s.status === 'failed'),
+        // `disconnected` here means disconnect() was called meanwhile: end, never hang.
+        filter((s) => s.status === 'connected' || s.status === 'failed' || s.status === 'disconnected'),
         take(1),
         map((s) => {
           if (s.status === 'failed') throw s.error;
+          if (s.status === 'disconnected') {
+            throw new HubError('connection', `${this.hubName} hub: disconnect() was called before the connection was established`, { hub: this.hubName });
+          }
         }),
       );
     });
@@ -189,7 +194,8 @@ export class HubClient<Events extends EventMap> {
       const stopping = connection ? from(connection.stop()) : of(undefined);
       return stopping.pipe(
         map(() => {
-          this.state.next({ status: 'disconnected' });
+          // A connect() called while stopping owns the state now: do not report it disconnected.
+          if (this.intent.value === 'disconnected') this.state.next({ status: 'disconnected' });
         }),
       );
     });

@@ -16,7 +16,7 @@ export type HubErrorKind =
   | 'resubscribe'
   /** The token could not be refreshed (the refresh gave `null`) or the server refused it. */
   | 'auth'
-  /** Connecting failed for good (every retry used up). */
+  /** Connecting failed for good (every retry used up), or `disconnect()` ended a pending `connect()`. */
   | 'connection';
 
 /** Details of a {@link HubError}. */

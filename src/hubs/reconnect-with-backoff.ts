@@ -1,4 +1,20 @@
-import { asyncScheduler, defer, map, tap, type MonoTypeOperatorFunction, type Observable, race, retry, type SchedulerLike, take, throwError, timer } from 'rxjs';
+import {
+  asyncScheduler,
+  defaultIfEmpty,
+  defer,
+  map,
+  merge,
+  type MonoTypeOperatorFunction,
+  NEVER,
+  type Observable,
+  race,
+  retry,
+  type SchedulerLike,
+  take,
+  tap,
+  throwError,
+  timer,
+} from 'rxjs';
 
 /** The default reconnect schedule: 2 s, 5 s, 10 s, then 10 s again up to the attempt limit. */
 export const DEFAULT_RECONNECT_DELAYS: readonly number[] = [2000, 5000, 10000];
@@ -24,13 +40,14 @@ export interface ReconnectWithBackoffOptions {
   /** Tells a refused token (HTTP 401) apart from other failures. @default never */
   readonly isUnauthorized?: (error: unknown) => boolean;
   /**
-   * Refreshes the token after a 401; the retry then runs at once. `null` gives up: the operator
-   * errors with `authError(error)`. Without it, a 401 is retried like any failure.
+   * Refreshes the token after a 401; the retry then runs at once. `null` (or completing without a
+   * token) gives up: the operator errors with `authError(error)`. Without it, a 401 is retried
+   * like any failure.
    */
   readonly refreshToken?: () => Observable<string | null>;
   /** The error to end with when the refresh gives `null` or the refreshed token is refused too. @default the 401 itself */
   readonly authError?: (error: unknown) => unknown;
-  /** Cuts a wait short when it emits (e.g. the browser coming back online). */
+  /** Cuts a wait short when it emits (e.g. the browser coming back online); its completing changes nothing. */
   readonly wakeUp$?: Observable<unknown>;
   /** Called before each retry (to report `reconnecting` state). */
   readonly onRetry?: (attempt: ReconnectAttempt) => void;
@@ -75,6 +92,9 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
             options.onRetry?.({ attempt: retryCount, delayMs: 0, error });
             return options.refreshToken().pipe(
               take(1),
+              // A refresh that ends without a token gives up like `null` (completing here would
+              // complete the whole stream and leave the caller reconnecting forever).
+              defaultIfEmpty(null),
               map((token) => {
                 if (token === null) throw authError(error);
                 return token;
@@ -84,7 +104,9 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
           const delayMs = delays[Math.min(retryCount - 1, delays.length - 1)] ?? 0;
           options.onRetry?.({ attempt: retryCount, delayMs, error });
           const wait = timer(delayMs, scheduler);
-          return options.wakeUp$ ? race(wait, options.wakeUp$.pipe(take(1))) : wait;
+          // Only a wake-up value cuts the wait short: a wakeUp$ that completes must not end it
+          // (that would complete the stream and stop reconnecting for good).
+          return options.wakeUp$ ? race(wait, merge(options.wakeUp$, NEVER).pipe(take(1))) : wait;
         },
         }),
       );

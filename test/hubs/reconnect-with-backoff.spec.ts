@@ -1,0 +1,327 @@
+import { expect } from 'chai';
+import { defer, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff, type ReconnectAttempt } from '../../src/hubs/reconnect-with-backoff.js';
+
+function newScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => {
+    expect(actual).to.deep.equal(expected);
+  });
+}
+
+/** A source whose n-th subscription subscribes to `sources[n]` (the last one repeats). */
+function sequence<T>(sources: readonly Observable<T>[]): Observable<T> {
+  let index = 0;
+  return defer(() => {
+    const next = sources[Math.min(index, sources.length - 1)];
+    index += 1;
+    if (next === undefined) throw new Error('sequence() needs at least one source');
+    return next;
+  });
+}
+
+const UNAUTHORIZED = { status: 401 };
+const isUnauthorized = (error: unknown): boolean => error === UNAUTHORIZED;
+
+describe('reconnectWithBackoff', () => {
+  it('defaults to 2 s, 5 s, 10 s', () => {
+    expect(DEFAULT_RECONNECT_DELAYS).to.deep.equal([2000, 5000, 10000]);
+  });
+
+  it('waits 2 s, 5 s, 10 s, then 10 s again, and lets the error through after maxAttempts retries', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, 'lost');
+      const result = source.pipe(reconnectWithBackoff({ maxAttempts: 4 }));
+      // 0: first try; +2000, +5000, +10000, +10000 after each failure (1 frame each); then the error.
+      expectObservable(result).toBe('27005ms #', undefined, 'lost');
+      expectSubscriptions(source.subscriptions).toBe([
+        '^!',
+        '2001ms ^!',
+        '7002ms ^!',
+        '17003ms ^!',
+        '27004ms ^!',
+      ]);
+    });
+  });
+
+  it('uses the given delays on the given scheduler, repeating the last one', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-#', undefined, 'lost');
+      const result = source.pipe(reconnectWithBackoff({ delays: [3, 7], maxAttempts: 3, scheduler }));
+      expectObservable(result).toBe('21ms #', undefined, 'lost');
+      expectSubscriptions(source.subscriptions).toBe(['^!', '4ms ^!', '12ms ^!', '20ms ^!']);
+    });
+  });
+
+  it('does not retry at all with maxAttempts 0', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('--#', undefined, 'lost');
+      expectObservable(source.pipe(reconnectWithBackoff({ maxAttempts: 0 }))).toBe('--#', undefined, 'lost');
+      expectSubscriptions(source.subscriptions).toBe(['^-!']);
+    });
+  });
+
+  it('passes values through and completes when the source completes', () => {
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const first = cold('a-#', { a: 'id-1' }, 'lost');
+      const second = cold('b--|', { b: 'id-2' });
+      const result = sequence([first, second]).pipe(reconnectWithBackoff({ delays: [5] }));
+      expectObservable(result).toBe('a------b--|', { a: 'id-1', b: 'id-2' });
+      expectSubscriptions(first.subscriptions).toBe('^-!');
+      expectSubscriptions(second.subscriptions).toBe('7ms ^--!');
+    });
+  });
+
+  it('starts counting again after the source emitted (a session that connected)', () => {
+    const attempts: ReconnectAttempt[] = [];
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const fail1 = cold('-#', undefined, 'e1');
+      const fail2 = cold('-#', undefined, 'e2');
+      const connected = cold('a#', { a: 'conn' }, 'e3');
+      const fail4 = cold('-#', undefined, 'e4');
+      const fail5 = cold('-#', undefined, 'e5');
+      const result = sequence([fail1, fail2, connected, fail4, fail5]).pipe(
+        reconnectWithBackoff({ maxAttempts: 2, onRetry: (attempt) => attempts.push(attempt) }),
+      );
+      // fail1 (0–1) +2000 → fail2 (2001–2002) +5000 → connected (7002, emits, errors 7003)
+      // count reset: +2000 (attempt 1 again, not 10 s) → fail4 (9003–9004) +5000 → fail5 (14004–14005)
+      // → third failure in a row with maxAttempts 2: the error goes through.
+      expectObservable(result).toBe('7002ms a 7002ms #', { a: 'conn' }, 'e5');
+      expectSubscriptions(fail1.subscriptions).toBe('^!');
+      expectSubscriptions(fail2.subscriptions).toBe('2001ms ^!');
+      expectSubscriptions(connected.subscriptions).toBe('7002ms ^!');
+      expectSubscriptions(fail4.subscriptions).toBe('9003ms ^!');
+      expectSubscriptions(fail5.subscriptions).toBe(['14004ms ^!']);
+    });
+    expect(attempts.map((a) => [a.attempt, a.delayMs])).to.deep.equal([
+      [1, 2000],
+      [2, 5000],
+      [1, 2000],
+      [2, 5000],
+    ]);
+  });
+
+  it('calls onRetry with attempt, delay and error before each retry', () => {
+    const attempts: ReconnectAttempt[] = [];
+    newScheduler().run(({ cold, expectObservable }) => {
+      const result = sequence([
+        cold('-#', undefined, 'e1'),
+        cold('-#', undefined, 'e2'),
+        cold('a#', { a: 'conn' }, 'e3'),
+        cold('-#', undefined, 'e4'),
+        cold('-|'),
+      ]).pipe(reconnectWithBackoff({ delays: [10, 20, 30], onRetry: (attempt) => attempts.push(attempt) }));
+      expectObservable(result).toBe('32ms a 32ms |', { a: 'conn' });
+    });
+    expect(attempts).to.deep.equal([
+      { attempt: 1, delayMs: 10, error: 'e1' },
+      { attempt: 2, delayMs: 20, error: 'e2' },
+      { attempt: 1, delayMs: 10, error: 'e3' },
+      { attempt: 2, delayMs: 20, error: 'e4' },
+    ]);
+  });
+
+  describe('401 and token refresh', () => {
+    it('calls refreshToken once and retries at once (no wait) when it gives a token', () => {
+      const attempts: ReconnectAttempt[] = [];
+      let refreshCalls = 0;
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const accepted = cold('a', { a: 'conn' });
+        const refresh = cold('--t', { t: 'new-token' });
+        const result = sequence([refused, accepted]).pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            refreshToken: () => {
+              refreshCalls += 1;
+              return refresh;
+            },
+            onRetry: (attempt) => attempts.push(attempt),
+          }),
+        );
+        expectObservable(result).toBe('---a', { a: 'conn' });
+        expectSubscriptions(refused.subscriptions).toBe('^!');
+        // Only the first token is taken: the refresh is unsubscribed when it gives one.
+        expectSubscriptions(refresh.subscriptions).toBe('-^-!');
+        expectSubscriptions(accepted.subscriptions).toBe('---^');
+      });
+      expect(refreshCalls).to.equal(1);
+      expect(attempts).to.deep.equal([{ attempt: 1, delayMs: 0, error: UNAUTHORIZED }]);
+    });
+
+    it('calls refreshToken exactly once per 401', () => {
+      let refreshCalls = 0;
+      newScheduler().run(({ cold, expectObservable }) => {
+        const result = sequence([cold('-#', undefined, UNAUTHORIZED), cold('a')]).pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            refreshToken: () => {
+              refreshCalls += 1;
+              return cold('t|', { t: 'token' });
+            },
+          }),
+        );
+        expectObservable(result).toBe('-a');
+      });
+      expect(refreshCalls).to.equal(1);
+    });
+
+    it('errors with authError(error) when the refresh gives null', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const refresh = cold('--(n|)', { n: null });
+        const result = refused.pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            refreshToken: () => refresh,
+            authError: (error) => ({ auth: error }),
+          }),
+        );
+        expectObservable(result).toBe('---#', undefined, { auth: UNAUTHORIZED });
+        expectSubscriptions(refused.subscriptions).toBe('^!');
+        expectSubscriptions(refresh.subscriptions).toBe('-^-!');
+      });
+    });
+
+    it('treats a refresh that completes without a token like null (errors, never hangs)', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const refresh = cold<string | null>('--|');
+        const result = refused.pipe(
+          reconnectWithBackoff({ isUnauthorized, refreshToken: () => refresh, authError: (error) => ({ auth: error }) }),
+        );
+        expectObservable(result).toBe('---#', undefined, { auth: UNAUTHORIZED });
+        expectSubscriptions(refresh.subscriptions).toBe('-^-!');
+      });
+    });
+
+    it('gives up with authError when the refreshed token is refused too (no refresh loop)', () => {
+      let refreshCalls = 0;
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const result = refused.pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            refreshToken: () => {
+              refreshCalls += 1;
+              return cold('t', { t: 'token' });
+            },
+            authError: (error) => ({ auth: error }),
+          }),
+        );
+        // 0–1 refused, refresh gives a token at once → retry at 1, refused at 2 → give up.
+        expectObservable(result).toBe('--#', undefined, { auth: UNAUTHORIZED });
+        expectSubscriptions(refused.subscriptions).toBe(['^!', '-^!']);
+      });
+      expect(refreshCalls).to.equal(1);
+    });
+
+    it('refreshes again after a session that connected with the refreshed token', () => {
+      let refreshCalls = 0;
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused1 = cold('-#', undefined, UNAUTHORIZED);
+        const session = cold('a-#', { a: 'conn' }, UNAUTHORIZED);
+        const last = cold('b', { b: 'conn2' });
+        const result = sequence([refused1, session, last]).pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            refreshToken: () => {
+              refreshCalls += 1;
+              return cold('t', { t: 'token' });
+            },
+          }),
+        );
+        expectObservable(result).toBe('-a-b', { a: 'conn', b: 'conn2' });
+        expectSubscriptions(session.subscriptions).toBe('-^-!');
+        expectSubscriptions(last.subscriptions).toBe('---^');
+      });
+      expect(refreshCalls).to.equal(2);
+    });
+
+    it('a non-401 failure right after a refresh is retried with the normal wait', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const lost = cold('-#', undefined, 'lost');
+        const ok = cold('a', { a: 'conn' });
+        const result = sequence([refused, lost, ok]).pipe(
+          reconnectWithBackoff({ delays: [10], isUnauthorized, refreshToken: () => cold('t', { t: 'token' }) }),
+        );
+        expectObservable(result).toBe('12ms a', { a: 'conn' });
+        expectSubscriptions(lost.subscriptions).toBe('-^!');
+        expectSubscriptions(ok.subscriptions).toBe('12ms ^');
+      });
+    });
+
+    it('without refreshToken, a 401 is retried like any failure', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const result = refused.pipe(reconnectWithBackoff({ delays: [5], maxAttempts: 2, isUnauthorized }));
+        expectObservable(result).toBe('13ms #', undefined, UNAUTHORIZED);
+        expectSubscriptions(refused.subscriptions).toBe(['^!', '6ms ^!', '12ms ^!']);
+      });
+    });
+  });
+
+  describe('cancellation and wake-up', () => {
+    it('unsubscribing during a wait cancels the pending retry', () => {
+      const scheduler = newScheduler();
+      const attempts: ReconnectAttempt[] = [];
+      scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+        const source = cold('-#', undefined, 'lost');
+        const result = source.pipe(reconnectWithBackoff({ scheduler, onRetry: (attempt) => attempts.push(attempt) }));
+        // Unsubscribed 1 s into the 2 s wait: the flush runs every timer still scheduled, and
+        // no resubscription shows up at 2001 ms or ever after.
+        expectObservable(result, '1000ms !').toBe('');
+        expectSubscriptions(source.subscriptions).toBe(['^!']);
+      });
+      expect(attempts).to.have.length(1);
+    });
+
+    it('unsubscribing while the refresh runs cancels it and resubscribes nothing', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const refresh = cold('-----t', { t: 'token' });
+        const result = refused.pipe(reconnectWithBackoff({ isUnauthorized, refreshToken: () => refresh }));
+        expectObservable(result, '---!').toBe('');
+        expectSubscriptions(refused.subscriptions).toBe(['^!']);
+        expectSubscriptions(refresh.subscriptions).toBe(['-^-!']);
+      });
+    });
+
+    it('wakeUp$ cuts a wait short, and is only listened to while waiting', () => {
+      newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const wakeUp = hot('-----w------w');
+        const fail1 = cold('-#', undefined, 'e1');
+        const fail2 = cold('-#', undefined, 'e2');
+        const done = cold('-|');
+        const result = sequence([fail1, fail2, done]).pipe(reconnectWithBackoff({ wakeUp$: wakeUp }));
+        // Waits of 2 s and 5 s, both cut short by the wake-ups at 5 and 12.
+        expectObservable(result).toBe('-------------|');
+        expectSubscriptions(fail2.subscriptions).toBe('-----^!');
+        expectSubscriptions(done.subscriptions).toBe('------------^!');
+        expectSubscriptions(wakeUp.subscriptions).toBe(['-^---!', '------^-----!']);
+      });
+    });
+
+    it('a wakeUp$ that completes without emitting does not end the wait (nor the reconnecting)', () => {
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const wakeUp = cold('--|');
+        const fail = cold('-#', undefined, 'lost');
+        const ok = cold('a', { a: 'conn' });
+        const result = sequence([fail, ok]).pipe(reconnectWithBackoff({ delays: [10], wakeUp$: wakeUp }));
+        expectObservable(result).toBe('11ms a', { a: 'conn' });
+        expectSubscriptions(ok.subscriptions).toBe('11ms ^');
+      });
+    });
+
+    it('a wait still ends on time when wakeUp$ stays silent', () => {
+      newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        const wakeUp = hot('-');
+        const source = sequence([cold('-#', undefined, 'e1'), cold('a', { a: 'conn' })]);
+        expectObservable(source.pipe(reconnectWithBackoff({ delays: [20], wakeUp$: wakeUp }))).toBe('21ms a', { a: 'conn' });
+        expectSubscriptions(wakeUp.subscriptions).toBe(['-^ 19ms !']);
+      });
+    });
+  });
+});
