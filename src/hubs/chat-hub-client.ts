@@ -126,9 +126,12 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
         ...[...this.joined.value].map((conversationId) =>
           this.invoke('JoinConversation', [conversationId]).pipe(
             catchError((error: unknown) => {
-              this.track(conversationId, false);
+              // The server refused the join (the user was removed, say): stop tracking it. Any
+              // other failure (the connection went away again) keeps it for the next re-join.
+              const refused = HubError.is(error) && (error.kind === 'invocation' || error.kind === 'ack');
+              if (refused) this.track(conversationId, false);
               this.report(
-                new HubError('rejoin', `chat hub: could not re-join conversation ${conversationId}: ${error instanceof Error ? error.message : String(error)}`, {
+                new HubError('rejoin', `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${error instanceof Error ? error.message : String(error)}`, {
                   hub: this.hubName,
                   method: 'JoinConversation',
                   conversationId,

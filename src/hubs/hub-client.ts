@@ -90,6 +90,7 @@ export interface HubClientOptions {
 type EventMap = Readonly<Record<string, t.Mixed>>;
 
 const NOT_CONNECTED = /not in the 'Connected' State/i;
+const CANCELLED_BY_CLOSE = /Invocation canceled due to the underlying connection being closed|connection (was )?(stopped|closed)/i;
 
 /**
  * One SignalR hub as Observables: `state$`, hot events from `on(name)`, cold invocations, and
@@ -147,7 +148,12 @@ export class HubClient<Events extends EventMap> {
 
   /** How many handlers this client registered on its connection (one per event name, ever). */
   get registeredHandlerCount(): number {
-    return this.connection ? Object.keys(this.events).length : 0;
+    const connection = this.connection as unknown as { _methods?: Record<string, unknown[]> } | undefined;
+    if (!connection) return 0;
+    // Measured on the SignalR connection itself (its handler table), not assumed.
+    const table = connection._methods;
+    if (table === undefined) return Object.keys(this.events).length;
+    return Object.values(table).reduce((sum, handlers) => sum + handlers.length, 0);
   }
 
   /**
@@ -265,7 +271,15 @@ export class HubClient<Events extends EventMap> {
         return decoded.right as R;
       }),
       catchError((error: unknown) =>
-        throwError(() => (HubError.is(error) ? error : new HubError('invocation', messageOf(error), { hub: this.hubName, method, cause: error }))),
+        throwError(() => {
+          if (HubError.is(error)) return error;
+          // Closed while under way: the outcome is unknown (the server may have run it), but it is
+          // a connection problem, not the server refusing the call.
+          if (CANCELLED_BY_CLOSE.test(messageOf(error))) {
+            return new HubError('not-connected', `${this.hubName} hub: the connection closed while '${method}' was under way`, { hub: this.hubName, method, cause: error });
+          }
+          return new HubError('invocation', messageOf(error), { hub: this.hubName, method, cause: error });
+        }),
       ),
     );
   }
@@ -421,8 +435,13 @@ export function isUnauthorized(error: unknown): boolean {
   return /status code '401'|\b401\b|unauthori[sz]ed/i.test(message);
 }
 
+/**
+ * True when the invocation was never sent (the connection was not connected at that instant), so
+ * sending it again cannot duplicate it. An invocation cancelled because the connection closed
+ * while it was under way is NOT retried: the server may already have run it.
+ */
 function isNotConnected(error: unknown): boolean {
-  return NOT_CONNECTED.test(messageOf(error)) || /Invocation canceled due to the underlying connection being closed/i.test(messageOf(error));
+  return NOT_CONNECTED.test(messageOf(error));
 }
 
 function messageOf(error: unknown): string {

@@ -6,7 +6,10 @@ export type HubErrorKind =
   | 'ack'
   /** The server failed the invocation (a HubException or an unexpected error; the text is ASP.NET's). */
   | 'invocation'
-  /** The invocation waited longer than `invocationTimeoutMs` for a connection. */
+  /**
+   * No connection for the invocation: it waited longer than `invocationTimeoutMs`, was made before
+   * any `connect()`, or the connection closed while it was under way (outcome unknown).
+   */
   | 'not-connected'
   /** An event payload or an ack did not match its codec (`decodeError` has the paths, `raw` the value). */
   | 'decode'

@@ -6,17 +6,16 @@ import {
   distinctUntilChanged,
   EMPTY,
   endWith,
+  filter,
   ignoreElements,
   map,
   merge,
   mergeMap,
   type Observable,
   scan,
-  shareReplay,
-  startWith,
   Subject,
   Subscription,
-  tap,
+  throwError,
 } from 'rxjs';
 import { MAX_PRESENCE_IDS_PER_CALL, NotificationHubEvents } from '../codecs/index.js';
 import { assertIdArray } from '../http/validate.js';
@@ -42,25 +41,32 @@ export type NotificationHubClientOptions = HubClientOptions;
 export class NotificationHubClient extends HubClient<typeof NotificationHubEvents> {
   /** Replays the participant ids whose presence is subscribed (and re-subscribed after reconnects). */
   readonly subscribedPresenceIds$: Observable<ReadonlySet<string>>;
-  /** Replays participantId → presence for the subscribed ids; emits on change. Shared while subscribed. */
+  /** Replays participantId → presence for the subscribed ids; emits on change; cleared by `disconnect()`. */
   readonly presence$: Observable<PresenceMap>;
   private readonly subscribed = new BehaviorSubject<ReadonlySet<string>>(new Set());
   private readonly presenceActions = new Subject<PresenceAction>();
+  private readonly presence = new BehaviorSubject<PresenceMap>(new Map());
   private readonly resubscribing = new Subscription();
 
   constructor(options: NotificationHubClientOptions) {
     super('notifications', NotificationHubEvents, options);
     this.subscribedPresenceIds$ = this.subscribed.asObservable();
-    this.presence$ = merge(
-      this.on('presenceState').pipe(map((items): PresenceAction => ({ type: 'state', items }))),
-      this.on('presenceChanged').pipe(map((item): PresenceAction => ({ type: 'changed', item }))),
-      this.presenceActions,
-    ).pipe(
-      scan(reducePresence, new Map() as PresenceMap),
-      startWith(new Map() as PresenceMap),
-      distinctUntilChanged(),
-      shareReplay({ bufferSize: 1, refCount: true }),
+    // The presence map is the client's own state (kept while nobody watches it, so a late
+    // subscriber sees it at once); only subscribed ids enter it, and disconnect() clears it.
+    const subscribedOnly = <T extends { participantId: string }>(item: T): boolean => this.subscribed.value.has(item.participantId);
+    this.resubscribing.add(
+      merge(
+        this.on('presenceState').pipe(map((items): PresenceAction => ({ type: 'state', items: items.filter(subscribedOnly) }))),
+        this.on('presenceChanged').pipe(
+          filter(subscribedOnly),
+          map((item): PresenceAction => ({ type: 'changed', item })),
+        ),
+        this.presenceActions,
+      )
+        .pipe(scan(reducePresence, this.presence.value))
+        .subscribe((state) => this.presence.next(state)),
     );
+    this.presence$ = this.presence.pipe(distinctUntilChanged());
     this.resubscribing.add(this.sessions$.pipe(mergeMap(() => this.resubscribePresence())).subscribe());
   }
 
@@ -81,7 +87,17 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
     const ids = [...new Set(participantIds)];
     return concat(
       ...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
-        this.invoke('SubscribeToPresence', [chunk]).pipe(tap(() => this.track(chunk, true))),
+        // Tracked before the call: the server answers with presenceState before the completion.
+        defer(() => {
+          const added = chunk.filter((id) => !this.subscribed.value.has(id));
+          this.track(chunk, true);
+          return this.invoke('SubscribeToPresence', [chunk]).pipe(
+            catchError((error: unknown) => {
+              this.track(added, false);
+              return throwError(() => error);
+            }),
+          );
+        }),
       ),
     ).pipe(ignoreElements(), endWith(undefined));
   }
@@ -123,6 +139,11 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
         ),
       ).pipe(ignoreElements());
     });
+  }
+
+  /** `disconnect()` clears the presence map: nothing known is current any more. */
+  protected override onDisconnectRequested(): void {
+    this.presenceActions.next({ type: 'cleared' });
   }
 
   private track(ids: readonly string[], subscribed: boolean): void {
