@@ -11,10 +11,11 @@ const root = dirname(fileURLToPath(import.meta.url));
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 
-/** Every TypeScript source file under `dir` (no declaration files). */
+/** Every TypeScript source file under `dir` (no declaration files; not the playground app, which is bundled for browsers by build:playground). */
 function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
+    if (path === join(src, 'playground')) return [];
     if (statSync(path).isDirectory()) return sources(path);
     return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
   });

@@ -44,8 +44,11 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
       }
     },
   });
+  // As ASP.NET binds a `string` parameter: any JSON string (even '') and null bind, anything else is a
+  // binding failure. An empty or null id is then simply not a conversation the caller is in.
   const conversationId = (value: unknown): string => {
-    if (typeof value !== 'string' || value === '') throw new InvalidDataException('Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.');
+    if (value === null) return '';
+    if (typeof value !== 'string') throw new InvalidDataException('Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.');
     return value;
   };
   const requireMember = (conn: HubConnectionHandle, id: string): void => {

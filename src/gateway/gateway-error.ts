@@ -6,7 +6,7 @@ const PROBLEM_TYPES: Record<number, { title: string; type: string }> = {
   404: { title: 'Not Found', type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5' },
   405: { title: 'Method Not Allowed', type: 'https://tools.ietf.org/html/rfc9110#section-15.5.6' },
   409: { title: 'Conflict', type: 'https://tools.ietf.org/html/rfc9110#section-15.5.10' },
-  413: { title: 'Payload Too Large', type: 'https://tools.ietf.org/html/rfc9110#section-15.5.14' },
+  413: { title: 'Content Too Large', type: 'https://tools.ietf.org/html/rfc9110#section-15.5.14' },
   415: { title: 'Unsupported Media Type', type: 'https://tools.ietf.org/html/rfc9110#section-15.5.16' },
   500: { title: 'An error occurred while processing your request.', type: 'https://tools.ietf.org/html/rfc9110#section-15.6.1' },
   502: { title: 'Bad Gateway', type: 'https://tools.ietf.org/html/rfc9110#section-15.6.3' },

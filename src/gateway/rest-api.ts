@@ -389,9 +389,11 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
         });
         let user = ANONYMOUS;
         if (r.auth) {
-          const owner = tokens.verify(bearerToken(req));
+          const token = bearerToken(req);
+          const owner = tokens.verify(token);
           if (!owner) {
-            sendEmpty(res, 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+            // As ASP.NET's JwtBearer answers: a bare `Bearer` challenge without a token, `invalid_token` with a bad one.
+            sendEmpty(res, 401, { 'WWW-Authenticate': token === undefined || token === '' ? 'Bearer' : 'Bearer error="invalid_token"' });
             return true;
           }
           user = owner;

@@ -12,6 +12,7 @@ import { sendEmpty, sendJson, readBody, applyCors } from './http-util.js';
 import { notificationHubDefinition, presenceGroup } from './notification-hub-definition.js';
 import { createRestApi, type RecordedRequest, type TestLoginProfile } from './rest-api.js';
 import { SignalRServer, type Hub, type SignalRLogger } from './signalr/index.js';
+import { serveStaticFiles } from './static-files.js';
 import { TokenIssuer } from './token-issuer.js';
 
 /** Options of {@link startGateway}. Durations are milliseconds. */
@@ -49,6 +50,11 @@ export interface GatewayOptions {
   readonly negotiateRedirect?: boolean;
   /** Serve the fault endpoints under `/_test/` so another process can drive the faults. @default false */
   readonly testEndpoints?: boolean;
+  /**
+   * Serve a static site (the playground page, `dist/playground`) from `dir` at `/`: `GET /` is its
+   * `index.html`. Only files inside `dir`; the gateway's own routes always win. @default none
+   */
+  readonly playground?: { readonly dir: string };
   /** Diagnostics; silent by default. Tokens are never logged. */
   readonly logger?: SignalRLogger;
   /** The gateway's clock in ms since the epoch (tests move it to age tokens and deletions). @default Date.now */
@@ -276,12 +282,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     sendEmpty(res, 204);
   };
 
+  // The playground page (static files) at `/`, when asked for; anything it has no file for goes to REST.
+  const playground = options.playground !== undefined ? serveStaticFiles(options.playground.dir) : undefined;
+
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     if (signalr.handleRequest(req, res)) return;
     const handled = options.testEndpoints && url.pathname.startsWith('/_test/')
       ? testEndpoint(req, res, url).then(() => true)
-      : rest(req, res, url);
+      : playground !== undefined
+        ? playground(req, res, url).then((served) => served || rest(req, res, url))
+        : rest(req, res, url);
     handled
       .then((done) => {
         if (!done && !res.headersSent) sendJson(res, 404, { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5', title: 'Not Found', status: 404 });

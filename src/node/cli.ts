@@ -5,12 +5,14 @@ import { createChatClient, type ChatClient } from '../client.js';
 import { startGateway } from '../gateway/index.js';
 import { parseArgs, stringOption, type ParsedArgs } from './args.js';
 import { runDemo } from './demo.js';
+import { findPlayground } from './find-playground.js';
 import { toReadable } from './to-readable.js';
 
 const USAGE = `chat-rx — the chat-client-rx command line
 
   chat-rx gateway [--port 5080] [--host 127.0.0.1] [--test-endpoints]
-      start the embedded Chat Gateway, print its URL, stop on Ctrl-C
+      start the embedded Chat Gateway, print its URL, stop on Ctrl-C;
+      it serves the playground page at / (dist/playground, built on the fly in a clone)
   chat-rx tail <conversationId> [connection options]
       new messages of a conversation as NDJSON on stdout (pipe-friendly)
   chat-rx send <conversationId> [connection options]
@@ -75,9 +77,17 @@ async function gatewayCommand(args: ParsedArgs): Promise<number> {
   const portText = stringOption(args, 'port') ?? '5080';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: '${portText}' is not a port number`);
-  const gateway = await startGateway({ port, host: stringOption(args, 'host') ?? '127.0.0.1', testEndpoints: args.options.has('test-endpoints') });
+  // The playground page at `/` (dist/playground; built on the fly in a clone).
+  const playground = await findPlayground(process.argv[1], (message) => process.stderr.write(`chat-rx: ${message}\n`));
+  const gateway = await startGateway({
+    port,
+    host: stringOption(args, 'host') ?? '127.0.0.1',
+    testEndpoints: args.options.has('test-endpoints'),
+    ...(playground !== undefined ? { playground: { dir: playground } } : {}),
+  });
   process.stdout.write(`${gateway.url}\n`);
   process.stderr.write(`chat-rx: embedded Chat Gateway listening at ${gateway.url} (Ctrl-C to stop)\n`);
+  if (playground !== undefined) process.stderr.write(`chat-rx: playground page at ${gateway.url}/${args.options.has('test-endpoints') ? '' : ' (add --test-endpoints for its "drop connection" button)'}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

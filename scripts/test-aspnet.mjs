@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+/**
+ * `npm run test:aspnet`: the integration suites against the ASP.NET Core reference gateway
+ * (test/aspnet-gateway), the proof that the embedded gateway behaves like the real thing.
+ *
+ * 1. builds the app once (`dotnet build -c Release`);
+ * 2. starts it on a free port (`dotnet ChatGateway.dll --urls http://127.0.0.1:PORT`) and waits
+ *    until `/health/live` answers;
+ * 3. starts a control server on another free port whose `POST /restart` stops the process
+ *    (SIGTERM: it writes its state file) and starts it again on the same port (it reads the
+ *    state back), answering once it is healthy — what `gateway.restart()` is for the embedded one;
+ * 4. runs mocha on the hub, client, state and reconnect suites that exist, with
+ *    CHAT_GATEWAY_URL and CHAT_GATEWAY_CONTROL_URL set (test/support/test-gateway.ts);
+ * 5. stops everything — also when the tests fail or the run is interrupted — and exits with
+ *    mocha's code.
+ *
+ * Usage: node scripts/test-aspnet.mjs [spec files…] [-- extra mocha arguments]
+ * Environment: ASPNET_GATEWAY_LOG=1 streams the gateway's own output (else it goes to a file,
+ * printed when the gateway fails to start).
+ * No dependencies beyond Node and the .NET SDK.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const project = join(root, 'test', 'aspnet-gateway');
+const dll = join(project, 'bin', 'Release', 'net10.0', 'ChatGateway.dll');
+const work = mkdtempSync(join(tmpdir(), 'chat-aspnet-'));
+const logPath = join(work, 'gateway.log');
+const stateFile = join(work, 'state.json');
+const signingKey = randomBytes(32).toString('hex');
+const streamLog = process.env.ASPNET_GATEWAY_LOG === '1';
+const dotnetEnv = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
+
+const log = (text) => process.stderr.write(`[test:aspnet] ${text}\n`);
+
+// ------------------------------------------------------------------ arguments and spec files
+
+const argv = process.argv.slice(2);
+const dash = argv.indexOf('--');
+const positional = dash < 0 ? argv : argv.slice(0, dash);
+const mochaExtra = dash < 0 ? [] : argv.slice(dash + 1);
+
+function walk(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+function defaultSpecs() {
+  const isSpec = (path) => path.endsWith('.spec.ts');
+  const gateway = join(root, 'test', 'gateway');
+  const gatewaySpecs = existsSync(gateway)
+    ? readdirSync(gateway)
+        .filter((name) => (name.startsWith('hubs') && name.endsWith('.spec.ts')) || name === 'faults.spec.ts')
+        .map((name) => join(gateway, name))
+    : [];
+  return [...walk(join(root, 'test', 'hubs')).filter(isSpec), ...walk(join(root, 'test', 'client')).filter(isSpec), ...gatewaySpecs]
+    .map((path) => relative(root, path))
+    .sort();
+}
+
+const specs = positional.length > 0 ? positional : defaultSpecs();
+
+// ------------------------------------------------------------------ processes
+
+let gateway; // the ASP.NET process
+let mocha; // the mocha process
+let control; // the control HTTP server
+let port = 0;
+let stopping = false;
+const logFile = createWriteStream(logPath, { flags: 'a' });
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port: free } = server.address();
+      server.close(() => resolvePort(free));
+    });
+  });
+}
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+
+async function waitHealthy(url, child, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the gateway exited (${child.exitCode ?? child.signalCode}) before it was healthy`);
+    try {
+      const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok && (await response.text()) === 'Healthy') return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`the gateway was not healthy within ${timeoutMs} ms`);
+}
+
+async function startGateway() {
+  const args = [
+    dll,
+    '--urls', `http://127.0.0.1:${port}`,
+    '--state-file', stateFile,
+    '--signing-key', signingKey,
+    // The suites' FAST_BOT timings.
+    '--bot-start-delay-ms', '5',
+    '--bot-status-delay-ms', '5',
+    '--bot-chunk-delay-ms', '5',
+  ];
+  const child = spawn('dotnet', args, { cwd: project, env: dotnetEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (chunk) => {
+      logFile.write(chunk);
+      if (streamLog) process.stderr.write(chunk);
+    });
+  }
+  gateway = child;
+  await waitHealthy(`http://127.0.0.1:${port}`, child);
+  return child;
+}
+
+/** SIGTERM (the app saves its state and closes its connections), SIGKILL after 10 s. */
+function stopGateway() {
+  const child = gateway;
+  gateway = undefined;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function startControl(controlPort) {
+  let restarting = Promise.resolve();
+  const server = createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/restart') {
+      res.writeHead(404).end();
+      return;
+    }
+    req.resume();
+    restarting = restarting.then(async () => {
+      try {
+        const t0 = Date.now();
+        await stopGateway();
+        const stopped = Date.now();
+        await startGateway();
+        if (process.env.ASPNET_GATEWAY_LOG === '1') log(`restarted: stopped in ${stopped - t0} ms, healthy after ${Date.now() - stopped} ms`);
+        res.writeHead(204).end();
+      } catch (error) {
+        log(`restart failed: ${error instanceof Error ? error.message : String(error)}`);
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+      }
+    });
+  });
+  return new Promise((done, reject) => {
+    server.once('error', reject);
+    server.listen(controlPort, '127.0.0.1', () => done(server));
+  });
+}
+
+/** Mocha runs in its own process group (npx → mocha → node): stop the whole group, SIGKILL after 5 s. */
+function stopMocha() {
+  const child = mocha;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  return new Promise((done) => {
+    const killer = setTimeout(() => signalGroup('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      done();
+    });
+    signalGroup('SIGTERM');
+  });
+}
+
+let cleaning;
+/** Stops everything once; every caller waits for the same run. */
+function cleanup() {
+  cleaning ??= cleanupOnce();
+  return cleaning;
+}
+
+async function cleanupOnce() {
+  await stopMocha();
+  await stopGateway();
+  if (control) await new Promise((done) => control.close(() => done()));
+  control = undefined;
+  logFile.end();
+  if (!process.env.ASPNET_GATEWAY_KEEP) rmSync(work, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  if (specs.length === 0) {
+    log('no spec files found');
+    return 1;
+  }
+  log('building test/aspnet-gateway (dotnet build -c Release)');
+  const started = Date.now();
+  const build = spawnSync('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'quiet'], { cwd: project, env: dotnetEnv, stdio: 'inherit' });
+  if (build.error) {
+    log(`dotnet could not be run: ${build.error.message} (the .NET 10 SDK is needed)`);
+    return 1;
+  }
+  if (build.status !== 0) {
+    log(`dotnet build failed (exit ${build.status})`);
+    return build.status ?? 1;
+  }
+  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  port = await freePort();
+  try {
+    await startGateway();
+  } catch (error) {
+    log(`the gateway did not start: ${error instanceof Error ? error.message : String(error)}`);
+    logFile.end();
+    await new Promise((done) => logFile.once('finish', done));
+    process.stderr.write(readFileSync(logPath, 'utf8'));
+    return 1;
+  }
+  const controlPort = await freePort();
+  control = await startControl(controlPort);
+  const url = `http://127.0.0.1:${port}`;
+  log(`gateway ${url}, control http://127.0.0.1:${controlPort}, ${specs.length} spec file(s)`);
+
+  const mochaArgs = ['mocha', '--no-config', '--node-option', 'import=tsx', '--extension', 'ts', '--timeout', '30000', ...mochaExtra, ...specs];
+  mocha = spawn('npx', mochaArgs, {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, CHAT_GATEWAY_URL: url, CHAT_GATEWAY_CONTROL_URL: `http://127.0.0.1:${controlPort}` },
+  });
+  const code = await new Promise((done) => mocha.once('exit', (exitCode, signal) => done(exitCode ?? (signal ? 1 : 0))));
+  return code;
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+  exitCode = 1;
+} finally {
+  await cleanup();
+}
+process.exit(stopping ? 130 : exitCode);

@@ -1,0 +1,258 @@
+/**
+ * The playground page in a real browser: the embedded gateway serves the freshly built page (and
+ * its `/_test/` fault endpoints); Debian's Chromium, driven by playwright-core, logs in, chats with
+ * echo-bot, uploads a file and survives a dropped connection.
+ *
+ * Needs `/usr/bin/chromium` (`apt-get install -y chromium`); without it the suite is skipped and
+ * its title says so.
+ */
+import { expect } from 'chai';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startGateway, type Gateway } from '../../src/gateway/index.js';
+import { buildPlayground } from '../../src/playground/build-playground.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const hasChromium = existsSync(CHROMIUM);
+const title = hasChromium
+  ? 'playground page in Chromium'
+  : 'playground page in Chromium — SKIPPED: /usr/bin/chromium is absent (apt-get install -y chromium)';
+
+/** What the page rendered over time, recorded in the page by a MutationObserver. */
+interface Seen {
+  /** `status` of every rendered message element, by `data-sender`. */
+  readonly statuses: Record<string, string[]>;
+  /** Text lengths of every rendered streaming placeholder. */
+  readonly streamingLengths: number[];
+  /** `data-status` of every state-log entry, oldest first. */
+  readonly states: string[];
+}
+
+/**
+ * Installs the recorder (idempotent). A string, not a function: tsx compiles this file with
+ * esbuild's keepNames, whose `__name` helper does not exist in the page.
+ */
+const RECORDER = `(() => {
+  if (window.seen) return;
+  const seen = { statuses: {}, streamingLengths: [], states: [] };
+  window.seen = seen;
+  const watch = (testId, onAdded) => {
+    const list = document.querySelector('[data-testid="' + testId + '"]');
+    if (!list) throw new Error('no ' + testId);
+    new MutationObserver((records) => {
+      for (const r of records) for (const node of r.addedNodes) if (node instanceof HTMLElement) onAdded(node);
+    }).observe(list, { childList: true });
+  };
+  watch('messages', (element) => {
+    const sender = element.dataset.sender || '?';
+    const status = element.dataset.status || '?';
+    (seen.statuses[sender] = seen.statuses[sender] || []).push(status);
+    if (status === 'streaming') {
+      const text = element.querySelector('[data-testid="message-text"]');
+      seen.streamingLengths.push(text && text.textContent ? text.textContent.length : 0);
+    }
+  });
+  watch('state-log', (element) => { seen.states.push(element.dataset.status || '?'); });
+})()`;
+
+async function record(page: Page): Promise<void> {
+  await page.evaluate(RECORDER);
+}
+
+async function seen(page: Page): Promise<Seen> {
+  return page.evaluate(() => (window as unknown as { seen: Seen }).seen);
+}
+
+async function rest<T>(gateway: Gateway, method: string, path: string, token: string | null, body?: unknown): Promise<T> {
+  const response = await fetch(`${gateway.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token !== null ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
+  const text = await response.text();
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+(hasChromium ? describe : describe.skip)(title, function () {
+  this.timeout(60_000);
+  let gateway: Gateway | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let profile: string | undefined;
+  let outDir: string | undefined;
+  let conversationId: string;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    outDir = await mkdtemp(join(tmpdir(), 'chat-rx-playground-'));
+    await buildPlayground({ root, outDir });
+    // Slower chunks than the default so the stream is seen growing.
+    gateway = await startGateway({ port: 0, testEndpoints: true, playground: { dir: outDir }, bot: { chunkDelayMs: 80, chunks: 6 } });
+    profile = await mkdtemp(join(tmpdir(), 'chat-rx-chromium-'));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 760 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  after(async () => {
+    await context?.close().catch(() => undefined);
+    await gateway?.close();
+    if (profile !== undefined) await rm(profile, { recursive: true, force: true });
+    if (outDir !== undefined) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('is served at / and logs in against the embedded gateway', async () => {
+    const url = (gateway as Gateway).url;
+    await page.goto(`${url}/`);
+    expect(await page.title()).to.equal('chat-client-rx playground');
+    await page.getByTestId('login-name').fill('alice');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('whoami').filter({ hasText: 'signed in as alice' }).waitFor();
+    await record(page);
+    await page.locator('[data-testid="conn-state"][data-status="connected"]').waitFor();
+    await page.locator('[data-testid="notif-state"][data-status="connected"]').waitFor();
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('opens a chat with echo-bot, sends optimistically and shows the reply streaming in', async () => {
+    await page.getByTestId('new-bot-chat').click();
+    const row = page.locator('[data-testid="conversation"].active');
+    await row.waitFor();
+    conversationId = (await row.getAttribute('data-id')) ?? '';
+    expect(conversationId).to.not.equal('');
+    // the bot's presence dot is there
+    await row.locator('[data-testid="presence"][data-participant="echo-bot"]').waitFor();
+
+    await page.getByTestId('composer-input').fill('hello from Chromium');
+    await page.getByTestId('composer-send').click();
+    const reply = page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"] [data-testid="message-text"]');
+    await reply.waitFor();
+    expect(await reply.innerText()).to.equal('You said: hello from Chromium');
+    await page.locator('[data-testid="message"][data-sender="alice"][data-status="confirmed"]', { hasText: 'hello from Chromium' }).waitFor();
+    await page.locator('[data-testid="bot-stream"][data-phase="completed"]').waitFor();
+
+    const recorded = await seen(page);
+    expect(recorded.statuses.alice?.[0], 'own message first rendered as').to.equal('pending');
+    expect(recorded.statuses.alice).to.include('confirmed');
+    expect(recorded.statuses['echo-bot'], 'bot placeholder').to.include('streaming');
+    // the placeholder's text grew chunk by chunk
+    expect(new Set(recorded.streamingLengths).size, `lengths ${recorded.streamingLengths.join(',')}`).to.be.greaterThan(2);
+  });
+
+  it('uploads a file with progress events and sends it as a file message', async () => {
+    const bytes = Buffer.alloc(300 * 1024, 7);
+    await page.getByTestId('upload-input').setInputFiles({ name: 'report.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await page.locator('[data-testid="upload-status"][data-state="done"]').waitFor();
+    const events = Number(await page.getByTestId('upload-status').getAttribute('data-progress-events'));
+    expect(events, 'progress events').to.be.greaterThan(0);
+    expect(await page.getByTestId('upload-progress').evaluate((bar) => (bar as HTMLProgressElement).value)).to.equal(1);
+    const file = page.locator('[data-testid="message"][data-sender="alice"] [data-testid="message-file"]', { hasText: 'report.bin' });
+    await file.waitFor();
+    expect(await file.innerText()).to.contain('300.0 KB');
+    // the link downloads what was uploaded
+    const href = (await file.getAttribute('href')) ?? '';
+    const downloaded = Buffer.from(await (await fetch(href)).arrayBuffer());
+    expect(downloaded.equals(bytes)).to.equal(true);
+  });
+
+  it('"drop connection": reconnecting → connected, and a message sent meanwhile shows up', async () => {
+    const g = gateway as Gateway;
+    // bob joins alice's conversation (alice adds him over REST)
+    const alice = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'alice', password: 'dev' });
+    const bob = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'bob', password: 'dev' });
+    await rest(g, 'POST', `/api/conversations/${conversationId}/participants`, alice.token, { participantId: 'bob', canViewHistory: true });
+
+    const before = (await seen(page)).states.length;
+    await page.getByTestId('drop').click();
+    await page.locator('[data-testid="conn-state"][data-status="reconnecting"]').waitFor();
+    // while the page is reconnecting (the first retry waits 2 s), bob writes over REST
+    await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, bob.token, {
+      blocks: [{ $type: 'text', format: 'Plain', content: 'sent while you were away', plainText: 'sent while you were away' }],
+    });
+    expect(await page.getByTestId('conn-state').getAttribute('data-status')).to.equal('reconnecting');
+    await page.locator('[data-testid="conn-state"][data-status="connected"]').waitFor();
+    const states = (await seen(page)).states.slice(before);
+    expect(states[0]).to.equal('reconnecting');
+    expect(states.at(-1)).to.equal('connected');
+
+    const missed = page.locator('[data-testid="message"][data-sender="bob"] [data-testid="message-text"]');
+    await missed.waitFor();
+    expect(await missed.innerText()).to.equal('sent while you were away');
+    // and the live connection works again: a new message goes through and echo-bot answers
+    await page.getByTestId('composer-input').fill('back online');
+    await page.getByTestId('composer-send').click();
+    await page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: back online' }).waitFor();
+    expect(pageErrors).to.deep.equal([]);
+  });
+});
+
+describe('the gateway serving the playground (no browser needed)', function () {
+  this.timeout(30_000);
+  let gateway: Gateway;
+  let outDir: string;
+
+  before(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'chat-rx-playground-'));
+    await buildPlayground({ root, outDir });
+    gateway = await startGateway({ port: 0, playground: { dir: outDir } });
+  });
+  after(async () => {
+    await gateway.close();
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  /** A raw GET, so `..` reaches the server as written. */
+  function get(path: string): Promise<{ status: number; type: string | undefined; body: string }> {
+    const url = new URL(gateway.url);
+    return new Promise((done, fail) => {
+      request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => done({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
+      })
+        .on('error', fail)
+        .end();
+    });
+  }
+
+  it('serves index.html at / and the bundle at /app.js with their content types', async () => {
+    const page = await get('/');
+    expect(page.status).to.equal(200);
+    expect(page.type).to.equal('text/html; charset=utf-8');
+    expect(page.body).to.contain('<script type="module" src="./app.js">');
+    const script = await get('/app.js');
+    expect(script.status).to.equal(200);
+    expect(script.type).to.equal('text/javascript; charset=utf-8');
+    // one self-contained browser module: no imports left, no Node built-ins
+    expect(script.body).to.not.match(/\bfrom\s*["'](node:|rxjs|axios|@microsoft\/signalr)/);
+  });
+
+  it('refuses to leave its directory and leaves the gateway routes alone', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/..%5cpackage.json', '/%00', '/nope.js']) {
+      const response = await get(path);
+      expect(response.status, path).to.equal(404);
+      expect(response.body, path).to.not.contain('"name"');
+    }
+    expect((await get('/health/live')).status).to.equal(200);
+    expect((await get('/api/conversations')).status).to.equal(401);
+  });
+});
