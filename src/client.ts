@@ -19,6 +19,7 @@ import {
   startWith,
   Subject,
   switchMap,
+  take,
   tap,
   toArray,
   type Subscriber,
@@ -253,11 +254,26 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Gap recovery for messages$: after re-joining, fetch each conversation's newest pages until
   // they reach the last message seen there, and emit the missed ones, oldest first.
   const lastSeen = new Map<string, string>();
-  const recovered$ = chat.rejoined$.pipe(
-    mergeMap((event) =>
+  // The baseline is what was seen when the new connection started, before the re-join: live
+  // messages that arrive between the re-join and `rejoined$` must not move it past the gap. A
+  // connection lost again before its re-join finished keeps the first baseline.
+  let gapFrom: ReadonlyMap<string, string> | undefined;
+  const recovered$ = chat.sessions$.pipe(
+    filter((session) => session.number > 1),
+    switchMap(() => {
+      const seen = (gapFrom ??= new Map(lastSeen));
+      return chat.rejoined$.pipe(
+        take(1),
+        map((event) => {
+          gapFrom = undefined;
+          return { event, seen };
+        }),
+      );
+    }),
+    mergeMap(({ event, seen }) =>
       from([...event.conversationIds]).pipe(
         mergeMap((conversationId) => {
-          const newest = lastSeen.get(conversationId);
+          const newest = seen.get(conversationId);
           if (newest === undefined) return EMPTY;
           let pages = 0;
           const fetch = (cursor: string | undefined): Observable<{ items: MessageDto[]; hasMore: boolean; nextCursor: string | null }> => {

@@ -145,7 +145,9 @@ export function reduceBotStreams(state: BotStreamsState, event: BotStreamEvent):
       break;
     }
     case 'completed':
-      stream = { ...stream, phase: 'completed', message: event.dto.message, messageId: event.dto.message.id };
+      // `messageId` stays the placeholder's id (the one the stream's events carried), so a consumer
+      // can find and replace the placeholder even when the final message got another id.
+      stream = { ...stream, phase: 'completed', message: event.dto.message };
       return finish(state, streamId, stream);
     case 'aborted':
       stream = { ...stream, phase: 'aborted', reason: event.dto.reason };

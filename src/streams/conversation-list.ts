@@ -126,8 +126,14 @@ function patch(
   if (index < 0) return list;
   const before = list[index] as ConversationListItemDto;
   const after = change(before);
-  if (after === before) return list;
+  if (after === before || sameRow(before, after)) return list;
   const next = [...list];
   next[index] = after;
   return next.sort(compareConversations);
+}
+
+/** True when both rows have the same fields with the same values (an event that changed nothing). */
+function sameRow(a: ConversationListItemDto, b: ConversationListItemDto): boolean {
+  const keys = Object.keys(a) as Array<keyof ConversationListItemDto>;
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b && a[key] === b[key]);
 }

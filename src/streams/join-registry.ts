@@ -1,4 +1,4 @@
-import { catchError, concat, EMPTY, filter, NEVER, Observable, of, switchMap, take, tap } from 'rxjs';
+import { catchError, concat, concatMap, EMPTY, filter, NEVER, Observable, of, tap } from 'rxjs';
 import type { ChatHubClient } from '../hubs/chat-hub-client.js';
 
 /**
@@ -18,19 +18,24 @@ export class JoinRegistry {
   ) {}
 
   /**
-   * Holds a join while subscribed. Emits once when the conversation is joined (waiting for the
-   * hub to connect, however long) and never completes; errors if the join is refused.
+   * Holds a join while subscribed. Emits when the conversation is joined (waiting for the hub to
+   * connect, however long), and again whenever a later connection had to join it anew (after
+   * `disconnect()` + `connect()`); never completes; errors if a join is refused.
    */
   hold(conversationId: string): Observable<void> {
     return new Observable<void>((subscriber) => {
       this.holders.set(conversationId, (this.holders.get(conversationId) ?? 0) + 1);
+      // Joined on the first connection, and again on any later connection that lost the join
+      // (after an explicit `disconnect()` + `connect()`, the hub client forgot it); reconnects that
+      // kept it (the hub client re-joins those itself) emit nothing.
       const joining = this.chat.state$
         .pipe(
           filter((s) => s.status === 'connected'),
-          take(1),
-          switchMap(() =>
+          concatMap((_, index) =>
             this.chat.joinedConversations.has(conversationId)
-              ? of(undefined)
+              ? index === 0
+                ? of(undefined)
+                : EMPTY
               : this.chat.joinConversation(conversationId).pipe(tap(() => this.joinedHere.add(conversationId))),
           ),
           (joined$) => concat(joined$, NEVER),

@@ -41,59 +41,73 @@ export interface ReadReceipt {
   readonly readAt: string;
 }
 
+/** Where one message lives: the map and the ordered index share it, so a replacement is one write. */
+interface Slot {
+  message: TimelineMessage;
+}
+
 /**
- * Message ids in server order (ULIDs sort by time; local `local:…` ids after every ULID), with
- * O(1) appends and O(1) removal of the oldest (a moving head, compacted now and then).
+ * Message slots in server order (ULIDs sort by time; local `local:…` ids after every ULID), with
+ * O(1) appends and O(1) removal of the oldest (a moving head, compacted now and then). Holding
+ * the slots (not just ids) lets `messages()` read each message by one pointer instead of a map
+ * look-up, and lets a replacement skip the index entirely.
  */
-class OrderedIds {
-  private ids: string[] = [];
+class OrderedSlots {
+  private slots: Slot[] = [];
   private head = 0;
 
   get size(): number {
-    return this.ids.length - this.head;
+    return this.slots.length - this.head;
   }
 
-  /** Inserts in order: O(1) when newest (the usual case), else O(log n) search + the shift of the ids after it. */
-  insert(id: string): void {
-    const last = this.ids[this.ids.length - 1];
-    if (this.size === 0 || last === undefined || id > last) {
-      this.ids.push(id);
+  /** Inserts in order: O(1) when newest (the usual case), else O(log n) search + the shift of the slots after it. */
+  insert(slot: Slot): void {
+    const last = this.slots[this.slots.length - 1];
+    if (this.size === 0 || last === undefined || slot.message.id > last.message.id) {
+      this.slots.push(slot);
       return;
     }
-    this.ids.splice(this.lowerBound(id), 0, id);
+    this.slots.splice(this.lowerBound(slot.message.id), 0, slot);
   }
 
   remove(id: string): void {
     const at = this.lowerBound(id);
-    if (this.ids[at] === id) this.ids.splice(at, 1);
+    if (this.slots[at]?.message.id === id) this.slots.splice(at, 1);
   }
 
-  /** Removes and returns the oldest id. O(1) amortised. */
-  shift(): string | undefined {
+  /** Removes and returns the oldest slot. O(1) amortised. */
+  shift(): Slot | undefined {
     if (this.size === 0) return undefined;
-    const id = this.ids[this.head];
+    const slot = this.slots[this.head];
+    // Release the dropped message now, not at the next compaction.
+    (this.slots as Array<Slot | undefined>)[this.head] = undefined;
     this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.ids.length) {
-      this.ids = this.ids.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.slots.length) {
+      this.slots = this.slots.slice(this.head);
       this.head = 0;
     }
-    return id;
+    return slot;
   }
 
-  oldest(): string | undefined {
-    return this.size === 0 ? undefined : this.ids[this.head];
+  /** The slot at `index` (0 = oldest). */
+  at(index: number): Slot | undefined {
+    return this.slots[this.head + index];
   }
 
-  toArray(): readonly string[] {
-    return this.head === 0 ? this.ids : this.ids.slice(this.head);
+  /** A new array of the messages, oldest first. */
+  toMessages(): TimelineMessage[] {
+    const size = this.size;
+    const list = new Array<TimelineMessage>(size);
+    for (let i = 0; i < size; i++) list[i] = (this.slots[this.head + i] as Slot).message;
+    return list;
   }
 
   private lowerBound(id: string): number {
     let lo = this.head;
-    let hi = this.ids.length;
+    let hi = this.slots.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.ids[mid] as string) < id) lo = mid + 1;
+      if ((this.slots[mid] as Slot).message.id < id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -114,8 +128,8 @@ const isLocal = (id: string): boolean => id.startsWith('local:');
  * a history page O(page · log n); `messages()` O(n) once per version.
  */
 export class TimelineState {
-  private readonly byId = new Map<string, TimelineMessage>();
-  private readonly order = new OrderedIds();
+  private readonly byId = new Map<string, Slot>();
+  private readonly order = new OrderedSlots();
   private readonly byClientId = new Map<string, string>();
   private readonly receipts = new Map<string, ReadReceipt>();
   private cache: { version: number; messages: readonly TimelineMessage[] } | undefined;
@@ -141,38 +155,34 @@ export class TimelineState {
   /** The messages, oldest to newest. Built once per version. */
   messages(): readonly TimelineMessage[] {
     if (this.cache?.version !== this.version) {
-      const ids = this.order.toArray();
-      const list = new Array<TimelineMessage>(ids.length);
-      for (let i = 0; i < ids.length; i++) list[i] = this.byId.get(ids[i] as string) as TimelineMessage;
-      this.cache = { version: this.version, messages: list };
+      this.cache = { version: this.version, messages: this.order.toMessages() };
     }
     return this.cache.messages;
   }
 
   /** The message with that id (server id or `local:…`). */
   get(id: string): TimelineMessage | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.message;
   }
 
   /** The message an optimistic send with that `clientMessageId` became (or still is). */
   byClientMessageId(clientMessageId: string): TimelineMessage | undefined {
     const id = this.byClientId.get(clientMessageId);
-    return id === undefined ? undefined : this.byId.get(id);
+    return id === undefined ? undefined : this.byId.get(id)?.message;
   }
 
   /** The newest server message id held (local ones skipped), or undefined. */
   newestServerId(): string | undefined {
-    const ids = this.order.toArray();
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const id = ids[i] as string;
-      if (!isLocal(id) && this.byId.get(id)?.status !== 'streaming') return id;
+    for (let i = this.order.size - 1; i >= 0; i--) {
+      const message = (this.order.at(i) as Slot).message;
+      if (!isLocal(message.id) && message.status !== 'streaming') return message.id;
     }
     return undefined;
   }
 
   /** The oldest message id held. */
   oldestId(): string | undefined {
-    return this.order.oldest();
+    return this.order.at(0)?.message.id;
   }
 
   /** Read receipts by participant. */
@@ -188,14 +198,19 @@ export class TimelineState {
 
   /** @internal Sets a message (insert or replace). */
   put(message: TimelineMessage): void {
-    if (!this.byId.has(message.id)) this.order.insert(message.id);
-    this.byId.set(message.id, message);
+    const slot = this.byId.get(message.id);
+    if (slot) slot.message = message;
+    else {
+      const created: Slot = { message };
+      this.order.insert(created);
+      this.byId.set(message.id, created);
+    }
     if (message.clientMessageId !== null) this.byClientId.set(message.clientMessageId, message.id);
   }
 
   /** @internal Removes a message. */
   drop(id: string): void {
-    const message = this.byId.get(id);
+    const message = this.byId.get(id)?.message;
     if (!message) return;
     this.byId.delete(id);
     this.order.remove(id);
@@ -205,9 +220,9 @@ export class TimelineState {
   /** @internal Drops the oldest messages beyond the window. */
   trim(): void {
     while (this.order.size > this.maxMessages) {
-      const id = this.order.shift();
-      if (id === undefined) break;
-      const message = this.byId.get(id);
+      const message = this.order.shift()?.message;
+      if (message === undefined) break;
+      const id = message.id;
       this.byId.delete(id);
       if (message?.clientMessageId != null && this.byClientId.get(message.clientMessageId) === id) this.byClientId.delete(message.clientMessageId);
       this.trimmed = true;

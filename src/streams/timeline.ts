@@ -5,7 +5,6 @@ import {
   defer,
   distinctUntilChanged,
   EMPTY,
-  exhaustMap,
   expand,
   filter,
   finalize,
@@ -20,7 +19,9 @@ import {
   shareReplay,
   Subject,
   switchMap,
+  take,
   takeWhile,
+  tap,
   timeout,
 } from 'rxjs';
 import type { Block, CursorPaginatedResult, Mention, MessageDto, QuickReply, SendMessageAck } from '../codecs/index.js';
@@ -339,9 +340,22 @@ export class Timeline {
         )
       : EMPTY;
     // After a reconnect that lost the groups, the hub client re-joined: fetch what was missed.
-    const gap$ = chat.rejoined$.pipe(
-      filter((event) => event.conversationIds.has(id)),
-      exhaustMap(() => this.recoverGap(state)),
+    // The newest message held is taken when the new connection starts, before the re-join: live
+    // messages that arrive between the re-join and `rejoined$` must not hide the gap before them.
+    // A connection lost again before its re-join finished keeps the first baseline.
+    let gapFrom: { readonly newest: string | undefined } | undefined;
+    const gap$ = chat.sessions$.pipe(
+      filter((session) => session.number > 1),
+      switchMap(() => {
+        const from = (gapFrom ??= { newest: state.newestServerId() });
+        return chat.rejoined$.pipe(
+          take(1),
+          tap(() => (gapFrom = undefined)),
+          filter((event) => event.conversationIds.has(id)),
+          map(() => from),
+        );
+      }),
+      concatMap((from) => this.recoverGap(state, from)),
     );
     const typingOut$ = outgoingTyping(this.keystrokes, this.sent, {
       throttleMs: this.options.typingThrottleMs ?? 2000,
@@ -360,10 +374,10 @@ export class Timeline {
     );
   }
 
-  /** Newest pages until one overlaps what the state holds (or the page limit), as history actions. */
-  private recoverGap(state: TimelineState): Observable<TimelineAction> {
+  /** Newest pages until one overlaps the newest message held (or `baseline`, or the page limit), as history actions. */
+  private recoverGap(state: TimelineState, baseline?: { readonly newest: string | undefined }): Observable<TimelineAction> {
     return defer(() => {
-      const newest = state.newestServerId();
+      const newest = baseline ? baseline.newest : state.newestServerId();
       const maxPages = this.options.maxGapPages ?? 20;
       let pages = 0;
       const fetch = (cursor: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {

@@ -64,14 +64,17 @@ export function trackTyping(
       ),
     ),
   );
+  // One empty list for the seed and the first emission, so a first event that changes nothing
+  // (a typingStopped of someone not typing) is not emitted as a second, different `[]`.
+  const nobody: readonly TypingParticipant[] = [];
   return changes$.pipe(
     scan((list: readonly TypingParticipant[], change: Change) => {
       const index = list.findIndex((p) => p.participantId === change.participantId);
       if (change.entry === null) return index < 0 ? list : list.filter((_, i) => i !== index);
       if (index >= 0) return (list[index] as TypingParticipant).participantName === change.entry.participantName ? list : list.map((p, i) => (i === index ? (change.entry as TypingParticipant) : p));
       return [...list, change.entry];
-    }, []),
-    startWith([] as readonly TypingParticipant[]),
+    }, nobody),
+    startWith(nobody),
     distinctUntilChanged(),
   );
 }

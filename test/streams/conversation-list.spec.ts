@@ -1,0 +1,163 @@
+import { expect } from 'chai';
+import type { ConversationListItemDto } from '../../src/codecs/index.js';
+import { compareConversations, type ConversationListAction, reduceConversationList } from '../../src/streams/conversation-list.js';
+import { at, chatMessage, row } from './fixtures.js';
+
+const ids = (list: readonly ConversationListItemDto[]): string[] => list.map((c) => c.id);
+
+/** A list as the reducer keeps it: c1 pinned; c2 newest message; c3 older; c4 no messages. */
+function base(): readonly ConversationListItemDto[] {
+  return reduceConversationList([], {
+    type: 'loaded',
+    items: [
+      row('c4'),
+      row('c3', { lastMessageAt: at(10), lastMessageId: 'm10', unreadCount: 1 }),
+      row('c2', { lastMessageAt: at(20), lastMessageId: 'm20' }),
+      row('c1', { isPinned: true, pinnedAt: at(1), lastMessageAt: at(5), lastMessageId: 'm5' }),
+    ],
+  });
+}
+
+describe('reduceConversationList (table)', () => {
+  it('loaded: sorts pinned first, then lastMessageAt descending, conversations without messages last', () => {
+    expect(ids(base())).to.deep.equal(['c1', 'c2', 'c3', 'c4']);
+  });
+
+  it('loaded: the latest pin comes first among pinned; equal times fall back to id descending', () => {
+    const list = reduceConversationList([], {
+      type: 'loaded',
+      items: [
+        row('p-old', { isPinned: true, pinnedAt: at(1) }),
+        row('a', { lastMessageAt: at(3) }),
+        row('b', { lastMessageAt: at(3) }),
+        row('p-new', { isPinned: true, pinnedAt: at(2) }),
+      ],
+    });
+    expect(ids(list)).to.deep.equal(['p-new', 'p-old', 'b', 'a']);
+  });
+
+  type Case = { name: string; action: ConversationListAction; order?: string[]; check?: (list: readonly ConversationListItemDto[]) => void };
+  const changes: Case[] = [
+    {
+      name: 'unreadCountChanged sets the count and moves a newer last message to the top of the unpinned',
+      action: { type: 'unreadCountChanged', dto: { conversationId: 'c3', unreadCount: 4, lastMessageAt: at(30), lastMessageId: 'm30' } },
+      order: ['c1', 'c3', 'c2', 'c4'],
+      check: (list) => expect(list[1]).to.include({ unreadCount: 4, lastMessageAt: at(30), lastMessageId: 'm30' }),
+    },
+    {
+      name: 'unreadCountChanged with an older last message keeps the newer one',
+      action: { type: 'unreadCountChanged', dto: { conversationId: 'c2', unreadCount: 7, lastMessageAt: at(15), lastMessageId: 'm15' } },
+      order: ['c1', 'c2', 'c3', 'c4'],
+      check: (list) => expect(list[1]).to.include({ unreadCount: 7, lastMessageAt: at(20), lastMessageId: 'm20' }),
+    },
+    {
+      name: 'newMessage moves the conversation up',
+      action: {
+        type: 'newMessage',
+        dto: { conversationId: 'c4', conversationType: 'Group', messageId: 'm40', senderId: 'bob', senderName: 'Bob', contentPreview: 'hi', sentAt: at(40) },
+      },
+      order: ['c1', 'c4', 'c2', 'c3'],
+      check: (list) => expect(list[1]).to.include({ lastMessageAt: at(40), lastMessageId: 'm40' }),
+    },
+    {
+      name: 'ownMessage moves the conversation up',
+      action: { type: 'ownMessage', message: chatMessage(50, { conversationId: 'c3' }) },
+      order: ['c1', 'c3', 'c2', 'c4'],
+      check: (list) => expect(list[1]).to.include({ lastMessageAt: at(50) }),
+    },
+    {
+      name: 'a pinned conversation stays first even when others get newer messages',
+      action: { type: 'ownMessage', message: chatMessage(60, { conversationId: 'c4' }) },
+      order: ['c1', 'c4', 'c2', 'c3'],
+    },
+    {
+      name: 'created adds a row with no messages (last)',
+      action: { type: 'created', dto: { conversationId: 'c5', type: 'OneToOne', participantCount: 2 } },
+      order: ['c1', 'c2', 'c3', 'c5', 'c4'],
+      check: (list) => expect(list.find((c) => c.id === 'c5')).to.include({ unreadCount: 0, isPinned: false, participantCount: 2, type: 'OneToOne' }),
+    },
+    {
+      name: 'updated changes the name and participant count; a null avatar removes the avatar',
+      action: { type: 'updated', dto: { conversationId: 'c2', type: 'Group', participantCount: 5, name: 'renamed', avatar: null } },
+      order: ['c1', 'c2', 'c3', 'c4'],
+      check: (list) => {
+        expect(list[1]).to.include({ name: 'renamed', participantCount: 5 });
+        expect(list[1]).not.to.have.property('avatar');
+      },
+    },
+    {
+      name: 'pinned moves the conversation first (latest pin first)',
+      action: { type: 'pinned', dto: { conversationId: 'c3', pinnedAt: at(2) } },
+      order: ['c3', 'c1', 'c2', 'c4'],
+      check: (list) => expect(list[0]).to.include({ isPinned: true, pinnedAt: at(2) }),
+    },
+    {
+      name: 'unpinned puts it back in lastMessageAt order',
+      action: { type: 'unpinned', dto: { conversationId: 'c1' } },
+      order: ['c2', 'c3', 'c1', 'c4'],
+      check: (list) => expect(list[2]).to.include({ isPinned: false, pinnedAt: null }),
+    },
+    {
+      name: 'readStatus sets the unread count',
+      action: { type: 'readStatus', dto: { conversationId: 'c3', unreadCount: 0, markedAsUnread: false } },
+      order: ['c1', 'c2', 'c3', 'c4'],
+      check: (list) => expect(list[2]).to.include({ unreadCount: 0 }),
+    },
+    {
+      name: 'participantJoined (someone else) counts them in',
+      action: { type: 'participantJoined', dto: { conversationId: 'c2', participantId: 'carol', participantName: 'Carol', changedAt: at(1) }, me: 'alice' },
+      check: (list) => expect(list[1]).to.include({ participantCount: 3 }),
+    },
+    {
+      name: 'participantLeft (someone else) counts them out',
+      action: { type: 'participantLeft', dto: { conversationId: 'c2', participantId: 'bob', participantName: 'Bob', changedAt: at(1) }, me: 'alice' },
+      check: (list) => expect(list[1]).to.include({ participantCount: 1 }),
+    },
+    {
+      name: 'participantLeft (me) removes the conversation',
+      action: { type: 'participantLeft', dto: { conversationId: 'c2', participantId: 'alice', participantName: 'Alice', changedAt: at(1) }, me: 'alice' },
+      order: ['c1', 'c3', 'c4'],
+    },
+  ];
+  for (const c of changes) {
+    it(c.name, () => {
+      const list = base();
+      const snapshot = structuredClone(list);
+      const next = reduceConversationList(list, c.action);
+      expect(next).not.to.equal(list);
+      if (c.order) expect(ids(next)).to.deep.equal(c.order);
+      c.check?.(next);
+      // Pure: the input list and its rows are untouched.
+      expect(list).to.deep.equal(snapshot);
+    });
+  }
+
+  const unchanged: Array<{ name: string; action: ConversationListAction }> = [
+    { name: 'unreadCountChanged of an unknown conversation', action: { type: 'unreadCountChanged', dto: { conversationId: 'zz', unreadCount: 1, lastMessageAt: at(1), lastMessageId: 'x' } } },
+    { name: 'unreadCountChanged with the same count and no newer message', action: { type: 'unreadCountChanged', dto: { conversationId: 'c3', unreadCount: 1, lastMessageAt: at(10), lastMessageId: 'm10' } } },
+    {
+      name: 'newMessage older than the last one',
+      action: { type: 'newMessage', dto: { conversationId: 'c2', conversationType: 'Group', messageId: 'm1', senderId: 'bob', senderName: 'Bob', contentPreview: 'x', sentAt: at(1) } },
+    },
+    { name: 'ownMessage older than the last one', action: { type: 'ownMessage', message: chatMessage(1, { conversationId: 'c2' }) } },
+    { name: 'created of a conversation already listed', action: { type: 'created', dto: { conversationId: 'c2', type: 'Group', participantCount: 2 } } },
+    { name: 'updated with the same values', action: { type: 'updated', dto: { conversationId: 'c2', type: 'Group', participantCount: 2 } } },
+    { name: 'pinned when already pinned at that time', action: { type: 'pinned', dto: { conversationId: 'c1', pinnedAt: at(1) } } },
+    { name: 'unpinned when not pinned', action: { type: 'unpinned', dto: { conversationId: 'c2' } } },
+    { name: 'readStatus with the same count', action: { type: 'readStatus', dto: { conversationId: 'c3', unreadCount: 1, markedAsUnread: false } } },
+    { name: 'participantJoined (me)', action: { type: 'participantJoined', dto: { conversationId: 'c2', participantId: 'alice', participantName: 'Alice', changedAt: at(1) }, me: 'alice' } },
+    { name: 'participantLeft (me) of an unknown conversation', action: { type: 'participantLeft', dto: { conversationId: 'zz', participantId: 'alice', participantName: 'Alice', changedAt: at(1) }, me: 'alice' } },
+  ];
+  for (const c of unchanged) {
+    it(`${c.action.type}: returns the same array for ${c.name}`, () => {
+      const list = base();
+      expect(reduceConversationList(list, c.action)).to.equal(list);
+    });
+  }
+
+  it('compareConversations is a total order consistent with the sort', () => {
+    const list = base();
+    for (let i = 0; i + 1 < list.length; i++) expect(compareConversations(list[i] as ConversationListItemDto, list[i + 1] as ConversationListItemDto)).to.equal(-1);
+    expect(compareConversations(list[0] as ConversationListItemDto, list[0] as ConversationListItemDto)).to.equal(0);
+  });
+});
