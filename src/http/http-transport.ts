@@ -9,6 +9,7 @@ import {
   filter,
   map,
   of,
+  retry,
   switchMap,
   throwError,
   timeout,
@@ -292,8 +293,16 @@ export class HttpTransport {
       const url = this.url(spec.path, spec.query);
       const mode = spec.response ?? 'json';
       const decode = spec.codec !== undefined ? decodeWith(spec.codec) : undefined;
-      const attempt = (token: string | null): Observable<HttpEvent<RawResponse>> =>
-        this.attempt(spec, url, token, withProgress || spec.onUploadProgress !== undefined);
+      // A safe request (GET, HEAD) that failed without any response is sent once more at once: a
+      // keep-alive socket the server closed meanwhile (a gateway restart) fails the first request
+      // on it with "socket hang up" although nothing is wrong any more.
+      const safe = spec.method === 'GET' || spec.method === 'HEAD';
+      const attempt = (token: string | null): Observable<HttpEvent<RawResponse>> => {
+        const once = this.attempt(spec, url, token, withProgress || spec.onUploadProgress !== undefined);
+        return safe
+          ? once.pipe(retry({ count: 1, delay: (error: unknown) => (ChatApiError.is(error) && error.kind === 'network' ? of(0) : throwError(() => error)) }))
+          : once;
+      };
 
       let raw$: Observable<HttpEvent<RawResponse>>;
       if (!spec.auth || !this.isGatewayUrl(url)) {

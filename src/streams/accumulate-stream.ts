@@ -15,7 +15,13 @@ export type BotStreamEvent =
   | { readonly type: 'status'; readonly dto: StreamStatusUpdatedDto }
   | { readonly type: 'chunk'; readonly dto: StreamChunkReceivedDto }
   | { readonly type: 'completed'; readonly dto: StreamCompletedDto }
-  | { readonly type: 'aborted'; readonly dto: StreamAbortedDto };
+  | { readonly type: 'aborted'; readonly dto: StreamAbortedDto }
+  /**
+   * Not a hub event: the client lost its connection (a new connection id) while the stream was
+   * under way, so its end may never arrive. The stream ends `aborted` with `reason`, and is not
+   * remembered as finished: if the bot goes on and completes it, the completion still applies.
+   */
+  | { readonly type: 'interrupted'; readonly dto: { readonly streamId: string; readonly messageId: string; readonly conversationId: string; readonly reason: string } };
 
 /** Where a bot stream is. */
 export type BotStreamPhase = 'streaming' | 'completed' | 'aborted';
@@ -152,6 +158,12 @@ export function reduceBotStreams(state: BotStreamsState, event: BotStreamEvent):
     case 'aborted':
       stream = { ...stream, phase: 'aborted', reason: event.dto.reason };
       return finish(state, streamId, stream);
+    case 'interrupted': {
+      if (!state.active.has(streamId)) return { ...state, changed: null };
+      const active = new Map(state.active);
+      active.delete(streamId);
+      return { active, changed: { ...stream, phase: 'aborted', reason: event.dto.reason }, finished: state.finished };
+    }
   }
   return { active: new Map(state.active).set(streamId, { stream, early }), changed: stream, finished: state.finished };
 }

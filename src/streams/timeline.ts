@@ -5,6 +5,7 @@ import {
   defer,
   distinctUntilChanged,
   EMPTY,
+  endWith,
   expand,
   filter,
   finalize,
@@ -34,6 +35,9 @@ import type { TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
 import { JoinRegistry } from './join-registry.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
+
+/** Marks the end of the first history page in the action stream (not an action). */
+const FIRST_PAGE_DONE = Symbol('first page done');
 
 /** What a timeline needs from REST. */
 export interface TimelineHistoryApi {
@@ -327,6 +331,9 @@ export class Timeline {
         this.deps.report(error);
         return EMPTY;
       }),
+      // The first page was answered (or failed): emit the state even when it is empty, so a
+      // subscriber can tell "loaded, no messages" from "still loading".
+      endWith(FIRST_PAGE_DONE),
     );
     // Hold the join while subscribed (joined once the hub is connected, whenever that is), then
     // fetch what happened before the join.
@@ -366,7 +373,7 @@ export class Timeline {
       ignoreElements(),
     );
     return merge(live$, this.actions, firstPage$, join$, gap$, typingOut$).pipe(
-      filter((action) => applyTimelineAction(state, action)),
+      filter((action) => action === FIRST_PAGE_DONE || applyTimelineAction(state, action)),
       map(() => state),
       finalize(() => {
         if (this.state === state) this.state = undefined;

@@ -34,6 +34,16 @@ describe('client.timeline (embedded gateway)', function () {
   afterEach(() => kit.closeAll());
   after(() => gateway.close());
 
+  it('an empty conversation emits [] once its history is loaded (loaded-and-empty is not loading)', async () => {
+    const { client: alice } = await kit.user('alice');
+    const conversation = await firstValueFrom(alice.conversations.create({ type: 'Self', participantIds: [] }));
+    const timeline = alice.timeline(conversation.id, { join: false });
+    const first = await firstValueFrom(timeline.messages$);
+    expect(first).to.deep.equal([]);
+    const snapshot = await firstValueFrom(timeline.snapshot$);
+    expect([snapshot.messages.length, snapshot.hasOlder]).to.deep.equal([0, false]);
+  });
+
   it('a bot reply grows chunk by chunk (strictly growing prefixes) and ends as the completed message, exactly once', async () => {
     const { client: alice } = await kit.user('alice');
     const conversation = await group(alice, ['echo-bot']);

@@ -1,6 +1,8 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import * as t from 'io-ts';
-import { merge, of, toArray, lastValueFrom } from 'rxjs';
+import { firstValueFrom, lastValueFrom, merge, of, toArray } from 'rxjs';
 import { AuthSession } from '../../src/http/auth-session.js';
 import { ChatApiError } from '../../src/http/chat-api-error.js';
 import { HttpTransport } from '../../src/http/http-transport.js';
@@ -205,6 +207,33 @@ describe('HttpTransport', () => {
       expect([error.kind, error.status]).to.deep.equal(['timeout', 0]);
       await ctx.gateway.requests[0]!.settled;
       expect(ctx.gateway.requests[0]!.aborted).to.equal(true);
+    });
+
+    it('a GET whose connection was reset (a stale keep-alive socket) is sent once more; a POST is not', async () => {
+      let gets = 0;
+      let posts = 0;
+      const server = createServer((req, res) => {
+        if (req.method === 'GET') gets += 1;
+        else posts += 1;
+        // The first request of each kind dies without a response, as on a socket the server closed.
+        if ((req.method === 'GET' && gets === 1) || (req.method === 'POST' && posts === 1)) {
+          req.socket.destroy();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('Healthy');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const http = new HttpTransport({ baseUrl: url, timeoutMs: 5000 });
+        expect(await firstValueFrom(http.request({ method: 'GET', path: '/health/live', auth: false, response: 'text' }))).to.equal('Healthy');
+        expect(gets).to.equal(2);
+        const error = (await errorOf(http.request({ method: 'POST', path: '/anything', auth: false, response: 'text', body: { a: 1 } }))) as ChatApiError;
+        expect([error.kind, posts]).to.deep.equal(['network', 1]);
+      } finally {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
 
     it('a refused connection fails with kind network and status 0 (never a fake 500)', async () => {

@@ -22,6 +22,12 @@ function newScheduler(): TestScheduler {
 /** What a test cares about in an emitted stream, as one comparable line. */
 const summary = (s: BotStream): string => `${s.streamId}|${s.phase}|${s.text}|${s.chunkCount}${s.reason !== null ? `|${s.reason}` : ''}`;
 
+/** The client's own event for a stream whose end may have been lost with the connection. */
+const interrupted = (streamId: string): BotStreamEvent => ({
+  type: 'interrupted',
+  dto: { streamId, messageId: `msg-${streamId}`, conversationId: CONV, reason: 'lost' },
+});
+
 /** Folds events through the reducer from the initial state. */
 function fold(events: readonly BotStreamEvent[], from: BotStreamsState = initialBotStreamsState): BotStreamsState {
   return events.reduce(reduceBotStreams, from);
@@ -207,6 +213,9 @@ describe('reduceBotStreams (table)', () => {
     { name: 'an event after completion is ignored', events: [completed('s1', final), chunk('s1', 0, 'A')], changed: null, active: [], finished: ['s1'] },
     { name: 'another stream stays active when one finishes', events: [chunk('s1', 0, 'A'), chunk('s2', 0, 'B'), aborted('s1', 'r')], changed: 's1|aborted|A|1|r', active: ['s2'], finished: ['s1'] },
     { name: 'started before any chunk gives an empty streaming text', events: [started('s1')], changed: 's1|streaming||0', active: ['s1'] },
+    { name: 'an interruption (connection lost) aborts with its reason and releases, not remembered as finished', events: [chunk('s1', 0, 'A'), interrupted('s1')], changed: 's1|aborted|A|1|lost', active: [], finished: [] },
+    { name: 'an interruption of an unknown stream changes nothing', events: [interrupted('s9')], changed: null, active: [] },
+    { name: 'a completion after an interruption still applies (the bot went on)', events: [chunk('s1', 0, 'A'), interrupted('s1'), completed('s1', final)], changed: 's1|completed||0', active: [], finished: ['s1'] },
   ];
   for (const c of cases) {
     it(c.name, () => {
