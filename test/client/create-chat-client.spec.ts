@@ -55,11 +55,11 @@ describe('createChatClient (embedded gateway)', function () {
       });
     }
 
-    it('accepts a valid baseUrl (trailing slash and path prefix) and starts no work', () => {
-      const before = gateway.requests().length;
+    it('accepts a valid baseUrl (trailing slash and path prefix) and starts no work', async () => {
+      const before = (await gateway.fetchRequests()).length;
       const client = kit.create({ baseUrl: `${gateway.url}/` });
       expect(client.realtime.chat.status.status).to.equal('disconnected');
-      expect(gateway.requests().length).to.equal(before);
+      expect((await gateway.fetchRequests()).length).to.equal(before);
     });
   });
 

@@ -133,14 +133,14 @@ describe('client.timeline (embedded gateway)', function () {
     const timeline = alice.timeline(conversation.id);
     const seen = kit.record(timeline.messages$);
     await joined(alice, conversation.id);
-    const before = gateway.requests().length;
+    const before = (await gateway.fetchRequests()).length;
 
     await gateway.faults.refuseConnections(600);
     await gateway.faults.dropConnections({ allowReconnect: false });
     await waitFor(() => alice.realtime.chat.status.status !== 'connected', 2000, 'the chat hub to lose its connection');
     const emitted = await lastValueFrom(timeline.send('over rest').pipe(toArray()));
     expect(emitted.map((m) => m.status)).to.deep.equal(['pending', 'sent']);
-    const posts = gateway.requests().slice(before).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
+    const posts = (await gateway.fetchRequests()).slice(before).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
     expect(posts, 'a REST POST of the message').to.have.length(1);
 
     const clientMessageId = emitted[0]?.clientMessageId as string;

@@ -30,8 +30,10 @@ export interface TestGateway {
   readonly embedded: Gateway | undefined;
   /** Logs a dev user in over HTTP: `{ token, expiresAt, user }`. */
   login(username: string): Promise<{ token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } }>;
-  /** REST requests the gateway recorded (embedded only). */
+  /** REST requests the embedded gateway recorded (empty for an external one: use `fetchRequests`). */
   requests(): readonly RecordedRequest[];
+  /** REST requests the gateway recorded, embedded or external (`GET /_test/requests`). */
+  fetchRequests(): Promise<readonly RecordedRequest[]>;
   /** Same port, same data, every connection lost. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +66,7 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
     },
     login: (username) => devLogin(gateway.url, username),
     requests: () => gateway.requests,
+    fetchRequests: async () => [...gateway.requests],
     restart: () => gateway.restart(),
     close: () => gateway.close(),
   };
@@ -89,13 +92,23 @@ function external(url: string): TestGateway {
     },
     login: (username) => devLogin(url, username),
     requests: () => [],
+    fetchRequests: async () => {
+      const response = await fetch(`${url}/_test/requests`);
+      if (!response.ok) throw new Error(`/_test/requests answered ${response.status}`);
+      return (await response.json()) as RecordedRequest[];
+    },
     restart: async () => {
       const control = process.env.CHAT_GATEWAY_CONTROL_URL;
       if (control === undefined) throw new Error('restart needs CHAT_GATEWAY_CONTROL_URL when the gateway is external');
       const response = await fetch(`${control.replace(/\/$/, '')}/restart`, { method: 'POST' });
       if (!response.ok) throw new Error(`restart answered ${response.status}`);
     },
-    close: async () => undefined,
+    // The external gateway outlives this suite: switch off any fault a failing test left on.
+    close: async () => {
+      await post('/_test/faults/duplicate', { on: false }).catch(() => undefined);
+      await post('/_test/faults/delay', { delayMs: 0 }).catch(() => undefined);
+      await post('/_test/faults/refuse', { durationMs: 0 }).catch(() => undefined);
+    },
   };
 }
 
