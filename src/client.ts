@@ -5,6 +5,7 @@ import {
   EMPTY,
   expand,
   filter,
+  finalize,
   firstValueFrom,
   lastValueFrom,
   map,
@@ -25,6 +26,7 @@ import {
   toArray,
   type Subscriber,
   from,
+  ignoreElements,
   distinctUntilChanged,
 } from 'rxjs';
 import type { AuthUserInfo, ConversationDto, ConversationListItemDto, MediaReference, MessageDto } from './codecs/index.js';
@@ -325,7 +327,26 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       ),
     ),
   );
+  // A conversation joined before anything was seen in it needs a baseline too, or a message sent
+  // while the connection is lost would have nothing to be "newer than": its newest message id at
+  // the time of the join ('' for an empty conversation).
+  const baselining = new Set<string>();
+  const baselines$ = chat.joinedConversations$.pipe(
+    mergeMap((ids) => [...ids].filter((id) => !lastSeen.has(id) && !baselining.has(id))),
+    mergeMap((conversationId) => {
+      baselining.add(conversationId);
+      return rest.messages.getHistory(conversationId, { limit: 1, direction: 'older' }).pipe(
+        tap((page) => {
+          if (!lastSeen.has(conversationId)) lastSeen.set(conversationId, page.items[0]?.id ?? '');
+        }),
+        catchError(() => EMPTY),
+        finalize(() => baselining.delete(conversationId)),
+      );
+    }, 4),
+    ignoreElements(),
+  );
   const messages$ = merge(
+    baselines$,
     chat.on('messageReceived').pipe(map(fromChatMessageDto)),
     streams$.pipe(
       filter((s) => s.phase === 'completed' && s.message !== null),

@@ -211,9 +211,12 @@ export class ChatApiError extends Error {
    * try { await axiosInstance.get(url); } catch (e) { throw ChatApiError.from(e); }
    * ```
    */
-  static from(cause: unknown): ChatApiError {
-    if (ChatApiError.is(cause)) return cause;
-    if (DecodeError.is(cause)) return ChatApiError.fromDecodeError(cause);
+  static from(original: unknown): ChatApiError {
+    if (ChatApiError.is(original)) return original;
+    if (DecodeError.is(original)) return ChatApiError.fromDecodeError(original);
+    // An axios error carries its request config — the Authorization header included — so it is
+    // never kept as the cause: a logged or inspected error must not show the token.
+    const cause = withoutRequestConfig(original);
     if (typeof cause === 'object' && cause !== null) {
       const c = cause as {
         isAxiosError?: unknown;
@@ -250,6 +253,25 @@ export class ChatApiError extends Error {
       cause,
     });
   }
+}
+
+/**
+ * An axios error reduced to what explains it (name, code, message, status, and its own cause when
+ * that is a plain socket error) — without `config`, `request` or `response`, which hold the
+ * request headers and so the token. Anything else is returned unchanged.
+ */
+function withoutRequestConfig(cause: unknown): unknown {
+  if (typeof cause !== 'object' || cause === null || (cause as { isAxiosError?: unknown }).isAxiosError !== true) return cause;
+  const c = cause as { name?: unknown; code?: unknown; message?: unknown; response?: { status?: unknown; statusText?: unknown; data?: unknown }; cause?: unknown };
+  const inner = c.cause instanceof Error && !('config' in c.cause) ? { cause: c.cause } : undefined;
+  const safe = new Error(typeof c.message === 'string' ? c.message : 'Request failed', inner) as Error & { code?: unknown; status?: unknown };
+  safe.name = typeof c.name === 'string' ? c.name : 'AxiosError';
+  if (c.code !== undefined) safe.code = c.code;
+  if (c.response !== undefined && c.response !== null) {
+    // Keep the response's status and body for fromResponse; never its request.
+    Object.defineProperty(safe, 'response', { value: { status: c.response.status, statusText: c.response.statusText, data: c.response.data }, enumerable: false });
+  }
+  return safe;
 }
 
 /** `JSON.parse` for bodies that look like JSON; any other text is returned unchanged. */

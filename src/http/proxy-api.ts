@@ -2,7 +2,7 @@ import type * as t from 'io-ts';
 import type { Observable } from 'rxjs';
 import type { HttpTransport, QueryParams } from './http-transport.js';
 import type { HttpMethod } from './routes.js';
-import { assertOneOf, assertOptionalObject, assertSafeSegments, assertUrlSafeToken } from './validate.js';
+import { assertOneOf, assertOptionalHeaders, assertOptionalObject, assertSafeSegments, assertUrlSafeToken } from './validate.js';
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 
@@ -88,6 +88,7 @@ export class ProxyApi {
     assertSafeSegments('path', path, true);
     assertOptionalObject('options', options);
     assertOneOf('options.method', options.method, METHODS);
+    assertOptionalHeaders('options.headers', options.headers);
     const route = this.http.route('proxy.request', { service, path });
     return this.http.request({
       method: options.method ?? 'GET',

@@ -101,10 +101,46 @@ export function assertSafeSegments(argument: string, value: unknown, allowEmpty 
     if (allowEmpty) return;
     throw new InvalidArgumentError(argument, 'expected a non-empty path');
   }
+  if (value.includes('\\') || /[\u0000-\u001f]/.test(value)) {
+    throw new InvalidArgumentError(argument, `"${value}" has a backslash or a control character`);
+  }
   for (const segment of value.split('/')) {
     if (segment === '' || segment === '.' || segment === '..') {
       throw new InvalidArgumentError(argument, `"${value}" has an empty, "." or ".." segment`);
     }
+    // A percent-encoded dot-segment or separator (`%2e%2e`, `%2F`, `%5C`) would become one after
+    // decoding on some server or proxy along the way: refused too.
+    const decoded = fullyDecoded(segment);
+    if (decoded === '.' || decoded === '..' || decoded.includes('/') || decoded.includes('\\')) {
+      throw new InvalidArgumentError(argument, `"${value}" has an encoded ".", ".." or path separator in a segment`);
+    }
+  }
+}
+
+/** Percent-decodes until nothing changes (at most a few rounds); undecodable text stays as is. */
+function fullyDecoded(segment: string): string {
+  let current = segment;
+  for (let i = 0; i < 4 && current.includes('%'); i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
+/** Asserts optional HTTP headers: names are RFC 9110 tokens, values have no CR, LF or NUL (no header injection). */
+export function assertOptionalHeaders(argument: string, value: unknown): asserts value is Readonly<Record<string, string>> | undefined {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError(argument, `expected an object of header names to values, got ${describe(value)}`);
+  for (const [name, headerValue] of Object.entries(value)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new InvalidArgumentError(`${argument}.${name}`, 'is not a valid header name');
+    if (typeof headerValue !== 'string') throw new InvalidArgumentError(`${argument}.${name}`, `expected a string, got ${describe(headerValue)}`);
+    if (/[\r\n\u0000]/.test(headerValue)) throw new InvalidArgumentError(`${argument}.${name}`, 'has a CR, LF or NUL character (header injection)');
   }
 }
 

@@ -111,7 +111,11 @@ describe('ChatApiError', () => {
       const cause = axiosHttpError(404, { status: 404, title: 'Not Found', detail: 'gone' });
       const e = ChatApiError.from(cause);
       expect(fields(e)).to.deep.equal(['http', 404, 'Not Found', 'gone', 'gone']);
-      expect(e.cause).to.equal(cause);
+      // The cause explains the failure but never carries the request config (its headers hold the token).
+      expect(e.cause).to.be.instanceOf(Error);
+      expect(e.cause).to.include({ name: 'AxiosError', message: 'Request failed with status code 404' });
+      expect(Object.keys(e.cause as object)).to.not.include('config');
+      expect((e.cause as { config?: unknown }).config).to.equal(undefined);
     });
 
     it('an axios-like response object → http', () => {
