@@ -1,5 +1,6 @@
 import {
   asyncScheduler,
+  catchError,
   defaultIfEmpty,
   defer,
   map,
@@ -45,7 +46,11 @@ export interface ReconnectWithBackoffOptions {
    * like any failure.
    */
   readonly refreshToken?: () => Observable<string | null>;
-  /** The error to end with when the refresh gives `null` or the refreshed token is refused too. @default the 401 itself */
+  /**
+   * The error to end with when the refresh gives `null` or the refreshed token is refused too.
+   * A refresh that errors is not a refusal: it counts as a failed attempt and the normal wait
+   * follows. @default the 401 itself
+   */
   readonly authError?: (error: unknown) => unknown;
   /** Cuts a wait short when it emits (e.g. the browser coming back online); its completing changes nothing. */
   readonly wakeUp$?: Observable<unknown>;
@@ -95,6 +100,14 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
               // A refresh that ends without a token gives up like `null` (completing here would
               // complete the whole stream and leave the caller reconnecting forever).
               defaultIfEmpty(null),
+              // A refresh that fails (the auth server is down for a moment) is not a "no": it
+              // counts as a failed attempt and the normal wait follows; only `null` gives up.
+              catchError((refreshError: unknown) => {
+                justRefreshed = false;
+                const delayMs = delays[Math.min(retryCount - 1, delays.length - 1)] ?? 0;
+                options.onRetry?.({ attempt: retryCount, delayMs, error: refreshError });
+                return timer(delayMs, scheduler).pipe(map(() => 'waited' as const));
+              }),
               map((token) => {
                 if (token === null) throw authError(error);
                 return token;

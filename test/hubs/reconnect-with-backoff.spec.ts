@@ -150,6 +150,27 @@ describe('reconnectWithBackoff', () => {
       expect(attempts).to.deep.equal([{ attempt: 1, delayMs: 0, error: UNAUTHORIZED }]);
     });
 
+    it('a refresh that errors counts as a failed attempt: the normal wait, then a retry (only null gives up)', () => {
+      const attempts: ReconnectAttempt[] = [];
+      const refreshFailure = new Error('auth server down');
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const accepted = cold('a', { a: 'conn' });
+        const failingRefresh = cold('--#', undefined, refreshFailure);
+        const result = sequence([refused, accepted]).pipe(
+          reconnectWithBackoff({ isUnauthorized, delays: [2000], refreshToken: () => failingRefresh, onRetry: (attempt) => attempts.push(attempt) }),
+        );
+        // 401 at 1 ms, the refresh fails at 3 ms, the 2 s wait, the retry at 2003 ms connects.
+        expectObservable(result).toBe('--- 2000ms a', { a: 'conn' });
+        expectSubscriptions(failingRefresh.subscriptions).toBe('-^-!');
+        expectSubscriptions(accepted.subscriptions).toBe('--- 2000ms ^');
+      });
+      expect(attempts).to.deep.equal([
+        { attempt: 1, delayMs: 0, error: UNAUTHORIZED },
+        { attempt: 1, delayMs: 2000, error: refreshFailure },
+      ]);
+    });
+
     it('calls refreshToken exactly once per 401', () => {
       let refreshCalls = 0;
       newScheduler().run(({ cold, expectObservable }) => {

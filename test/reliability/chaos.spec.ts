@@ -1,0 +1,32 @@
+/**
+ * The chaos scenario (see chaos.ts) in its short profile for `npm test` (~150 messages, well
+ * under a minute), or its long profile (1,000 messages) with `CHAOS_PROFILE=long`
+ * (`npm run test:chaos`). `CHAOS_SEED` replays a run; without it the seed is drawn at random
+ * and printed, and every failure message starts with it.
+ */
+import { expect } from 'chai';
+import { runChaos } from './chaos.js';
+
+const long = process.env.CHAOS_PROFILE === 'long';
+const seedFromEnv = process.env.CHAOS_SEED;
+const seed = seedFromEnv !== undefined && seedFromEnv !== '' ? Number.parseInt(seedFromEnv, 10) >>> 0 : Math.floor(Math.random() * 2 ** 32);
+const messages = Number.parseInt(process.env.CHAOS_MESSAGES ?? '', 10) || (long ? 1000 : 150);
+
+describe(`chaos (${long ? 'long' : 'short'} profile, seed ${seed})`, function () {
+  this.timeout(long ? 600_000 : 90_000);
+
+  it(`${messages} messages through random faults arrive exactly once, in order; presence, handlers and resources are right`, async () => {
+    if (Number.isNaN(seed)) throw new Error(`CHAOS_SEED must be a number, got ${String(seedFromEnv)}`);
+    const report = await runChaos({
+      seed,
+      messages,
+      durationHint: long ? 60_000 : 8_000,
+      faultEveryMs: long ? 400 : 300,
+      settleTimeoutMs: long ? 60_000 : 15_000,
+      ...(long || process.env.CHAOS_VERBOSE ? { log: (line: string) => console.log(line) } : {}),
+    });
+    if (long || process.env.CHAOS_VERBOSE) console.log(`[chaos] ${JSON.stringify({ ...report, faults: report.faults.length })}`);
+    expect(report.perConversation.reduce((a, b) => a + b, 0), `seed ${seed}: messages stored`).to.equal(messages);
+    expect(report.faults.length, `seed ${seed}: faults injected`).to.be.greaterThan(5);
+  });
+});
