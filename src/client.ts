@@ -14,6 +14,7 @@ import {
   Observable,
   of,
   ReplaySubject,
+  retry,
   type SchedulerLike,
   scan,
   share,
@@ -336,6 +337,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mergeMap((conversationId) => {
       baselining.add(conversationId);
       return rest.messages.getHistory(conversationId, { limit: 1, direction: 'older' }).pipe(
+        retry({ count: 2, delay: 500 }),
         tap((page) => {
           if (!lastSeen.has(conversationId)) lastSeen.set(conversationId, page.items[0]?.id ?? '');
         }),

@@ -20,7 +20,6 @@ import {
   HubFixture,
   isConnected,
   newUser,
-  next,
   postMessage,
   relogin,
   rest,
