@@ -3,13 +3,25 @@ import * as t from 'io-ts';
 /**
  * `codec | null`: the seed's `T | null` fields (present, possibly null).
  *
+ * The same codec as `t.union([codec, t.null])` (same name, members, `validate` and `encode`),
+ * with a guard that tests `null` first and calls `codec.is` directly, instead of io-ts's generic
+ * `types.some(…)`: the decode boundary runs every hub payload through these guards (a
+ * `ChatMessageDto` has ~20 nullable fields), and a null no longer goes through `codec.is` first.
+ *
  * @example
  * ```ts
  * const Caption = nullable(t.string); // string | null
  * ```
  */
 export function nullable<C extends t.Mixed>(codec: C): t.UnionC<[C, t.NullC]> {
-  return t.union([codec, t.null], `${codec.name} | null`);
+  const union = t.union([codec, t.null], `${codec.name} | null`);
+  return new t.UnionType(
+    union.name,
+    (u): u is t.TypeOf<C> | null => u === null || codec.is(u),
+    union.validate,
+    union.encode,
+    union.types,
+  ) as t.UnionC<[C, t.NullC]>;
 }
 
 /** An ISO 8601 date-time string as the gateway sends it (`"2025-03-26T15:30:00Z"`). */
