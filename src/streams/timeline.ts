@@ -1,5 +1,4 @@
 import {
-  asapScheduler,
   asyncScheduler,
   catchError,
   concatMap,
@@ -23,7 +22,6 @@ import {
   switchMap,
   take,
   takeWhile,
-  throttleTime,
   tap,
   timeout,
 } from 'rxjs';
@@ -377,11 +375,6 @@ export class Timeline {
     return merge(live$, this.actions, firstPage$, join$, gap$, typingOut$).pipe(
       filter((action) => action === FIRST_PAGE_DONE || applyTimelineAction(state, action)),
       map(() => state),
-      // A burst of changes arriving together (several events in one WebSocket frame, a history
-      // page) is emitted at once for the first and once more when the burst is over, not once
-      // per change: subscribers see every state that lasted, without rebuilding the array for
-      // each intermediate one. A change on its own is emitted synchronously as before.
-      throttleTime(0, asapScheduler, { leading: true, trailing: true }),
       finalize(() => {
         if (this.state === state) this.state = undefined;
       }),
