@@ -41,73 +41,72 @@ export interface ReadReceipt {
   readonly readAt: string;
 }
 
-/** Where one message lives: the map and the ordered index share it, so a replacement is one write. */
-interface Slot {
-  message: TimelineMessage;
-}
-
 /**
- * Message slots in server order (ULIDs sort by time; local `local:…` ids after every ULID), with
- * O(1) appends and O(1) removal of the oldest (a moving head, compacted now and then). Holding
- * the slots (not just ids) lets `messages()` read each message by one pointer instead of a map
- * look-up, and lets a replacement skip the index entirely.
+ * The messages in server order (ULIDs sort by time; local `local:…` ids after every ULID), as one
+ * plain array with a moving head: O(1) appends, O(1) removal of the oldest (compacted now and
+ * then), O(log n) replacement by id, and a snapshot that is one `slice` (a memory copy — far
+ * cheaper than reading each message through a map, which matters because `messages$` emits a
+ * new array per change).
  */
-class OrderedSlots {
-  private slots: Slot[] = [];
+class OrderedMessages {
+  private items: Array<TimelineMessage | undefined> = [];
   private head = 0;
 
   get size(): number {
-    return this.slots.length - this.head;
+    return this.items.length - this.head;
   }
 
-  /** Inserts in order: O(1) when newest (the usual case), else O(log n) search + the shift of the slots after it. */
-  insert(slot: Slot): void {
-    const last = this.slots[this.slots.length - 1];
-    if (this.size === 0 || last === undefined || slot.message.id > last.message.id) {
-      this.slots.push(slot);
+  /** Inserts in order: O(1) when newest (the usual case), else O(log n) search + the shift of the newer ones. */
+  insert(message: TimelineMessage): void {
+    const last = this.items[this.items.length - 1];
+    if (this.size === 0 || last === undefined || message.id > last.id) {
+      this.items.push(message);
       return;
     }
-    this.slots.splice(this.lowerBound(slot.message.id), 0, slot);
+    this.items.splice(this.lowerBound(message.id), 0, message);
+  }
+
+  /** Replaces the message with the same id in place: O(log n). */
+  replace(message: TimelineMessage): void {
+    const at = this.lowerBound(message.id);
+    if (this.items[at]?.id === message.id) this.items[at] = message;
   }
 
   remove(id: string): void {
     const at = this.lowerBound(id);
-    if (this.slots[at]?.message.id === id) this.slots.splice(at, 1);
+    if (this.items[at]?.id === id) this.items.splice(at, 1);
   }
 
-  /** Removes and returns the oldest slot. O(1) amortised. */
-  shift(): Slot | undefined {
+  /** Removes and returns the oldest message. O(1) amortised. */
+  shift(): TimelineMessage | undefined {
     if (this.size === 0) return undefined;
-    const slot = this.slots[this.head];
+    const message = this.items[this.head];
     // Release the dropped message now, not at the next compaction.
-    (this.slots as Array<Slot | undefined>)[this.head] = undefined;
+    this.items[this.head] = undefined;
     this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.slots.length) {
-      this.slots = this.slots.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
       this.head = 0;
     }
-    return slot;
+    return message;
   }
 
-  /** The slot at `index` (0 = oldest). */
-  at(index: number): Slot | undefined {
-    return this.slots[this.head + index];
+  /** The message at `index` (0 = oldest). */
+  at(index: number): TimelineMessage | undefined {
+    return this.items[this.head + index];
   }
 
   /** A new array of the messages, oldest first. */
   toMessages(): TimelineMessage[] {
-    const size = this.size;
-    const list = new Array<TimelineMessage>(size);
-    for (let i = 0; i < size; i++) list[i] = (this.slots[this.head + i] as Slot).message;
-    return list;
+    return this.items.slice(this.head) as TimelineMessage[];
   }
 
   private lowerBound(id: string): number {
     let lo = this.head;
-    let hi = this.slots.length;
+    let hi = this.items.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.slots[mid] as Slot).message.id < id) lo = mid + 1;
+      if ((this.items[mid] as TimelineMessage).id < id) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -124,12 +123,13 @@ const isLocal = (id: string): boolean => id.startsWith('local:');
  * array once per version, when someone reads it.
  *
  * Complexity: a live message (newest) O(1); a message placed among older ones O(log n) plus the
- * shift of the newer ids; edits, deletes, reactions, receipts O(1) (+ the message's reactions);
- * a history page O(page · log n); `messages()` O(n) once per version.
+ * shift of the newer ones; edits, deletes, reactions O(log n) (a binary search to replace the
+ * message in place, + the message's reactions); receipts O(1); a history page O(page · log n);
+ * `messages()` one array copy (`slice`) once per version.
  */
 export class TimelineState {
-  private readonly byId = new Map<string, Slot>();
-  private readonly order = new OrderedSlots();
+  private readonly byId = new Map<string, TimelineMessage>();
+  private readonly order = new OrderedMessages();
   private readonly byClientId = new Map<string, string>();
   private readonly receipts = new Map<string, ReadReceipt>();
   private cache: { version: number; messages: readonly TimelineMessage[] } | undefined;
@@ -162,19 +162,19 @@ export class TimelineState {
 
   /** The message with that id (server id or `local:…`). */
   get(id: string): TimelineMessage | undefined {
-    return this.byId.get(id)?.message;
+    return this.byId.get(id);
   }
 
   /** The message an optimistic send with that `clientMessageId` became (or still is). */
   byClientMessageId(clientMessageId: string): TimelineMessage | undefined {
     const id = this.byClientId.get(clientMessageId);
-    return id === undefined ? undefined : this.byId.get(id)?.message;
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
   /** The newest server message id held (local ones skipped), or undefined. */
   newestServerId(): string | undefined {
     for (let i = this.order.size - 1; i >= 0; i--) {
-      const message = (this.order.at(i) as Slot).message;
+      const message = this.order.at(i) as TimelineMessage;
       if (!isLocal(message.id) && message.status !== 'streaming') return message.id;
     }
     return undefined;
@@ -182,7 +182,7 @@ export class TimelineState {
 
   /** The oldest message id held. */
   oldestId(): string | undefined {
-    return this.order.at(0)?.message.id;
+    return this.order.at(0)?.id;
   }
 
   /** Read receipts by participant. */
@@ -198,19 +198,15 @@ export class TimelineState {
 
   /** @internal Sets a message (insert or replace). */
   put(message: TimelineMessage): void {
-    const slot = this.byId.get(message.id);
-    if (slot) slot.message = message;
-    else {
-      const created: Slot = { message };
-      this.order.insert(created);
-      this.byId.set(message.id, created);
-    }
+    if (this.byId.has(message.id)) this.order.replace(message);
+    else this.order.insert(message);
+    this.byId.set(message.id, message);
     if (message.clientMessageId !== null) this.byClientId.set(message.clientMessageId, message.id);
   }
 
   /** @internal Removes a message. */
   drop(id: string): void {
-    const message = this.byId.get(id)?.message;
+    const message = this.byId.get(id);
     if (!message) return;
     this.byId.delete(id);
     this.order.remove(id);
@@ -220,7 +216,7 @@ export class TimelineState {
   /** @internal Drops the oldest messages beyond the window. */
   trim(): void {
     while (this.order.size > this.maxMessages) {
-      const message = this.order.shift()?.message;
+      const message = this.order.shift();
       if (message === undefined) break;
       const id = message.id;
       this.byId.delete(id);
