@@ -41,40 +41,57 @@ export interface ReadReceipt {
   readonly readAt: string;
 }
 
+/** Where one message is: the message and its absolute position in the ordered array. */
+interface Slot {
+  message: TimelineMessage;
+  pos: number;
+}
+
 /**
  * The messages in server order (ULIDs sort by time; local `local:…` ids after every ULID), as one
- * plain array with a moving head: O(1) appends, O(1) removal of the oldest (compacted now and
- * then), O(log n) replacement by id, and a snapshot that is one `slice` (a memory copy — far
- * cheaper than reading each message through a map, which matters because `messages$` emits a
- * new array per change).
+ * plain array with a moving head, and each message's absolute position kept in its slot:
+ * - appending (the usual case) O(1); removing the oldest O(1) amortised (compacted now and then,
+ *   positions stay valid through a base offset);
+ * - replacing a message in place O(1), through its slot's position;
+ * - placing a message among older ones O(log n) search + moving the newer ones (and their
+ *   positions);
+ * - a snapshot is one `slice` — a memory copy, far cheaper than reading each message through a
+ *   map, which matters because `messages$` emits a new array per change.
  */
 class OrderedMessages {
   private items: Array<TimelineMessage | undefined> = [];
   private head = 0;
+  /** Absolute position of `items[0]`. */
+  private base = 0;
+
+  constructor(private readonly slotOf: (id: string) => Slot | undefined) {}
 
   get size(): number {
     return this.items.length - this.head;
   }
 
-  /** Inserts in order: O(1) when newest (the usual case), else O(log n) search + the shift of the newer ones. */
-  insert(message: TimelineMessage): void {
+  insert(slot: Slot): void {
     const last = this.items[this.items.length - 1];
-    if (this.size === 0 || last === undefined || message.id > last.id) {
-      this.items.push(message);
+    if (this.size === 0 || last === undefined || slot.message.id > last.id) {
+      slot.pos = this.base + this.items.length;
+      this.items.push(slot.message);
       return;
     }
-    this.items.splice(this.lowerBound(message.id), 0, message);
+    const at = this.lowerBound(slot.message.id);
+    this.items.splice(at, 0, slot.message);
+    slot.pos = this.base + at;
+    this.renumberFrom(at + 1);
   }
 
-  /** Replaces the message with the same id in place: O(log n). */
-  replace(message: TimelineMessage): void {
-    const at = this.lowerBound(message.id);
-    if (this.items[at]?.id === message.id) this.items[at] = message;
+  replace(slot: Slot): void {
+    this.items[slot.pos - this.base] = slot.message;
   }
 
-  remove(id: string): void {
-    const at = this.lowerBound(id);
-    if (this.items[at]?.id === id) this.items.splice(at, 1);
+  remove(slot: Slot): void {
+    const at = slot.pos - this.base;
+    if (this.items[at]?.id !== slot.message.id) return;
+    this.items.splice(at, 1);
+    this.renumberFrom(at);
   }
 
   /** Removes and returns the oldest message. O(1) amortised. */
@@ -86,6 +103,7 @@ class OrderedMessages {
     this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
     return message;
@@ -99,6 +117,13 @@ class OrderedMessages {
   /** A new array of the messages, oldest first. */
   toMessages(): TimelineMessage[] {
     return this.items.slice(this.head) as TimelineMessage[];
+  }
+
+  private renumberFrom(index: number): void {
+    for (let i = index; i < this.items.length; i++) {
+      const slot = this.slotOf((this.items[i] as TimelineMessage).id);
+      if (slot) slot.pos = this.base + i;
+    }
   }
 
   private lowerBound(id: string): number {
@@ -123,13 +148,12 @@ const isLocal = (id: string): boolean => id.startsWith('local:');
  * array once per version, when someone reads it.
  *
  * Complexity: a live message (newest) O(1); a message placed among older ones O(log n) plus the
- * shift of the newer ones; edits, deletes, reactions O(log n) (a binary search to replace the
- * message in place, + the message's reactions); receipts O(1); a history page O(page · log n);
- * `messages()` one array copy (`slice`) once per version.
+ * shift of the newer ones; edits, deletes, reactions, receipts O(1) (+ the message's reactions);
+ * a history page O(page · log n); `messages()` one array copy (`slice`) once per version.
  */
 export class TimelineState {
-  private readonly byId = new Map<string, TimelineMessage>();
-  private readonly order = new OrderedMessages();
+  private readonly byId = new Map<string, Slot>();
+  private readonly order = new OrderedMessages((id) => this.byId.get(id));
   private readonly byClientId = new Map<string, string>();
   private readonly receipts = new Map<string, ReadReceipt>();
   private cache: { version: number; messages: readonly TimelineMessage[] } | undefined;
@@ -162,13 +186,13 @@ export class TimelineState {
 
   /** The message with that id (server id or `local:…`). */
   get(id: string): TimelineMessage | undefined {
-    return this.byId.get(id);
+    return this.byId.get(id)?.message;
   }
 
   /** The message an optimistic send with that `clientMessageId` became (or still is). */
   byClientMessageId(clientMessageId: string): TimelineMessage | undefined {
     const id = this.byClientId.get(clientMessageId);
-    return id === undefined ? undefined : this.byId.get(id);
+    return id === undefined ? undefined : this.byId.get(id)?.message;
   }
 
   /** The newest server message id held (local ones skipped), or undefined. */
@@ -198,18 +222,25 @@ export class TimelineState {
 
   /** @internal Sets a message (insert or replace). */
   put(message: TimelineMessage): void {
-    if (this.byId.has(message.id)) this.order.replace(message);
-    else this.order.insert(message);
-    this.byId.set(message.id, message);
+    const slot = this.byId.get(message.id);
+    if (slot) {
+      slot.message = message;
+      this.order.replace(slot);
+    } else {
+      const created: Slot = { message, pos: -1 };
+      this.byId.set(message.id, created);
+      this.order.insert(created);
+    }
     if (message.clientMessageId !== null) this.byClientId.set(message.clientMessageId, message.id);
   }
 
   /** @internal Removes a message. */
   drop(id: string): void {
-    const message = this.byId.get(id);
-    if (!message) return;
+    const slot = this.byId.get(id);
+    if (!slot) return;
+    const message = slot.message;
+    this.order.remove(slot);
     this.byId.delete(id);
-    this.order.remove(id);
     if (message.clientMessageId !== null && this.byClientId.get(message.clientMessageId) === id) this.byClientId.delete(message.clientMessageId);
   }
 
