@@ -129,12 +129,9 @@ async function tailCommand(args: ParsedArgs, conversationId: string | undefined)
   const timeline = client.timeline(conversationId);
   const holding = timeline.messages$.subscribe({ error: () => undefined });
   const readable = toReadable(lines$, { bufferSize: 10_000, overflow: 'drop-oldest' });
-  let epipe = false;
   const finished = new Promise<void>((resolve) => {
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EPIPE') epipe = true;
-      resolve();
-    });
+    // A reader that went away (EPIPE) is a normal end for a pipe-friendly tail.
+    process.stdout.on('error', () => resolve());
     readable.on('error', () => resolve());
     readable.on('end', () => resolve());
   });
@@ -144,8 +141,6 @@ async function tailCommand(args: ParsedArgs, conversationId: string | undefined)
   readable.destroy();
   holding.unsubscribe();
   await client.disconnect();
-  // A reader that went away (EPIPE) is a normal end for a pipe-friendly tail.
-  void epipe;
   return 0;
 }
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Observable, Subscription } from 'rxjs';
+import { type Observable, Subscription } from 'rxjs';
 
 /** What to do when the consumer is slower than the Observable and the buffer is full. */
 export type OverflowPolicy =
@@ -10,7 +10,11 @@ export type OverflowPolicy =
   /** Drop the incoming value (what was buffered first wins). */
   | 'drop-newest';
 
-/** Options of {@link toReadable} and {@link toAsyncIterable}. */
+/**
+ * Options of {@link toReadable} and {@link toAsyncIterable}. (A `Readable` also holds the one
+ * value that answered a pending read in its own queue, so a paused consumer can be one value more
+ * than `bufferSize` behind.)
+ */
 export interface BufferOptions {
   /** Values buffered while the consumer is not reading. @default 1000 */
   readonly bufferSize?: number;
@@ -57,7 +61,10 @@ class BoundedQueue<T> {
         this.onDrop?.(value);
         return true;
       }
-      this.onDrop?.(this.shift());
+      // Not `this.onDrop?.(this.shift())`: an optional call skips its arguments, so without
+      // an `onDrop` nothing would be dropped and the buffer would grow without bound.
+      const dropped = this.shift();
+      this.onDrop?.(dropped);
     }
     this.items.push(value);
     return true;
@@ -120,6 +127,9 @@ export function toReadable<T>(source: Observable<T>, options: BufferOptions = {}
             flush();
           },
         });
+        // A source that overflowed synchronously destroyed the stream before `subscription` was
+        // set; whatever it subscribed to (e.g. a hot part after a synchronous prefix) must go too.
+        if (readable.destroyed) subscription.unsubscribe();
       }
     },
     destroy(error, callback) {
@@ -152,7 +162,10 @@ export function toAsyncIterable<T>(source: Observable<T>, options: BufferOptions
       let waiting: { resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void } | undefined;
       let finished = false;
       let failure: { error: unknown } | undefined;
-      const subscription = source.subscribe({
+      // A container first, so an overflow during a synchronous `subscribe` can unsubscribe: adding
+      // the source's subscription to a closed container unsubscribes it at once.
+      const subscription = new Subscription();
+      subscription.add(source.subscribe({
         next(value) {
           if (waiting) {
             const w = waiting;
@@ -179,7 +192,7 @@ export function toAsyncIterable<T>(source: Observable<T>, options: BufferOptions
             w.resolve({ value: undefined, done: true });
           }
         },
-      });
+      }));
       return {
         next() {
           if (queue.length > 0) return Promise.resolve({ value: queue.shift() as T, done: false });
