@@ -116,3 +116,35 @@ export function fromChatMessageDto(dto: ChatMessageDto): TimelineMessage {
     error: undefined,
   };
 }
+
+/** The fields a locally made message (an optimistic send, a stream placeholder) must give. */
+export type LocalMessageFields = Pick<TimelineMessage, 'id' | 'conversationId' | 'senderId' | 'senderType' | 'createdAt' | 'status'> &
+  Partial<TimelineMessage>;
+
+/**
+ * A timeline message made on the client (not received): an optimistic send or a bot stream's
+ * placeholder. Everything not given is empty: no blocks, no reactions, not edited or deleted.
+ */
+export function localMessage(fields: LocalMessageFields): TimelineMessage {
+  return {
+    clientMessageId: null,
+    senderName: null,
+    senderAvatar: null,
+    blocks: [],
+    plainText: null,
+    replyToMessageId: null,
+    quickReplies: null,
+    mentions: null,
+    updatedAt: null,
+    isEdited: false,
+    isDeleted: false,
+    deletedAt: null,
+    deleteType: null,
+    reactions: [],
+    systemEvent: null,
+    streamStatus: null,
+    abortReason: null,
+    error: undefined,
+    ...fields,
+  };
+}

@@ -9,7 +9,7 @@ import type {
   ReadReceiptUpdatedDto,
 } from '../codecs/index.js';
 import type { BotStream } from './accumulate-stream.js';
-import { fromChatMessageDto, fromMessageDto, type TimelineMessage } from './timeline-message.js';
+import { fromChatMessageDto, fromMessageDto, localMessage, type TimelineMessage } from './timeline-message.js';
 
 /** What changes a timeline. */
 export type TimelineAction =
@@ -420,32 +420,23 @@ function applyStream(state: TimelineState, stream: BotStream): boolean {
   const existing = state.get(stream.messageId);
   if (existing?.status === 'confirmed') return false;
   const text = stream.text;
-  state.put({
-    id: stream.messageId,
-    clientMessageId: null,
-    conversationId: stream.conversationId,
-    senderId: stream.senderId ?? existing?.senderId ?? '',
-    senderName: stream.senderName,
-    senderType: 'Bot',
-    senderAvatar: stream.senderAvatar,
-    blocks: text === '' ? [] : [{ $type: 'text', format: 'Plain', content: text, plainText: text }],
-    plainText: text === '' ? null : text,
-    replyToMessageId: stream.replyToMessageId,
-    quickReplies: null,
-    mentions: null,
-    createdAt: existing?.createdAt ?? stream.startedAt ?? new Date(0).toISOString(),
-    updatedAt: null,
-    isEdited: false,
-    isDeleted: false,
-    deletedAt: null,
-    deleteType: null,
-    reactions: [],
-    systemEvent: null,
-    status: stream.phase === 'aborted' ? 'aborted' : 'streaming',
-    streamStatus: stream.status,
-    abortReason: stream.reason,
-    error: undefined,
-  });
+  state.put(
+    localMessage({
+      id: stream.messageId,
+      conversationId: stream.conversationId,
+      senderId: stream.senderId ?? existing?.senderId ?? '',
+      senderName: stream.senderName,
+      senderType: 'Bot',
+      senderAvatar: stream.senderAvatar,
+      blocks: text === '' ? [] : [{ $type: 'text', format: 'Plain', content: text, plainText: text }],
+      plainText: text === '' ? null : text,
+      replyToMessageId: stream.replyToMessageId,
+      createdAt: existing?.createdAt ?? stream.startedAt ?? new Date(0).toISOString(),
+      status: stream.phase === 'aborted' ? 'aborted' : 'streaming',
+      streamStatus: stream.status,
+      abortReason: stream.reason,
+    }),
+  );
   if (!existing) state.trim();
   return true;
 }

@@ -31,7 +31,7 @@ import type { ChatHubClient } from '../hubs/chat-hub-client.js';
 import { HubError } from '../hubs/hub-error.js';
 import type { BotStream } from './accumulate-stream.js';
 import { outgoingTyping } from './outgoing-typing.js';
-import type { TimelineMessage } from './timeline-message.js';
+import { localMessage, type TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
 import { JoinRegistry } from './join-registry.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
@@ -214,32 +214,21 @@ export class Timeline {
       const state = this.state;
       const user = this.deps.currentUser();
       const text = blocks.map((b) => (b.$type === 'text' ? ((b as { plainText?: string | null }).plainText ?? '') : '')).join('\n');
-      const pending: TimelineMessage = {
+      const pending = localMessage({
         id: state?.nextLocalId() ?? `local:${clientMessageId}`,
         clientMessageId,
         conversationId: this.conversationId,
         senderId: user?.id ?? '',
         senderName: user?.fullName ?? null,
         senderType: 'User',
-        senderAvatar: null,
         blocks,
         plainText: text === '' ? null : text,
         replyToMessageId: options.replyToMessageId ?? null,
         quickReplies: options.quickReplies ?? null,
         mentions: options.mentions ?? null,
         createdAt: new Date(this.scheduler.now()).toISOString(),
-        updatedAt: null,
-        isEdited: false,
-        isDeleted: false,
-        deletedAt: null,
-        deleteType: null,
-        reactions: [],
-        systemEvent: null,
         status: 'pending',
-        streamStatus: null,
-        abortReason: null,
-        error: undefined,
-      };
+      });
       this.actions.next({ type: 'pending', message: pending });
       this.sent.next();
       return this.deliver(clientMessageId, blocks, options, pending);
