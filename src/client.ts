@@ -1,4 +1,6 @@
 import {
+  asyncScheduler,
+  timer,
   catchError,
   concat,
   defer,
@@ -70,6 +72,8 @@ export interface ChatClientOptions {
   readonly session?: SessionSnapshot;
   /** How long before its expiry a token is refreshed proactively. @default 30000 */
   readonly refreshMarginMs?: number;
+  /** How long a `refreshToken` call may take before it counts as failed. @default 30000 */
+  readonly refreshTimeoutMs?: number;
   /** REST settings: `timeoutMs`, `adapter`, `headers`, `routes`, `axiosDefaults`. @default axios defaults, 30 s timeout */
   readonly http?: Omit<HttpTransportOptions, 'baseUrl' | 'session' | 'scheduler'>;
   /** Hub settings: reconnect delays (2 s, 5 s, 10 s), attempts (20), stateful reconnect (on), keep-alive, timeouts, protocol. */
@@ -231,6 +235,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     ...(options.tokenProvider !== undefined ? { tokenProvider: options.tokenProvider } : {}),
     ...(options.refreshToken !== undefined ? { refreshToken: options.refreshToken } : {}),
     ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+    ...(options.refreshTimeoutMs !== undefined ? { refreshTimeoutMs: options.refreshTimeoutMs } : {}),
     ...(options.session !== undefined ? { restoreSession: options.session } : {}),
     ...(scheduler !== undefined ? { scheduler } : {}),
   });
@@ -337,7 +342,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     mergeMap((conversationId) => {
       baselining.add(conversationId);
       return rest.messages.getHistory(conversationId, { limit: 1, direction: 'older' }).pipe(
-        retry({ count: 2, delay: 500 }),
+        retry({ count: 2, delay: () => timer(500, scheduler ?? asyncScheduler) }),
         tap((page) => {
           if (!lastSeen.has(conversationId)) lastSeen.set(conversationId, page.items[0]?.id ?? '');
         }),

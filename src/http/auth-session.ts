@@ -1,20 +1,24 @@
 import { either } from 'fp-ts';
 import * as t from 'io-ts';
 import {
-  BehaviorSubject,
   asyncScheduler,
+  BehaviorSubject,
   defaultIfEmpty,
   defer,
   distinctUntilChanged,
   finalize,
   from,
   map,
+  type Observable,
   of,
+  race,
+  type SchedulerLike,
   share,
+  Subject,
   take,
   tap,
-  type Observable,
-  type SchedulerLike,
+  throwError,
+  timeout,
 } from 'rxjs';
 import { AuthUserInfo, type AuthResponse } from '../codecs/auth.js';
 import { decodeWith } from '../codecs/decode-with.js';
@@ -60,6 +64,12 @@ export interface AuthSessionOptions {
    * @default 30_000
    */
   readonly refreshMarginMs?: number;
+  /**
+   * How long a `refreshToken` call may take; past it the refresh counts as failed (REST callers
+   * get their 401, hubs wait and try again) instead of holding everyone forever.
+   * @default 30_000
+   */
+  readonly refreshTimeoutMs?: number;
   /** Where the time comes from (`scheduler.now()`); pass a `TestScheduler` in tests. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
@@ -127,9 +137,11 @@ export class AuthSession {
 
   private readonly scheduler: SchedulerLike;
   private readonly refreshMarginMs: number;
+  private readonly refreshTimeoutMs: number;
   private readonly tokenProvider: (() => string | null | undefined) | undefined;
   private readonly refreshFn: (() => RefreshTokenResult) | undefined;
   private readonly user = new BehaviorSubject<AuthUserInfo | null>(null);
+  private readonly tokenSet = new Subject<string>();
   private ownToken: string | null = null;
   /** Explicit expiry of `ownToken` (from a login or `setToken(token, expiresAt)`), epoch ms. */
   private ownExpiry: number | null = null;
@@ -141,6 +153,7 @@ export class AuthSession {
   constructor(options: AuthSessionOptions = {}) {
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.refreshMarginMs = options.refreshMarginMs ?? 30_000;
+    this.refreshTimeoutMs = options.refreshTimeoutMs ?? 30_000;
     this.tokenProvider = options.tokenProvider;
     this.refreshFn = options.refreshToken;
     this.baseUrl = normaliseBaseUrl(options.baseUrl ?? options.session?.baseUrl ?? '');
@@ -190,6 +203,10 @@ export class AuthSession {
     this.ownToken = token;
     this.ownExpiry = token === null ? null : toEpochMs(expiresAt);
     this.gaveUp = null;
+    // A token given from outside settles the question a refresh under way was asking: callers
+    // that arrive from now on use it, and those waiting get it at once.
+    this.inflight$ = null;
+    if (token !== null) this.tokenSet.next(token);
   }
 
   /** Stores a login's result: its token, `expiresAt` and user (`currentUser$` emits the user). */
@@ -280,13 +297,19 @@ export class AuthSession {
    */
   refresh(rejectedToken?: string | null): Observable<string | null> {
     return defer(() => {
-      if (this.inflight$ !== null) return this.inflight$;
-      if (rejectedToken !== undefined) {
-        const current = this.getToken();
-        if (current !== null && current !== rejectedToken) return of(current);
-        if (this.gaveUp !== null && this.gaveUp.token === current) return of(null);
+      let refreshing$: Observable<string | null>;
+      if (this.inflight$ !== null) refreshing$ = this.inflight$;
+      else {
+        if (rejectedToken !== undefined) {
+          const current = this.getToken();
+          if (current !== null && current !== rejectedToken) return of(current);
+          if (this.gaveUp !== null && this.gaveUp.token === current) return of(null);
+        }
+        refreshing$ = this.startRefresh();
       }
-      return this.startRefresh();
+      // A token set meanwhile (`setToken`, a login) answers every waiting caller at once, even if
+      // the refresh itself is still under way (or never answers).
+      return race(refreshing$, this.tokenSet.pipe(take(1)));
     });
   }
 
@@ -322,6 +345,12 @@ export class AuthSession {
     }).pipe(
       take(1),
       defaultIfEmpty(null),
+      // A refresh that never answers must not hold every waiting request and both hubs forever.
+      timeout({
+        first: this.refreshTimeoutMs,
+        scheduler: this.scheduler,
+        with: () => throwError(() => new Error(`refreshToken did not answer within ${this.refreshTimeoutMs} ms`)),
+      }),
       map((token: unknown) => {
         if (token === null || token === undefined || token === '') return null;
         if (typeof token !== 'string') throw new TypeError('refreshToken must resolve to a string or null');

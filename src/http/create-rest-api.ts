@@ -12,7 +12,7 @@ import { ProxyApi } from './proxy-api.js';
 /** Options of {@link createRestApi}: the transport's and, when no `session` is passed, the session's. */
 export interface RestApiOptions
   extends HttpTransportOptions,
-    Pick<AuthSessionOptions, 'token' | 'tokenProvider' | 'refreshToken' | 'refreshMarginMs'> {
+    Pick<AuthSessionOptions, 'token' | 'tokenProvider' | 'refreshToken' | 'refreshMarginMs' | 'refreshTimeoutMs'> {
   /**
    * An exported session to restore (when no `session` object is passed).
    * @default none
@@ -64,6 +64,7 @@ export function createRestApi(options: RestApiOptions): RestApi {
       ...(options.tokenProvider !== undefined ? { tokenProvider: options.tokenProvider } : {}),
       ...(options.refreshToken !== undefined ? { refreshToken: options.refreshToken } : {}),
       ...(options.refreshMarginMs !== undefined ? { refreshMarginMs: options.refreshMarginMs } : {}),
+      ...(options.refreshTimeoutMs !== undefined ? { refreshTimeoutMs: options.refreshTimeoutMs } : {}),
       ...(options.restoreSession !== undefined ? { session: options.restoreSession } : {}),
       ...(options.scheduler !== undefined ? { scheduler: options.scheduler } : {}),
     });

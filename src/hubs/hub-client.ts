@@ -123,6 +123,8 @@ export class HubClient<Events extends EventMap> {
   private readonly decoded = new Map<string, Observable<unknown>>();
   private connection: HubConnection | undefined;
   private loop: Subscription | undefined;
+  /** The stop under way, if any (settles when the connection is Disconnected). */
+  private stopping: Promise<void> | undefined;
   private lastConnectionId: string | null = null;
   private sessionCount = 0;
 
@@ -197,7 +199,7 @@ export class HubClient<Events extends EventMap> {
       this.loop = undefined;
       this.onDisconnectRequested();
       const connection = this.connection;
-      const stopping = connection ? from(connection.stop()) : of(undefined);
+      const stopping = connection ? from(this.stop(connection)) : of(undefined);
       return stopping.pipe(
         map(() => {
           // A connect() called while stopping owns the state now: do not report it disconnected.
@@ -335,6 +337,15 @@ export class HubClient<Events extends EventMap> {
     );
   }
 
+  /** Stops the connection, remembering the stop until it is done (never rejects). */
+  private stop(connection: HubConnection): Promise<void> {
+    const stopping: Promise<void> = connection.stop().catch(() => undefined).finally(() => {
+      if (this.stopping === stopping) this.stopping = undefined;
+    });
+    this.stopping = stopping;
+    return stopping;
+  }
+
   private rawSubject(event: string): Subject<unknown> {
     let subject = this.raw.get(event);
     if (!subject) {
@@ -374,7 +385,10 @@ export class HubClient<Events extends EventMap> {
     this.state.next({ status: 'connecting', attempt: 1 });
     const session$ = defer(() => {
       attempt += 1;
-      return from(connection.start());
+      // A stop still under way (a disconnect() just before) must end first, or SignalR refuses to
+      // start a connection that is not yet Disconnected.
+      const stopping = this.stopping;
+      return stopping ? from(stopping).pipe(switchMap(() => connection.start())) : from(connection.start());
     }).pipe(
       mergeMap(() =>
         concat(
@@ -422,7 +436,7 @@ export class HubClient<Events extends EventMap> {
                 cause: error,
               });
           this.state.next({ status: 'failed', error: failure });
-          void connection.stop().catch(() => undefined);
+          void this.stop(connection);
         },
       });
   }

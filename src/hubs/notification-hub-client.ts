@@ -67,7 +67,16 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
         .subscribe((state) => this.presence.next(state)),
     );
     this.presence$ = this.presence.pipe(distinctUntilChanged());
-    this.resubscribing.add(this.sessions$.pipe(mergeMap(() => this.resubscribePresence())).subscribe());
+    // The first session needs no re-subscription: subscribeToPresence() calls made while
+    // connecting send their own.
+    this.resubscribing.add(
+      this.sessions$
+        .pipe(
+          filter((session) => session.number > 1),
+          mergeMap(() => this.resubscribePresence()),
+        )
+        .subscribe(),
+    );
   }
 
   /** The subscribed ids now, synchronously. */

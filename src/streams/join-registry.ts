@@ -1,4 +1,5 @@
-import { catchError, concat, concatMap, EMPTY, filter, NEVER, Observable, of, tap } from 'rxjs';
+import { catchError, concat, concatMap, defer, EMPTY, filter, NEVER, Observable, of, throwError } from 'rxjs';
+import { HubError } from '../hubs/hub-error.js';
 import type { ChatHubClient } from '../hubs/chat-hub-client.js';
 
 /**
@@ -36,7 +37,16 @@ export class JoinRegistry {
               ? index === 0
                 ? of(undefined)
                 : EMPTY
-              : this.chat.joinConversation(conversationId).pipe(tap(() => this.joinedHere.add(conversationId))),
+              : defer(() => {
+                  // Counted as ours from the moment it is sent: the server runs it even if this
+                  // holder goes before the answer, and then it must be left.
+                  this.joinedHere.add(conversationId);
+                  return this.chat.joinConversation(conversationId);
+                }).pipe(
+                  // A join cut off by the connection closing is tried again on the next
+                  // connection; only a refusal (not a participant) ends the hold.
+                  catchError((error: unknown) => (HubError.is(error) && error.kind === 'not-connected' ? EMPTY : throwError(() => error))),
+                ),
           ),
           (joined$) => concat(joined$, NEVER),
         )
@@ -49,8 +59,11 @@ export class JoinRegistry {
           return;
         }
         this.holders.delete(conversationId);
-        if (this.joinedHere.delete(conversationId) && this.leaveOnRelease && this.chat.status.status === 'connected') {
-          // Leaving is the one piece of work this teardown starts: the hub forgets the join.
+        if (this.joinedHere.delete(conversationId) && this.leaveOnRelease) {
+          // Leaving is the one piece of work this teardown starts. It stops tracking the
+          // conversation at once (no re-join after a reconnect), then tells the server when
+          // connected — after a join still under way, as invocations keep their order — or
+          // fails quietly when the client is disconnected (the server forgot the join anyway).
           this.chat.leaveConversation(conversationId).pipe(catchError(() => EMPTY)).subscribe();
         }
       };

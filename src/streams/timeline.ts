@@ -14,6 +14,7 @@ import {
   merge,
   type Observable,
   of,
+  reduce,
   ReplaySubject,
   type SchedulerLike,
   share,
@@ -131,7 +132,7 @@ export class Timeline {
   private readonly pageSize: number;
   private readonly joins: JoinRegistry;
   private state: TimelineState | undefined;
-  private olderCursor: string | null | undefined;
+  private paging = new HistoryPaging();
 
   constructor(
     readonly conversationId: string,
@@ -147,7 +148,7 @@ export class Timeline {
       map((state) => ({
         conversationId,
         messages: state.messages(),
-        hasOlder: this.olderCursor !== null,
+        hasOlder: this.paging.hasOlder(state),
         readReceipts: new Map(state.readReceipts()),
         version: state.version,
       })),
@@ -172,24 +173,40 @@ export class Timeline {
 
   /**
    * Loads the page before the oldest message held into the same state. Cold; emits how many
-   * messages the page had (0 at the start of the conversation) and completes. Needs a subscriber
-   * to `messages$` (otherwise emits 0).
+   * messages it added (0 at the start of the conversation) and completes. Needs a subscriber to
+   * `messages$` (otherwise emits 0). After the window dropped old messages, it loads from just
+   * below the oldest one still held, so no message is skipped.
    */
   loadOlder(): Observable<number> {
     return defer(() => {
       const state = this.state;
-      if (!state || this.olderCursor === null) return of(0);
-      const cursor = this.olderCursor;
-      return this.deps.messages
-        .getHistory(this.conversationId, { limit: this.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) })
-        .pipe(
-          map((page) => {
-            if (this.state !== state) return 0;
-            this.olderCursor = page.hasMore ? page.nextCursor : null;
-            this.actions.next({ type: 'history', messages: page.items });
-            return page.items.length;
-          }),
-        );
+      if (!state || !this.paging.hasOlder(state)) return of(0);
+      const paging = this.paging;
+      const oldest = state.oldestId();
+      // Continue below the oldest message held. Its page's cursor is known unless the window
+      // dropped messages since; then the nearest page boundary above it is used (re-fetching a
+      // few held messages, de-duplicated), or, failing that, pages are walked from the newest
+      // down to it — never a hole between what is held and what is loaded.
+      const cursor = paging.cursorBelow(oldest);
+      let pages = 0;
+      const fetch = (from: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
+        pages += 1;
+        return this.deps.messages.getHistory(this.conversationId, { limit: this.pageSize, direction: 'older', ...(from !== undefined ? { cursor: from } : {}) });
+      };
+      const reachedBelow = (page: CursorPaginatedResult<MessageDto>): boolean => oldest === undefined || page.items.some((m) => m.id < oldest);
+      return fetch(cursor).pipe(
+        expand((page) =>
+          cursor === undefined && !reachedBelow(page) && page.hasMore && page.nextCursor !== null && pages < (this.options.maxGapPages ?? 20) ? fetch(page.nextCursor) : EMPTY,
+        ),
+        takeWhile(() => this.state === state),
+        map((page) => {
+          paging.record(page);
+          const before = state.size;
+          this.actions.next({ type: 'history', messages: page.items });
+          return state.size - before;
+        }),
+        reduce((total, added) => total + added, 0),
+      );
     });
   }
 
@@ -297,7 +314,7 @@ export class Timeline {
   private run(): Observable<TimelineState> {
     const state = new TimelineState(this.conversationId, this.options.maxMessages ?? 1000);
     this.state = state;
-    this.olderCursor = undefined;
+    const paging = (this.paging = new HistoryPaging());
     const id = this.conversationId;
     const chat = this.deps.chat;
     const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> => source.pipe(filter((e) => e.conversationId === id));
@@ -313,7 +330,7 @@ export class Timeline {
     );
     const firstPage$ = this.deps.messages.getHistory(id, { limit: this.pageSize, direction: 'older' }).pipe(
       map((page): TimelineAction => {
-        if (this.olderCursor === undefined) this.olderCursor = page.hasMore ? page.nextCursor : null;
+        paging.record(page);
         return { type: 'history', messages: page.items };
       }),
       catchError((error: unknown) => {
@@ -384,13 +401,60 @@ export class Timeline {
       return fetch(undefined).pipe(
         expand((page) => (!page.hasMore || page.nextCursor === null || overlaps(page) || pages >= maxPages ? EMPTY : fetch(page.nextCursor))),
         takeWhile(() => this.state === state),
-        map((page): TimelineAction => ({ type: 'history', messages: page.items })),
+        map((page): TimelineAction => {
+          this.paging.record(page);
+          return { type: 'history', messages: page.items };
+        }),
         catchError((error: unknown) => {
           this.deps.report(error);
           return EMPTY;
         }),
       );
     });
+  }
+}
+
+/**
+ * What the timeline knows of the history's pages, walking back from the newest: each page's
+ * oldest message with the cursor that continues below it, and the conversation's first message
+ * once a page said there is nothing older.
+ */
+class HistoryPaging {
+  /** Page boundaries, by message id: the cursor that continues below that message. */
+  private readonly boundaries = new Map<string, string>();
+  /** The oldest message of the conversation ('' when it has none), once known. */
+  private first: string | undefined;
+
+  /** Records a page of `direction: 'older'` history. */
+  record(page: CursorPaginatedResult<MessageDto>): void {
+    let oldest: string | undefined;
+    for (const m of page.items) if (oldest === undefined || m.id < oldest) oldest = m.id;
+    if (page.hasMore && page.nextCursor !== null) {
+      if (oldest !== undefined) this.boundaries.set(oldest, page.nextCursor);
+    } else {
+      const first = oldest ?? '';
+      if (this.first === undefined || first < this.first) this.first = first;
+    }
+  }
+
+  /** True while there are messages older than the oldest one held. */
+  hasOlder(state: TimelineState): boolean {
+    if (this.first === undefined) return true;
+    return (state.oldestId() ?? '') > this.first;
+  }
+
+  /** The cursor of the nearest page boundary at or above `oldest` (undefined: walk from the newest). */
+  cursorBelow(oldest: string | undefined): string | undefined {
+    if (oldest === undefined) return undefined;
+    let best: string | undefined;
+    let cursor: string | undefined;
+    for (const [id, next] of this.boundaries) {
+      if (id >= oldest && (best === undefined || id < best)) {
+        best = id;
+        cursor = next;
+      }
+    }
+    return cursor;
   }
 }
 
