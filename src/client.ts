@@ -3,7 +3,6 @@ import {
   timer,
   catchError,
   concat,
-  defer,
   EMPTY,
   expand,
   filter,
@@ -41,7 +40,7 @@ import { assertId, assertIdArray } from './http/validate.js';
 import { ChatHubClient } from './hubs/chat-hub-client.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
-import { accumulateStreams, botStreamEvents, type BotStream, type BotStreamEvent } from './streams/accumulate-stream.js';
+import { accumulateStreams, botStreamEvents, type BotStream } from './streams/accumulate-stream.js';
 import { reduceConversationList, type ConversationListAction } from './streams/conversation-list.js';
 import { distinctById } from './streams/distinct-by-id.js';
 import { JoinRegistry } from './streams/join-registry.js';
@@ -261,27 +260,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Bot streams, accumulated. A reconnect with a new connection id may have lost a stream's end:
   // the streams under way then end as interrupted (their final message comes back with the
   // timeline's gap recovery, or with the completion if the bot is still going).
-  const streams$ = defer(() => {
-    const underWay = new Map<string, BotStream>();
-    const interruptions$ = chat.sessions$.pipe(
-      filter((session) => session.number > 1),
-      mergeMap(() =>
-        [...underWay.values()].map(
-          (stream): BotStreamEvent => ({
-            type: 'interrupted',
-            dto: { streamId: stream.streamId, messageId: stream.messageId, conversationId: stream.conversationId, reason: 'the connection was lost while the reply was streaming' },
-          }),
-        ),
+  const streams$ = botStreamEvents(chat).pipe(
+    accumulateStreams({
+      interruptions$: chat.sessions$.pipe(
+        filter((session) => session.number > 1),
+        map(() => 'the connection was lost while the reply was streaming'),
       ),
-    );
-    return merge(botStreamEvents(chat), interruptions$).pipe(
-      accumulateStreams(),
-      tap((stream) => {
-        if (stream.phase === 'streaming') underWay.set(stream.streamId, stream);
-        else underWay.delete(stream.streamId);
-      }),
-    );
-  }).pipe(share());
+    }),
+    share(),
+  );
 
   // Gap recovery for messages$: after re-joining, fetch each conversation's newest pages until
   // they reach the last message seen there, and emit the missed ones, oldest first.

@@ -270,6 +270,7 @@ export {
   trackTyping,
 } from './streams/index.js';
 export type {
+  AccumulateStreamsOptions,
   ActiveStream,
   BotStream,
   BotStreamEvent,

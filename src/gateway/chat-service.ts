@@ -563,7 +563,7 @@ export class ChatService {
     };
     // Ids are ULIDs made when the message began (a bot's streamed reply gets its id when the
     // stream starts), so insert in id order; nearly always this is an append.
-    const at = upperBound(c.messages, id);
+    const at = indexById(c.messages, id, true);
     if (at === c.messages.length) c.messages.push(message);
     else c.messages.splice(at, 0, message);
     this.messages.set(id, message);
@@ -652,7 +652,7 @@ export class ChatService {
     const picked: StoredMessage[] = [];
     let hasMore = false;
     if ((options.direction ?? 'older') === 'older') {
-      let i = from === undefined ? visible.length - 1 : lowerBound(visible, from) - 1;
+      let i = from === undefined ? visible.length - 1 : indexById(visible, from) - 1;
       for (; i >= 0; i--) {
         const m = visible[i] as StoredMessage;
         if (m.createdMs < member.historyFromMs) break;
@@ -663,7 +663,7 @@ export class ChatService {
         picked.push(m);
       }
     } else {
-      let i = from === undefined ? 0 : upperBound(visible, from);
+      let i = from === undefined ? 0 : indexById(visible, from, true);
       for (; i < visible.length; i++) {
         const m = visible[i] as StoredMessage;
         if (m.createdMs < member.historyFromMs) continue;
@@ -1017,23 +1017,17 @@ export function parseCursor(cursor: string): { ms: number; id: string } {
   return { ms: Number(match[1]), id: match[2] as string };
 }
 
-function lowerBound(messages: readonly StoredMessage[], id: string): number {
+/**
+ * Binary search in messages sorted by id: the index of the first message whose id is ≥ `id`, or,
+ * with `after`, > `id`.
+ */
+function indexById(messages: readonly StoredMessage[], id: string, after = false): number {
   let lo = 0;
   let hi = messages.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((messages[mid] as StoredMessage).id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(messages: readonly StoredMessage[], id: string): number {
-  let lo = 0;
-  let hi = messages.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((messages[mid] as StoredMessage).id <= id) lo = mid + 1;
+    const midId = (messages[mid] as StoredMessage).id;
+    if (midId < id || (after && midId === id)) lo = mid + 1;
     else hi = mid;
   }
   return lo;

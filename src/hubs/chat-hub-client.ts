@@ -5,10 +5,8 @@ import {
   defer,
   EMPTY,
   ignoreElements,
-  mergeMap,
   type Observable,
   Subject,
-  Subscription,
   tap,
 } from 'rxjs';
 import {
@@ -65,28 +63,22 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
   readonly rejoined$: Observable<RejoinedEvent>;
   private readonly rejoined = new Subject<RejoinedEvent>();
   private readonly joined = new BehaviorSubject<ReadonlySet<string>>(new Set());
-  private readonly rejoining = new Subscription();
 
   constructor(options: ChatHubClientOptions) {
     super('chat', ChatHubEvents, options);
     this.joinedConversations$ = this.joined.asObservable();
     this.rejoined$ = this.rejoined.asObservable();
-    this.rejoining.add(
-      this.sessions$
-        .pipe(
-          mergeMap((session) =>
-            session.number > 1
-              ? concat(
-                  this.rejoinConversations(),
-                  defer(() => {
-                    this.rejoined.next({ session, conversationIds: this.joined.value });
-                    return EMPTY;
-                  }),
-                )
-              : EMPTY,
-          ),
-        )
-        .subscribe(),
+  }
+
+  /** After a reconnect that lost the groups: join every tracked conversation again, then say so. */
+  protected override afterSession(session: HubSession): Observable<never> {
+    if (session.number === 1) return EMPTY;
+    return concat(
+      this.rejoinConversations(),
+      defer(() => {
+        this.rejoined.next({ session, conversationIds: this.joined.value });
+        return EMPTY;
+      }),
     );
   }
 

@@ -15,9 +15,11 @@ import {
   catchError,
   concat,
   defer,
+  EMPTY,
   filter,
   from,
   map,
+  merge,
   mergeMap,
   Observable,
   of,
@@ -90,7 +92,6 @@ export interface HubClientOptions {
 type EventMap = Readonly<Record<string, t.Mixed>>;
 
 const NOT_CONNECTED = /not in the 'Connected' State/i;
-const CANCELLED_BY_CLOSE = /Invocation canceled due to the underlying connection being closed|connection (was )?(stopped|closed)/i;
 
 /**
  * One SignalR hub as Observables: `state$`, hot events from `on(name)`, cold invocations, and
@@ -127,6 +128,8 @@ export class HubClient<Events extends EventMap> {
   private stopping: Promise<void> | undefined;
   private lastConnectionId: string | null = null;
   private sessionCount = 0;
+  /** How many times the connection closed (an invocation that saw it change was cut off). */
+  private closeCount = 0;
 
   constructor(
     /** A short name for errors and logs (`chat`, `notifications`). */
@@ -246,6 +249,23 @@ export class HubClient<Events extends EventMap> {
   protected onDisconnectRequested(): void {}
 
   /**
+   * Hook: work after a (re)connect that produced a new connection id — the server forgot this
+   * client's groups (the chat hub re-joins, the notification hub re-subscribes). Runs as part of
+   * the connection loop, so `disconnect()` cancels it. Must not error.
+   */
+  protected afterSession(_session: HubSession): Observable<never> {
+    return EMPTY;
+  }
+
+  /**
+   * Hook: work for as long as the connection loop runs (from `connect()` until `disconnect()` or
+   * `failed`), e.g. folding events into client state. Must not error.
+   */
+  protected whileRunning(): Observable<never> {
+    return EMPTY;
+  }
+
+  /**
    * Invokes a hub method (cold: once per subscription) after waiting for the connection, and
    * emits its result decoded with `codec` (or `undefined` for a void method), then completes.
    */
@@ -255,8 +275,12 @@ export class HubClient<Events extends EventMap> {
     codec?: C,
   ): Observable<C extends t.Mixed ? t.TypeOf<C> : void> {
     type R = C extends t.Mixed ? t.TypeOf<C> : void;
+    let closesBefore = 0;
     return defer(() => this.whenConnected(method)).pipe(
-      switchMap((connection) => from(connection.invoke(method, ...args))),
+      switchMap((connection) => {
+        closesBefore = this.closeCount;
+        return from(connection.invoke(method, ...args));
+      }),
       // The state may say connected while the socket just closed: wait for the next connection.
       retry({ count: 3, delay: (error: unknown) => (isNotConnected(error) ? this.whenConnected(method) : throwError(() => error)) }),
       map((result): R => {
@@ -275,9 +299,10 @@ export class HubClient<Events extends EventMap> {
       catchError((error: unknown) =>
         throwError(() => {
           if (HubError.is(error)) return error;
-          // Closed while under way: the outcome is unknown (the server may have run it), but it is
-          // a connection problem, not the server refusing the call.
-          if (CANCELLED_BY_CLOSE.test(messageOf(error))) {
+          // The connection closed while the call was under way (SignalR rejects it with the close
+          // reason, whatever that is): the outcome is unknown — the server may have run it — but
+          // it is a connection problem, not the server refusing the call.
+          if (this.closeCount !== closesBefore) {
             return new HubError('not-connected', `${this.hubName} hub: the connection closed while '${method}' was under way`, { hub: this.hubName, method, cause: error });
           }
           return new HubError('invocation', messageOf(error), { hub: this.hubName, method, cause: error });
@@ -374,7 +399,10 @@ export class HubClient<Events extends EventMap> {
       const subject = this.rawSubject(event);
       connection.on(event, (...args: unknown[]) => subject.next(args[0]));
     }
-    connection.onclose((error) => this.closed.next(error));
+    connection.onclose((error) => {
+      this.closeCount += 1;
+      this.closed.next(error);
+    });
     return connection;
   }
 
@@ -401,32 +429,36 @@ export class HubClient<Events extends EventMap> {
       ),
     );
     const wakeUp$ = o.wakeUp$ ?? browserOnline$();
-    this.loop = session$
-      .pipe(
-        reconnectWithBackoff({
-          delays: o.reconnectDelays ?? DEFAULT_RECONNECT_DELAYS,
-          maxAttempts: o.maxReconnectAttempts ?? 20,
-          scheduler: this.scheduler,
-          isUnauthorized,
-          ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),
-          authError: (error) =>
-            new HubError('auth', `${this.hubName} hub: the server refused the token and no new token could be had`, { hub: this.hubName, cause: error }),
-          ...(wakeUp$ ? { wakeUp$ } : {}),
-          onRetry: ({ attempt: n, delayMs, error }) =>
-            this.state.next({ status: 'reconnecting', attempt: n, nextDelayMs: delayMs, reason: error instanceof Error ? error : undefined }),
-        }),
-      )
+    const sessions$ = session$.pipe(
+      reconnectWithBackoff({
+        delays: o.reconnectDelays ?? DEFAULT_RECONNECT_DELAYS,
+        maxAttempts: o.maxReconnectAttempts ?? 20,
+        scheduler: this.scheduler,
+        isUnauthorized,
+        ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),
+        authError: (error) =>
+          new HubError('auth', `${this.hubName} hub: the server refused the token and no new token could be had`, { hub: this.hubName, cause: error }),
+        ...(wakeUp$ ? { wakeUp$ } : {}),
+        onRetry: ({ attempt: n, delayMs, error }) =>
+          this.state.next({ status: 'reconnecting', attempt: n, nextDelayMs: delayMs, reason: error instanceof Error ? error : undefined }),
+      }),
+      mergeMap((connectionId) => {
+        attempt = 0;
+        this.state.next({ status: 'connected', connectionId });
+        const previous = this.lastConnectionId;
+        if (connectionId !== null && connectionId === previous) return EMPTY;
+        this.lastConnectionId = connectionId;
+        this.sessionCount += 1;
+        const session: HubSession = { connectionId, previousConnectionId: previous, number: this.sessionCount };
+        this.sessions.next(session);
+        return this.afterSession(session);
+      }),
+    );
+    // One subscription owns everything the connection does — the attempts, the work after each
+    // new session (re-joins, re-subscriptions) and the subclass's work while it runs — so
+    // `disconnect()` (or giving up) tears all of it down at once.
+    this.loop = merge(sessions$, this.whileRunning())
       .subscribe({
-        next: (connectionId) => {
-          attempt = 0;
-          this.state.next({ status: 'connected', connectionId });
-          const previous = this.lastConnectionId;
-          if (connectionId === null || connectionId !== previous) {
-            this.lastConnectionId = connectionId;
-            this.sessionCount += 1;
-            this.sessions.next({ connectionId, previousConnectionId: previous, number: this.sessionCount });
-          }
-        },
         error: (error: unknown) => {
           this.loop = undefined;
           const failure = HubError.is(error)

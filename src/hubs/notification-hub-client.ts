@@ -10,16 +10,14 @@ import {
   ignoreElements,
   map,
   merge,
-  mergeMap,
   type Observable,
-  scan,
-  Subject,
-  Subscription,
+  tap,
   throwError,
 } from 'rxjs';
 import { MAX_PRESENCE_IDS_PER_CALL, NotificationHubEvents } from '../codecs/index.js';
 import { assertIdArray } from '../http/validate.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
+import type { HubSession } from './hub-state.js';
 import { HubError } from './hub-error.js';
 import { chunkIds, type PresenceAction, type PresenceMap, reducePresence } from './presence.js';
 
@@ -44,39 +42,34 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
   /** Replays participantId → presence for the subscribed ids; emits on change; cleared by `disconnect()`. */
   readonly presence$: Observable<PresenceMap>;
   private readonly subscribed = new BehaviorSubject<ReadonlySet<string>>(new Set());
-  private readonly presenceActions = new Subject<PresenceAction>();
   private readonly presence = new BehaviorSubject<PresenceMap>(new Map());
-  private readonly resubscribing = new Subscription();
 
   constructor(options: NotificationHubClientOptions) {
     super('notifications', NotificationHubEvents, options);
     this.subscribedPresenceIds$ = this.subscribed.asObservable();
-    // The presence map is the client's own state (kept while nobody watches it, so a late
-    // subscriber sees it at once); only subscribed ids enter it, and disconnect() clears it.
-    const subscribedOnly = <T extends { participantId: string }>(item: T): boolean => this.subscribed.value.has(item.participantId);
-    this.resubscribing.add(
-      merge(
-        this.on('presenceState').pipe(map((items): PresenceAction => ({ type: 'state', items: items.filter(subscribedOnly) }))),
-        this.on('presenceChanged').pipe(
-          filter(subscribedOnly),
-          map((item): PresenceAction => ({ type: 'changed', item })),
-        ),
-        this.presenceActions,
-      )
-        .pipe(scan(reducePresence, this.presence.value))
-        .subscribe((state) => this.presence.next(state)),
-    );
+    // The presence map is the client's own state (a late subscriber sees it at once); only
+    // subscribed ids enter it, and disconnect() clears it.
     this.presence$ = this.presence.pipe(distinctUntilChanged());
-    // The first session needs no re-subscription: subscribeToPresence() calls made while
-    // connecting send their own.
-    this.resubscribing.add(
-      this.sessions$
-        .pipe(
-          filter((session) => session.number > 1),
-          mergeMap(() => this.resubscribePresence()),
-        )
-        .subscribe(),
+  }
+
+  /** While connected: fold `presenceState` and `presenceChanged` of subscribed ids into the map. */
+  protected override whileRunning(): Observable<never> {
+    const subscribedOnly = <T extends { participantId: string }>(item: T): boolean => this.subscribed.value.has(item.participantId);
+    return merge(
+      this.on('presenceState').pipe(map((items): PresenceAction => ({ type: 'state', items: items.filter(subscribedOnly) }))),
+      this.on('presenceChanged').pipe(
+        filter(subscribedOnly),
+        map((item): PresenceAction => ({ type: 'changed', item })),
+      ),
+    ).pipe(
+      tap((action) => this.applyPresence(action)),
+      ignoreElements(),
     );
+  }
+
+  /** After a reconnect with a new connection id: subscribe every tracked id again. (The first session needs none: calls made while connecting send their own.) */
+  protected override afterSession(session: HubSession): Observable<never> {
+    return session.number > 1 ? this.resubscribePresence() : EMPTY;
   }
 
   /** The subscribed ids now, synchronously. */
@@ -117,7 +110,7 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
     const ids = [...new Set(participantIds)];
     return defer(() => {
       this.track(ids, false);
-      this.presenceActions.next({ type: 'removed', participantIds: ids });
+      this.applyPresence({ type: 'removed', participantIds: ids });
       return concat(...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) => this.invoke('UnsubscribeFromPresence', [chunk])));
     }).pipe(ignoreElements(), endWith(undefined));
   }
@@ -152,7 +145,12 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
 
   /** `disconnect()` clears the presence map: nothing known is current any more. */
   protected override onDisconnectRequested(): void {
-    this.presenceActions.next({ type: 'cleared' });
+    this.applyPresence({ type: 'cleared' });
+  }
+
+  private applyPresence(action: PresenceAction): void {
+    const next = reducePresence(this.presence.value, action);
+    if (next !== this.presence.value) this.presence.next(next);
   }
 
   private track(ids: readonly string[], subscribed: boolean): void {

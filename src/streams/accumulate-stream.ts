@@ -1,4 +1,4 @@
-import { type Observable, type OperatorFunction, merge, map, scan, filter } from 'rxjs';
+import { map, merge, Observable, type OperatorFunction } from 'rxjs';
 import type {
   ChatMessageDto,
   MediaReference,
@@ -178,6 +178,17 @@ function finish(state: BotStreamsState, streamId: string, stream: BotStream): Bo
   return { active, changed: stream, finished };
 }
 
+/** Options of {@link accumulateStreams}. */
+export interface AccumulateStreamsOptions {
+  /**
+   * Each emission (a reason) ends every stream under way as `aborted` with that reason — e.g. a
+   * reconnect that lost the connection's state, after which a stream's end may never arrive. An
+   * interrupted stream is not remembered as finished: a completion that still comes applies.
+   * @default never
+   */
+  readonly interruptions$?: Observable<string>;
+}
+
 /**
  * Scans bot-stream events into per-stream state and emits the stream each event changed:
  * ids, sender, status text, the text so far, chunk count and phase (`streaming | completed |
@@ -190,13 +201,35 @@ function finish(state: BotStreamsState, streamId: string, stream: BotStream): Bo
  *   .subscribe((stream) => render(stream.messageId, stream.text));
  * ```
  */
-export function accumulateStreams(): OperatorFunction<BotStreamEvent, BotStream> {
+export function accumulateStreams(options: AccumulateStreamsOptions = {}): OperatorFunction<BotStreamEvent, BotStream> {
+  // One state per subscription, fed by two inputs: the source's events, and interruptions that
+  // turn into one `interrupted` event per stream under way. Completing or erroring follows the
+  // source alone; the interruptions are listened to only as long as the source runs.
   return (source) =>
-    source.pipe(
-      scan(reduceBotStreams, initialBotStreamsState),
-      map((state) => state.changed),
-      filter((stream): stream is BotStream => stream !== null),
-    );
+    new Observable<BotStream>((subscriber) => {
+      let state = initialBotStreamsState;
+      const apply = (event: BotStreamEvent): void => {
+        state = reduceBotStreams(state, event);
+        if (state.changed !== null) subscriber.next(state.changed);
+      };
+      const interruptions = options.interruptions$?.subscribe({
+        next: (reason) => {
+          for (const { stream } of [...state.active.values()]) {
+            apply({ type: 'interrupted', dto: { streamId: stream.streamId, messageId: stream.messageId, conversationId: stream.conversationId, reason } });
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+      });
+      const events = source.subscribe({
+        next: apply,
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => {
+        interruptions?.unsubscribe();
+        events.unsubscribe();
+      };
+    });
 }
 
 /** The five stream events of a chat hub client, merged and tagged. */

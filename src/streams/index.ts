@@ -3,7 +3,7 @@
  * conversation list, and the operators they are made of.
  */
 export { accumulateStreams, botStreamEvents, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
-export type { ActiveStream, BotStream, BotStreamEvent, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
+export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
 export { compareConversations, reduceConversationList } from './conversation-list.js';
 export type { ConversationListAction } from './conversation-list.js';
 export { distinctById } from './distinct-by-id.js';

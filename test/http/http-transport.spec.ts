@@ -64,18 +64,19 @@ describe('HttpTransport', () => {
   describe('401 and the single-flight refresh', () => {
     it('N concurrent 401s trigger one refreshToken call and all N are retried once with the new token', async () => {
       let calls = 0;
+      const n = 5;
       const session = new AuthSession({
         baseUrl: ctx.gateway.url,
         token: 'expired',
         refreshToken: async () => {
           calls++;
-          await sleep(30);
+          // Answers only once every first attempt reached the server: all N are in flight together.
+          await ctx.gateway.waitForRequests(n);
           ctx.gateway.validTokens.add('renewed');
           return 'renewed';
         },
       });
       const http = transport(session);
-      const n = 5;
       const calls$ = Array.from({ length: n }, (_, i) =>
         http.request({ method: 'GET', path: `/api/conversations/c${i}`, auth: true, codec: Item }),
       );

@@ -55,6 +55,23 @@ describe('accumulateStreams (marbles)', () => {
     });
   });
 
+  it('interruptions$ ends every stream under way as aborted with its reason; a completion that still comes applies', () => {
+    newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+      const final = botMessage(50, 'AB');
+      const source = cold('-a-b------c-|', { a: chunk('s1', 0, 'A'), b: chunk('s2', 0, 'X'), c: completed('s1', final) });
+      const interruptions = hot('-----r--------', { r: 'lost' });
+      expectObservable(source.pipe(accumulateStreams({ interruptions$: interruptions }), map(summary))).toBe('-a-b-(xy)-c-|', {
+        a: 's1|streaming|A|1',
+        b: 's2|streaming|X|1',
+        x: 's1|aborted|A|1|lost',
+        y: 's2|aborted|X|1|lost',
+        c: 's1|completed||0',
+      });
+      // Listened to only while the source runs: the source's completion ends it.
+      expectSubscriptions(interruptions.subscriptions).toBe('^-----------!');
+    });
+  });
+
   it('carries sender, status and the final message; the completed stream keeps the placeholder id (the final id is on message)', () => {
     newScheduler().run(({ cold, expectObservable }) => {
       const final = botMessage(50, 'hi');
