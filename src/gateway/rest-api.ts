@@ -52,14 +52,20 @@ export interface RestApiDeps {
   /** When set, upload URLs are presigned absolute URLs on this origin (no token needed). */
   readonly presignedUploadOrigin: () => string | undefined;
   /** Records each request (for tests: cold-ness, headers). */
-  readonly record: (entry: RecordedRequest) => void;
+  readonly record: (entry: Omit<RecordedRequest, 'seq'>) => void;
 }
 
-/** One request as the gateway saw it. */
+/** One REST request as the gateway saw it, recorded when it arrived. */
 export interface RecordedRequest {
+  /** 1 for the gateway's first request, then one more for each: a mark that survives the log rolling over. */
+  readonly seq: number;
+  /** The HTTP method. */
   readonly method: string;
+  /** The path with its query. */
   readonly path: string;
+  /** Whether an `Authorization` header came (never its value). */
   readonly authorization: boolean;
+  /** When it arrived (ms since the epoch). */
   readonly at: number;
 }
 

@@ -187,6 +187,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   );
 
   const requests: RecordedRequest[] = [];
+  let requestSeq = 0;
   const rest = createRestApi({
     chat,
     files,
@@ -198,7 +199,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     proxyBackends: options.proxyBackends ?? {},
     presignedUploadOrigin: () => (options.presignedUploads ? `http://localhost:${port}` : undefined),
     record: (entry) => {
-      requests.push(entry);
+      requestSeq += 1;
+      requests.push({ seq: requestSeq, ...entry });
       if (requests.length > 1000) requests.shift();
     },
   });

@@ -410,11 +410,13 @@ public sealed class FaultState
 public sealed class RequestLog
 {
     private readonly Queue<Obj> _entries = new();
+    private long _seq;
     public void Add(string method, string path, bool authorization)
     {
         lock (_entries)
         {
-            _entries.Enqueue(new Obj().Put("method", method).Put("path", path).Put("authorization", authorization).Put("at", Iso.NowMs()));
+            _seq += 1;
+            _entries.Enqueue(new Obj().Put("seq", _seq).Put("method", method).Put("path", path).Put("authorization", authorization).Put("at", Iso.NowMs()));
             while (_entries.Count > 1000) _entries.Dequeue();
         }
     }

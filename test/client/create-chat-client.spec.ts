@@ -8,7 +8,7 @@ import { LogLevel } from '@microsoft/signalr';
 import { type ChatClientOptions, createChatClient } from '../../src/client.js';
 import type { ConversationListItemDto } from '../../src/codecs/index.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { requestMark, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { ClientKit, group, joined, sendRest, uniqueName, waitFor } from './client-kit.js';
 
 const last = <T>(values: readonly T[]): T | undefined => values[values.length - 1];
@@ -56,10 +56,10 @@ describe('createChatClient (embedded gateway)', function () {
     }
 
     it('accepts a valid baseUrl (trailing slash and path prefix) and starts no work', async () => {
-      const before = (await gateway.fetchRequests()).length;
+      const mark = await requestMark(gateway);
       const client = kit.create({ baseUrl: `${gateway.url}/` });
       expect(client.realtime.chat.status.status).to.equal('disconnected');
-      expect((await gateway.fetchRequests()).length).to.equal(before);
+      expect(await mark.since()).to.deep.equal([]);
     });
   });
 

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import type { TimelineSnapshot } from '../../src/streams/timeline.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { requestMark, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { ClientKit, group, joined, sendRest, textsOf, waitFor } from './client-kit.js';
 
 /** Statuses one message went through across `emissions`, consecutive repeats folded. */
@@ -133,14 +133,14 @@ describe('client.timeline (embedded gateway)', function () {
     const timeline = alice.timeline(conversation.id);
     const seen = kit.record(timeline.messages$);
     await joined(alice, conversation.id);
-    const before = (await gateway.fetchRequests()).length;
+    const mark = await requestMark(gateway);
 
     await gateway.faults.refuseConnections(600);
     await gateway.faults.dropConnections({ allowReconnect: false });
     await waitFor(() => alice.realtime.chat.status.status !== 'connected', 2000, 'the chat hub to lose its connection');
     const emitted = await lastValueFrom(timeline.send('over rest').pipe(toArray()));
     expect(emitted.map((m) => m.status)).to.deep.equal(['pending', 'sent']);
-    const posts = (await gateway.fetchRequests()).slice(before).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
+    const posts = (await mark.since()).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
     expect(posts, 'a REST POST of the message').to.have.length(1);
 
     const clientMessageId = emitted[0]?.clientMessageId as string;

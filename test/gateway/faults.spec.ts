@@ -9,7 +9,7 @@ import { HubConnectionState } from '@microsoft/signalr';
 import { expect } from 'chai';
 import { WebSocket, type ClientOptions } from 'ws';
 import { CursorPaginatedResult, MessageDto } from '../../src/codecs/index.js';
-import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
+import { requestMark, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { waitFor, within } from '../support/wait.js';
 import {
   HubClients,
@@ -327,6 +327,25 @@ describe('gateway faults', () => {
       const requests = await api(remote, 'GET', '/_test/requests');
       expect(requests.status).to.equal(200);
       expect((requests.json as Array<{ path: string }>).some((r) => r.path === '/api/conversations')).to.equal(true);
+    });
+
+    it('number every recorded request (seq), keep the last 1,000, and a mark by seq still works past the roll-over', async () => {
+      const mark = await requestMark(remote);
+      const first = await mark.since();
+      expect(first, 'nothing since the mark yet').to.deep.equal([]);
+      for (let i = 0; i < 1005; i += 15) {
+        await Promise.all(Array.from({ length: Math.min(15, 1005 - i) }, (_, j) => api(remote, 'GET', `/health/live?n=${i + j}`)));
+      }
+      const log = (await api(remote, 'GET', '/_test/requests')).json as Array<{ seq: number; method: string; path: string; authorization: boolean; at: number }>;
+      expect(log).to.have.length(1000);
+      const seqs = log.map((r) => r.seq);
+      expect(seqs.every((seq, i) => i === 0 || seq === (seqs[i - 1] ?? 0) + 1), 'consecutive numbers, oldest first').to.equal(true);
+      expect(Object.keys(log[0] ?? {}).sort()).to.deep.equal(['at', 'authorization', 'method', 'path', 'seq']);
+      const mine = await mark.since((r) => r.path.startsWith('/health/live?n='));
+      // The log rolled over, so the oldest of the 1,005 are gone; none from before the mark came back.
+      expect(mine.length).to.be.within(995, 1000);
+      expect(new Set(mine.map((r) => r.path)).size).to.equal(mine.length);
+      expect(mine[mine.length - 1]?.seq).to.equal(seqs[seqs.length - 1]);
     });
 
     it('answer 400 for a bad body, 413 past 1 MB and 404 for an unknown fault', async () => {

@@ -48,7 +48,7 @@ export function uniqueName(prefix: string): string {
 export async function startTestGateway(options: GatewayOptions = {}): Promise<TestGateway> {
   const externalUrl = process.env.CHAT_GATEWAY_URL;
   if (externalUrl !== undefined && externalUrl !== '') return external(externalUrl.replace(/\/$/, ''));
-  const gateway = await startGateway({ port: 0, ...options });
+  const gateway = options.port !== undefined && options.port !== 0 ? await startGateway(options) : await startOnUnusedPort(options);
   return {
     get url() {
       return gateway.url;
@@ -70,6 +70,32 @@ export async function startTestGateway(options: GatewayOptions = {}): Promise<Te
     restart: () => gateway.restart(),
     close: () => gateway.close(),
   };
+}
+
+/** Ports the gateways of this test process listened on. */
+const portsUsed = new Set<number>();
+
+/**
+ * Starts an embedded gateway on a port no earlier gateway of this process had. The OS hands out
+ * a freed port again now and then; a request still on its way from an earlier suite's client
+ * (a retry after a delay, a hub reconnecting) would then reach this suite's gateway and show up
+ * in its request log and its connections. A port already used is held open while asking again.
+ */
+async function startOnUnusedPort(options: GatewayOptions): Promise<Gateway> {
+  const held: Gateway[] = [];
+  try {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const gateway = await startGateway({ ...options, port: 0 });
+      if (!portsUsed.has(gateway.port)) {
+        portsUsed.add(gateway.port);
+        return gateway;
+      }
+      held.push(gateway);
+    }
+    throw new Error('startTestGateway: the OS gave 50 ports already used in this run');
+  } finally {
+    await Promise.all(held.map((gateway) => gateway.close()));
+  }
 }
 
 function external(url: string): TestGateway {
@@ -120,4 +146,43 @@ async function devLogin(url: string, username: string): Promise<{ token: string;
   });
   if (!response.ok) throw new Error(`dev login of ${username} answered ${response.status}`);
   return (await response.json()) as { token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } };
+}
+
+/** A mark in a gateway's request log: `since()` lists the REST requests recorded after it. */
+export interface RequestMark {
+  since(filter?: (r: RecordedRequest) => boolean): Promise<RecordedRequest[]>;
+  /** The same, read synchronously from an embedded gateway. */
+  sinceNow(filter?: (r: RecordedRequest) => boolean): RecordedRequest[];
+}
+
+function newestSeq(requests: readonly RecordedRequest[]): number {
+  return requests.length === 0 ? 0 : (requests[requests.length - 1]?.seq ?? 0);
+}
+
+function markAt(gw: TestGateway, requests: readonly RecordedRequest[]): RequestMark {
+  const seq = newestSeq(requests);
+  const at = Date.now();
+  const after = (all: readonly RecordedRequest[], filter: (r: RecordedRequest) => boolean): RecordedRequest[] =>
+    // By sequence number, not by position or time: the log keeps the last 1,000 entries, and
+    // several requests can share a millisecond. A log whose newest number is below the mark
+    // belongs to a restarted external process (its numbering starts again): fall back to time.
+    (newestSeq(all) >= seq ? all.filter((r) => r.seq > seq) : all.filter((r) => r.at >= at)).filter(filter);
+  return {
+    since: async (filter = () => true) => after(await gw.fetchRequests(), filter),
+    sinceNow: (filter = () => true) => {
+      if (gw.external) throw new Error('sinceNow() reads an embedded gateway; use since() for an external one');
+      return after(gw.requests(), filter);
+    },
+  };
+}
+
+/** Marks the request log now (embedded or external). */
+export async function requestMark(gw: TestGateway): Promise<RequestMark> {
+  return markAt(gw, await gw.fetchRequests());
+}
+
+/** Marks the request log of an embedded gateway synchronously. */
+export function requestMarkNow(gw: TestGateway): RequestMark {
+  if (gw.external) throw new Error('requestMarkNow() reads an embedded gateway; use requestMark() for an external one');
+  return markAt(gw, gw.requests());
 }

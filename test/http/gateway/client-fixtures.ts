@@ -77,19 +77,7 @@ export async function expectApiError(call$: Observable<unknown>, status: number)
   expect.fail(`expected a ChatApiError ${status}, but the call emitted ${JSON.stringify(value)}`);
 }
 
-/** A mark in the gateway's request log: `since()` lists the REST requests recorded after it. */
-export async function requestMark(gw: TestGateway): Promise<{ since(filter?: (r: RecordedRequest) => boolean): Promise<RecordedRequest[]> }> {
-  const before = (await gw.fetchRequests()).length;
-  const at = Date.now();
-  return {
-    async since(filter = () => true) {
-      const all = await gw.fetchRequests();
-      // The log keeps at most 1,000 entries: fall back to the time stamp when it rolled over.
-      const fresh = all.length > before ? all.slice(before) : all.filter((r) => r.at >= at);
-      return fresh.filter(filter);
-    },
-  };
-}
+export { requestMark } from '../../support/test-gateway.js';
 
 /** Matches recorded requests by method and path (the path without its query, or a RegExp on the full path). */
 export function requestTo(method: string, path: string | RegExp): (r: RecordedRequest) => boolean {
