@@ -4,7 +4,6 @@ import {
   catchError,
   concat,
   EMPTY,
-  expand,
   filter,
   finalize,
   firstValueFrom,
@@ -30,6 +29,8 @@ import {
   from,
   ignoreElements,
   distinctUntilChanged,
+  concatWith,
+  defer,
 } from 'rxjs';
 import type { AuthUserInfo, ConversationDto, ConversationListItemDto, MediaReference, MessageDto } from './codecs/index.js';
 import { createRestApi, type RestApi } from './http/create-rest-api.js';
@@ -38,6 +39,7 @@ import type { HttpTransportOptions } from './http/http-transport.js';
 import { InvalidArgumentError } from './http/invalid-argument-error.js';
 import { assertId, assertIdArray } from './http/validate.js';
 import { ChatHubClient } from './hubs/chat-hub-client.js';
+import { pagesSince } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
 import { accumulateStreams, botStreamEvents, type BotStream } from './streams/accumulate-stream.js';
@@ -273,45 +275,39 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // Gap recovery for messages$: after re-joining, fetch each conversation's newest pages until
   // they reach the last message seen there, and emit the missed ones, oldest first.
   const lastSeen = new Map<string, string>();
-  // The baseline is what was seen when the new connection started, before the re-join: live
-  // messages that arrive between the re-join and `rejoined$` must not move it past the gap. A
-  // connection lost again before its re-join finished keeps the first baseline.
-  let gapFrom: ReadonlyMap<string, string> | undefined;
+  // What is owed: per conversation, the newest message seen before a connection was lost, kept
+  // until a recovery from it succeeded. It is taken when the new connection starts, before the
+  // re-join (live messages that arrive between the re-join and `rejoined$` must not move it past
+  // the gap), and a connection lost again — or a recovery that failed — keeps the older one.
+  const owed = new Map<string, string>();
+  let sessionsStarted = 0;
   const recovered$ = chat.sessions$.pipe(
     filter((session) => session.number > 1),
     switchMap(() => {
-      const seen = (gapFrom ??= new Map(lastSeen));
-      return chat.rejoined$.pipe(
-        take(1),
-        map((event) => {
-          gapFrom = undefined;
-          return { event, seen };
-        }),
-      );
+      sessionsStarted += 1;
+      for (const [conversationId, id] of lastSeen) if (!owed.has(conversationId)) owed.set(conversationId, id);
+      return chat.rejoined$.pipe(take(1));
     }),
-    mergeMap(({ event, seen }) =>
+    mergeMap((event) =>
       from([...event.conversationIds]).pipe(
         mergeMap((conversationId) => {
-          const newest = seen.get(conversationId);
+          const newest = owed.get(conversationId);
           if (newest === undefined) return EMPTY;
-          let pages = 0;
-          const fetch = (cursor: string | undefined): Observable<{ items: MessageDto[]; hasMore: boolean; nextCursor: string | null }> => {
-            pages += 1;
-            return rest.messages.getHistory(conversationId, { limit: 50, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) });
-          };
-          return fetch(undefined).pipe(
-            expand((page) => (!page.hasMore || page.nextCursor === null || page.items.some((m) => m.id <= newest) || pages >= 20 ? EMPTY : fetch(page.nextCursor))),
-            toArray(),
-            mergeMap((pagesList) =>
-              from(
-                pagesList
-                  .flatMap((page) => page.items)
-                  .filter((m) => m.id > newest && !m.isDeleted)
-                  .sort((a, b) => (a.id < b.id ? -1 : 1))
-                  .map(fromMessageDto),
-              ),
+          const startedIn = sessionsStarted;
+          const missed: MessageDto[] = [];
+          return pagesSince(rest.messages, conversationId, newest, { pageSize: 50, maxPages: 20, ...(scheduler !== undefined ? { scheduler } : {}) }).pipe(
+            tap((page) => missed.push(...page.items.filter((m) => m.id > newest && !m.isDeleted))),
+            ignoreElements(),
+            concatWith(
+              defer(() => {
+                // Paid, unless a newer connection started meanwhile: its own recovery (from
+                // this same baseline) is what settles it then.
+                if (sessionsStarted === startedIn && owed.get(conversationId) === newest) owed.delete(conversationId);
+                return from(missed.sort((a, b) => (a.id < b.id ? -1 : 1)).map(fromMessageDto));
+              }),
             ),
             catchError((error: unknown) => {
+              // Still owed: the next connection's recovery starts from the same baseline.
               report(error);
               return EMPTY;
             }),

@@ -34,6 +34,7 @@ import type { BotStream } from './accumulate-stream.js';
 import { outgoingTyping } from './outgoing-typing.js';
 import { localMessage, type TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
+import { pagesSince } from './gap-recovery.js';
 import { JoinRegistry } from './join-registry.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
 
@@ -355,20 +356,28 @@ export class Timeline {
     // After a reconnect that lost the groups, the hub client re-joined: fetch what was missed.
     // The newest message held is taken when the new connection starts, before the re-join: live
     // messages that arrive between the re-join and `rejoined$` must not hide the gap before them.
-    // A connection lost again before its re-join finished keeps the first baseline.
-    let gapFrom: { readonly newest: string | undefined } | undefined;
+    // That baseline is owed until a recovery from it succeeded: a connection lost again before
+    // its re-join, a re-join that failed, or a recovery that failed keeps it for the next one.
+    let owed: { readonly newest: string | undefined } | undefined;
+    let sessionsStarted = 0;
     const gap$ = chat.sessions$.pipe(
       filter((session) => session.number > 1),
       switchMap(() => {
-        const from = (gapFrom ??= { newest: state.newestServerId() });
+        sessionsStarted += 1;
+        const from = (owed ??= { newest: state.newestServerId() });
+        const session = sessionsStarted;
         return chat.rejoined$.pipe(
           take(1),
-          tap(() => (gapFrom = undefined)),
           filter((event) => event.conversationIds.has(id)),
-          map(() => from),
+          map(() => ({ from, session })),
         );
       }),
-      concatMap((from) => this.recoverGap(state, from)),
+      concatMap(({ from, session }) =>
+        this.recoverGap(state, from, () => {
+          // Paid, unless a newer connection started meanwhile: its own recovery settles it.
+          if (sessionsStarted === session && owed === from) owed = undefined;
+        }),
+      ),
     );
     const typingOut$ = outgoingTyping(this.keystrokes, this.sent, {
       throttleMs: this.options.typingThrottleMs ?? 2000,
@@ -387,24 +396,21 @@ export class Timeline {
     );
   }
 
-  /** Newest pages until one overlaps the newest message held (or `baseline`, or the page limit), as history actions. */
-  private recoverGap(state: TimelineState, baseline?: { readonly newest: string | undefined }): Observable<TimelineAction> {
+  /**
+   * Newest pages until one overlaps the newest message held (or `baseline`, or the page limit),
+   * as history actions; transient failures are retried (see `pagesSince`). `onRecovered` runs
+   * when every page came; a failure is reported and ends the recovery without it.
+   */
+  private recoverGap(state: TimelineState, baseline?: { readonly newest: string | undefined }, onRecovered?: () => void): Observable<TimelineAction> {
     return defer(() => {
       const newest = baseline ? baseline.newest : state.newestServerId();
-      const maxPages = this.options.maxGapPages ?? 20;
-      let pages = 0;
-      const fetch = (cursor: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
-        pages += 1;
-        return this.deps.messages.getHistory(this.conversationId, { limit: this.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) });
-      };
-      const overlaps = (page: CursorPaginatedResult<MessageDto>): boolean => newest === undefined || page.items.some((m) => m.id <= newest);
-      return fetch(undefined).pipe(
-        expand((page) => (!page.hasMore || page.nextCursor === null || overlaps(page) || pages >= maxPages ? EMPTY : fetch(page.nextCursor))),
+      return pagesSince(this.deps.messages, this.conversationId, newest, { pageSize: this.pageSize, maxPages: this.options.maxGapPages ?? 20, scheduler: this.scheduler }).pipe(
         takeWhile(() => this.state === state),
         map((page): TimelineAction => {
           this.paging.record(page);
           return { type: 'history', messages: page.items };
         }),
+        tap({ complete: () => onRecovered?.() }),
         catchError((error: unknown) => {
           this.deps.report(error);
           return EMPTY;

@@ -1,11 +1,15 @@
 /**
- * Pins, deterministically, a loss the chaos run found: `client.messages$` must give every
- * message of a joined conversation exactly once, also one sent while the client was
- * disconnected when it had not seen any message of that conversation yet.
+ * Pins, deterministically, losses the chaos run found: `client.messages$` (and a timeline) must
+ * give every message of a joined conversation exactly once, also one sent while the client was
+ * disconnected when it had not seen any message of that conversation yet, and also when the
+ * history fetch of the gap recovery fails — for a moment (it is asked again) or for good (the
+ * gap stays owed, and the next connection's recovery brings it).
  */
+import axios, { type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios';
 import { expect } from 'chai';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { type ChatClient, createChatClient } from '../../src/client.js';
+import { ChatApiError } from '../../src/http/chat-api-error.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import { startTestGateway, type TestGateway, uniqueName } from '../support/test-gateway.js';
 import { waitFor } from '../support/wait.js';
@@ -25,8 +29,12 @@ describe('reliability: messages$ gap recovery', function () {
     await gateway.close();
   });
 
-  const user = async (prefix: string, connect: boolean): Promise<{ client: ChatClient; id: string }> => {
-    const client = createChatClient({ baseUrl: gateway.url, hubs: { reconnectDelays: [50, 100, 200], maxReconnectAttempts: 200 } });
+  const user = async (prefix: string, connect: boolean, adapter?: AxiosAdapter): Promise<{ client: ChatClient; id: string }> => {
+    const client = createChatClient({
+      baseUrl: gateway.url,
+      hubs: { reconnectDelays: [50, 100, 200], maxReconnectAttempts: 200 },
+      ...(adapter !== undefined ? { http: { adapter } } : {}),
+    });
     clients.push(client);
     const { user: me } = await firstValueFrom(client.auth.loginWithDev(uniqueName(prefix), 'pw'));
     if (connect) await firstValueFrom(client.connect(), { defaultValue: undefined });
@@ -79,5 +87,105 @@ describe('reliability: messages$ gap recovery', function () {
     await gateway.faults.refuseConnections(0);
     await waitFor(() => finished.some((m) => m.id === sent.id), 10_000, 'messages$ to give the message sent while disconnected');
     expect(finished.filter((m) => m.id === sent.id)).to.have.length(1);
+  });
+
+  /**
+   * An axios adapter that breaks the history requests (`GET …/messages?…direction=older`) while
+   * `mode` says so: `network` sends them to a closed port (a real connection refused), `404` to a
+   * route the gateway does not have (a real 404). With `windowMs`, it mends itself that long
+   * after the first request it broke. Everything else goes through untouched.
+   */
+  function historyBreaker(): { adapter: AxiosAdapter; mode: 'off' | 'network' | '404'; windowMs: number; broken: number } {
+    const real = axios.getAdapter('http');
+    let firstBrokenAt: number | undefined;
+    const breaker = {
+      mode: 'off' as 'off' | 'network' | '404',
+      windowMs: Infinity,
+      broken: 0,
+      adapter: (config: InternalAxiosRequestConfig) => {
+        const url = config.url ?? '';
+        if (breaker.mode !== 'off' && firstBrokenAt !== undefined && Date.now() - firstBrokenAt > breaker.windowMs) breaker.mode = 'off';
+        if (breaker.mode !== 'off' && config.method?.toUpperCase() === 'GET' && /\/messages\?.*direction=older/.test(url)) {
+          firstBrokenAt ??= Date.now();
+          breaker.broken += 1;
+          const broken = breaker.mode === 'network' ? url.replace(gateway.url, 'http://127.0.0.1:1') : url.replace('/messages?', '/no-such-route?');
+          return real({ ...config, url: broken });
+        }
+        return real(config);
+      },
+    };
+    return breaker;
+  }
+
+  const text = (t: string) => ({ blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }], clientMessageId: uniqueName('c') });
+
+  it('asks a failed recovery fetch again (connection refused for a moment): messages$ and the timeline both get the message', async () => {
+    const breaker = historyBreaker();
+    const { client: alice, id: aliceId } = await user('gap3-alice', true, breaker.adapter);
+    const { client: bob } = await user('gap3-bob', false);
+    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'gap3' }));
+    const finished: TimelineMessage[] = [];
+    const timeline: Array<readonly TimelineMessage[]> = [];
+    const errors: unknown[] = [];
+    subscriptions.push(alice.timeline(conversation.id).messages$.subscribe((list) => timeline.push(list)));
+    subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
+    subscriptions.push(alice.errors$.subscribe((e) => errors.push(e)));
+    await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join');
+    const first = await firstValueFrom(bob.messages.send(conversation.id, text('seen')));
+    await waitFor(() => finished.some((m) => m.id === first.id), 5000, 'the first message live');
+
+    await gateway.faults.refuseConnections(10_000);
+    await gateway.faults.killSockets();
+    await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
+    const sent = await firstValueFrom(bob.messages.send(conversation.id, text('while away')));
+    // Every recovery fetch of the next 1.5 s is refused: the first attempts (right after the
+    // re-join) and the first retries (after 1 s); the second retries (after 2 s more) go through.
+    breaker.mode = 'network';
+    breaker.windowMs = 1500;
+    await gateway.faults.refuseConnections(0);
+
+    await waitFor(() => finished.some((m) => m.id === sent.id), 10_000, 'messages$ to give the message after the retry');
+    await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === sent.id), 10_000, 'the timeline to hold it after the retry');
+    expect(finished.filter((m) => m.id === sent.id)).to.have.length(1);
+    expect(breaker.broken, 'history requests refused (messages$ and timeline recoveries, and their first retries)').to.be.at.least(4);
+    expect(errors, 'a failure that a retry cured is not reported').to.deep.equal([]);
+  });
+
+  it('keeps a gap owed when its recovery fails for good (404): the next connection recovers it, though live messages came meanwhile', async () => {
+    const breaker = historyBreaker();
+    const { client: alice, id: aliceId } = await user('gap4-alice', true, breaker.adapter);
+    const { client: bob } = await user('gap4-bob', false);
+    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'gap4' }));
+    const finished: TimelineMessage[] = [];
+    const timeline: Array<readonly TimelineMessage[]> = [];
+    const errors: unknown[] = [];
+    subscriptions.push(alice.timeline(conversation.id).messages$.subscribe((list) => timeline.push(list)));
+    subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
+    subscriptions.push(alice.errors$.subscribe((e) => errors.push(e)));
+    await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join');
+    const first = await firstValueFrom(bob.messages.send(conversation.id, text('seen')));
+    await waitFor(() => finished.some((m) => m.id === first.id), 5000, 'the first message live');
+
+    await gateway.faults.refuseConnections(10_000);
+    await gateway.faults.killSockets();
+    await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
+    const away = await firstValueFrom(bob.messages.send(conversation.id, text('while away')));
+    breaker.mode = '404';
+    await gateway.faults.refuseConnections(0);
+    await waitFor(() => errors.filter((e) => ChatApiError.is(e) && e.status === 404).length >= 2, 10_000, 'both recoveries to fail with a 404, reported on errors$');
+    breaker.mode = 'off';
+    expect(finished.some((m) => m.id === away.id), 'not recovered yet').to.equal(false);
+
+    // A live message moves past the gap…
+    const live = await firstValueFrom(bob.messages.send(conversation.id, text('live')));
+    await waitFor(() => finished.some((m) => m.id === live.id), 5000, 'the live message');
+    // …and the next connection still recovers what the failed recovery missed.
+    await gateway.faults.killSockets();
+    await waitFor(() => finished.some((m) => m.id === away.id), 10_000, 'messages$ to give the owed message after the next reconnect');
+    await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === away.id), 10_000, 'the timeline to hold the owed message');
+    expect(finished.filter((m) => m.id === away.id)).to.have.length(1);
+    expect(finished.filter((m) => m.id === live.id)).to.have.length(1);
+    const ids = (timeline[timeline.length - 1] ?? []).map((m) => m.id);
+    expect(ids.indexOf(away.id), 'the timeline keeps server order').to.be.lessThan(ids.indexOf(live.id));
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * Fetching what a reconnect may have missed: the newest history pages of a conversation until
+ * one reaches the newest message held before the connection was lost. Used by a timeline's gap
+ * recovery and by the client's `messages$`.
+ */
+import { asyncScheduler, defer, expand, EMPTY, type Observable, retry, type SchedulerLike, throwError, timer } from 'rxjs';
+import type { CursorPaginatedResult, MessageDto } from '../codecs/index.js';
+import { ChatApiError } from '../http/chat-api-error.js';
+
+/** The history call gap recovery needs (the REST API's `messages.getHistory`). */
+export interface GapHistoryApi {
+  getHistory(conversationId: string, params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' }): Observable<CursorPaginatedResult<MessageDto>>;
+}
+
+/** Options of {@link pagesSince}. */
+export interface PagesSinceOptions {
+  /** Messages per page. */
+  readonly pageSize: number;
+  /** Pages to fetch at most before giving up on reaching `newest`. */
+  readonly maxPages: number;
+  /** Waits before asking a failed page again; its length is the number of retries. @default [1000, 2000, 5000] */
+  readonly retryDelaysMs?: readonly number[];
+  /** The scheduler of those waits. @default asyncScheduler */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Retry delays of gap recovery: a restarting gateway or a refused connection passes within seconds. */
+export const GAP_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 5000];
+
+/** True for failures that asking again may cure: no response, a timeout, a 5xx or a 429. */
+export function isTransient(error: unknown): boolean {
+  if (!ChatApiError.is(error)) return false;
+  if (error.kind === 'network' || error.kind === 'timeout') return true;
+  return error.kind === 'http' && (error.status >= 500 || error.status === 429);
+}
+
+/**
+ * The newest pages of `conversationId`'s history (`direction: 'older'`), newest first, until a
+ * page holds a message at or below `newest` (no limit when `newest` is undefined: one page), the
+ * history ends, or `maxPages` were fetched. A page that fails with a transient error is asked
+ * again after each delay of `retryDelaysMs`; then, or at once for any other error, the
+ * Observable errors (the pages already emitted stay emitted). Cold: fetches on subscribe.
+ *
+ * @example
+ * ```ts
+ * pagesSince(client.messages, conversationId, lastSeenId, { pageSize: 50, maxPages: 20 })
+ *   .subscribe((page) => missed.push(...page.items.filter((m) => m.id > lastSeenId)));
+ * ```
+ */
+export function pagesSince(api: GapHistoryApi, conversationId: string, newest: string | undefined, options: PagesSinceOptions): Observable<CursorPaginatedResult<MessageDto>> {
+  const delays = options.retryDelaysMs ?? GAP_RETRY_DELAYS_MS;
+  const scheduler = options.scheduler ?? asyncScheduler;
+  return defer(() => {
+    let pages = 0;
+    const fetch = (cursor: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
+      pages += 1;
+      return api.getHistory(conversationId, { limit: options.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) }).pipe(
+        retry({
+          count: delays.length,
+          delay: (error: unknown, attempt: number) => (isTransient(error) ? timer(delays[attempt - 1] ?? 0, scheduler) : throwError(() => error)),
+        }),
+      );
+    };
+    const reached = (page: CursorPaginatedResult<MessageDto>): boolean => newest === undefined || page.items.some((m) => m.id <= newest);
+    return fetch(undefined).pipe(
+      expand((page) => (!page.hasMore || page.nextCursor === null || reached(page) || pages >= options.maxPages ? EMPTY : fetch(page.nextCursor))),
+    );
+  });
+}
