@@ -63,6 +63,11 @@ export interface HubClientOptions {
   readonly reconnectDelays?: readonly number[];
   /** Reconnect attempts in a row before the state becomes `failed`. @default 20 */
   readonly maxReconnectAttempts?: number;
+  /**
+   * Refreshed tokens refused in a row (a 401 right after `refreshToken` gave one) before the state
+   * becomes `failed` with kind `auth`; between them the normal reconnect wait runs. @default 3
+   */
+  readonly maxAuthRefusals?: number;
   /** Resume a dropped socket without losing messages (SignalR stateful reconnect). @default true */
   readonly statefulReconnect?: boolean;
   /** Client keep-alive ping interval. @default 15000 (SignalR's) */
@@ -433,6 +438,7 @@ export class HubClient<Events extends EventMap> {
       reconnectWithBackoff({
         delays: o.reconnectDelays ?? DEFAULT_RECONNECT_DELAYS,
         maxAttempts: o.maxReconnectAttempts ?? 20,
+        ...(o.maxAuthRefusals !== undefined ? { maxAuthRefusals: o.maxAuthRefusals } : {}),
         scheduler: this.scheduler,
         isUnauthorized,
         ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),

@@ -217,13 +217,14 @@ describe('reconnectWithBackoff', () => {
       });
     });
 
-    it('gives up with authError when the refreshed token is refused too (no refresh loop)', () => {
+    it('with maxAuthRefusals 1, gives up with authError as soon as the refreshed token is refused too', () => {
       let refreshCalls = 0;
       newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const refused = cold('-#', undefined, UNAUTHORIZED);
         const result = refused.pipe(
           reconnectWithBackoff({
             isUnauthorized,
+            maxAuthRefusals: 1,
             refreshToken: () => {
               refreshCalls += 1;
               return cold('t', { t: 'token' });
@@ -236,6 +237,59 @@ describe('reconnectWithBackoff', () => {
         expectSubscriptions(refused.subscriptions).toBe(['^!', '-^!']);
       });
       expect(refreshCalls).to.equal(1);
+    });
+
+    it('refreshes again after the normal wait when the refreshed token is refused, and gives up after 3 refusals in a row (no refresh loop)', () => {
+      let refreshCalls = 0;
+      const attempts: Array<{ attempt: number; delayMs: number }> = [];
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const result = refused.pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            delays: [3, 5],
+            refreshToken: () => {
+              refreshCalls += 1;
+              return cold('t', { t: 'token' });
+            },
+            authError: (error) => ({ auth: error }),
+            onRetry: ({ attempt, delayMs }) => attempts.push({ attempt, delayMs }),
+          }),
+        );
+        // refused at 1 → refresh, retry at 1; refused at 2 (1st refusal) → wait 5 (retry 2's
+        // delay) → refresh, retry at 7; refused at 8 (2nd) → wait 5 → retry at 13; refused at 14
+        // (3rd) → give up.
+        expectObservable(result).toBe('14ms #', undefined, { auth: UNAUTHORIZED });
+        expectSubscriptions(refused.subscriptions).toBe(['^!', '-^!', '-------^!', '-------------^!']);
+      });
+      expect(refreshCalls).to.equal(3);
+      expect(attempts).to.deep.equal([
+        { attempt: 1, delayMs: 0 },
+        { attempt: 2, delayMs: 5 },
+        { attempt: 3, delayMs: 5 },
+      ]);
+    });
+
+    it('a refreshed token refused once (revoked meanwhile) then accepted connects: the refusals count starts over', () => {
+      let refreshCalls = 0;
+      newScheduler().run(({ cold, expectObservable }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const connected = cold('a', { a: 'conn' });
+        const result = sequence([refused, refused, connected]).pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            delays: [3],
+            refreshToken: () => {
+              refreshCalls += 1;
+              return cold('t', { t: 'token' });
+            },
+            authError: (error) => ({ auth: error }),
+          }),
+        );
+        // refused at 1 → refresh, retry at 1; refused at 2 → wait 3 → refresh, retry at 5 → connected.
+        expectObservable(result).toBe('-----a', { a: 'conn' });
+      });
+      expect(refreshCalls).to.equal(2);
     });
 
     it('refreshes again after a session that connected with the refreshed token', () => {

@@ -1,15 +1,20 @@
 /**
  * The chaos scenario (see chaos.ts) in its short profile for `npm test` (~150 messages, well
  * under a minute), or its long profile (1,000 messages) with `CHAOS_PROFILE=long`
- * (`npm run test:chaos`). `CHAOS_SEED` replays a run; without it the seed is drawn at random
- * and printed, and every failure message starts with it.
+ * (`npm run test:chaos`). `CHAOS_SEED` chooses the seed; without it `npm test` runs a fixed one
+ * (the run that found the messages$ gap loss, see docs/reliability.md) and the long profile
+ * draws one at random. The seed is printed, and every failure message starts with it. The
+ * faults run on real timers, so a seed fixes what happens, not exactly when.
  */
 import { expect } from 'chai';
 import { runChaos } from './chaos.js';
 
 const long = process.env.CHAOS_PROFILE === 'long';
 const seedFromEnv = process.env.CHAOS_SEED;
-const seed = seedFromEnv !== undefined && seedFromEnv !== '' ? Number.parseInt(seedFromEnv, 10) >>> 0 : Math.floor(Math.random() * 2 ** 32);
+/** The short profile's seed in `npm test`. */
+const FIXED_SEED = 3547441871;
+const seed =
+  seedFromEnv !== undefined && seedFromEnv !== '' ? Number.parseInt(seedFromEnv, 10) >>> 0 : long ? Math.floor(Math.random() * 2 ** 32) : FIXED_SEED;
 const messages = Number.parseInt(process.env.CHAOS_MESSAGES ?? '', 10) || (long ? 1000 : 150);
 
 describe(`chaos (${long ? 'long' : 'short'} profile, seed ${seed})`, function () {

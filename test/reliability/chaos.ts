@@ -38,7 +38,7 @@ export interface ChaosOptions {
   readonly durationHint: number;
   /** Mean time between two faults, in ms (each gap is drawn in [0.5, 1.5] × this). */
   readonly faultEveryMs: number;
-  /** How long the settle waits may take after the faults stop. @default 30000 */
+  /** How long the settle waits may take, together, after the faults stop. @default 30000 */
   readonly settleTimeoutMs?: number;
   /** Progress lines (the fault log), e.g. `console.log` for the long profile. @default silent */
   readonly log?: (line: string) => void;
@@ -467,9 +467,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const ids = (latest[index] ?? []).filter((m) => m.senderId === bId && !m.id.startsWith('local:')).map((m) => m.id);
       return JSON.stringify(ids) === JSON.stringify(truth[index]);
     };
+    // One deadline for all the settle waits together, so that they end (with the report of what
+    // did not settle) before the test's own timeout would cut them off without one.
+    const settleDeadline = Date.now() + settleMs;
     const settled = async (description: string, predicate: () => boolean): Promise<boolean> => {
       try {
-        await waitFor(predicate, settleMs, { description, intervalMs: 20 });
+        await waitFor(predicate, Math.max(100, settleDeadline - Date.now()), { description, intervalMs: 20 });
         return true;
       } catch {
         return false;
