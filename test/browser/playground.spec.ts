@@ -181,14 +181,19 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
     await rest(g, 'POST', `/api/conversations/${conversationId}/participants`, alice.token, { participantId: 'bob', canViewHistory: true });
 
     const before = (await seen(page)).states.length;
+    // The gateway refuses new connections until released below, so the page stays reconnecting
+    // for as long as this test needs, however slow the machine.
+    g.faults.refuseConnections(60_000);
     await page.getByTestId('drop').click();
     await page.locator('[data-testid="conn-state"][data-status="reconnecting"]').waitFor();
-    // while the page is reconnecting (the first retry waits 2 s), bob writes over REST
+    // while the page is reconnecting, bob writes over REST
     await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, bob.token, {
       blocks: [{ $type: 'text', format: 'Plain', content: 'sent while you were away', plainText: 'sent while you were away' }],
     });
     expect(await page.getByTestId('conn-state').getAttribute('data-status')).to.equal('reconnecting');
-    await page.locator('[data-testid="conn-state"][data-status="connected"]').waitFor();
+    g.faults.refuseConnections(0);
+    // the next retry (the default delays: 2 s, 5 s, 10 s) connects
+    await page.locator('[data-testid="conn-state"][data-status="connected"]').waitFor({ timeout: 30_000 });
     const states = (await seen(page)).states.slice(before);
     expect(states[0]).to.equal('reconnecting');
     expect(states.at(-1)).to.equal('connected');

@@ -24,7 +24,9 @@ function ranges(texts: readonly string[]): string[] {
 }
 
 describe('client.timeline through faults (embedded gateway)', function () {
-  this.timeout(40_000);
+  // Ten bursts each waited on for up to 10 s, then 20 s and 10 s more: a slow burst fails with
+  // its named wait and the diagnosis, not the mocha timeout.
+  this.timeout(180_000);
   let gateway: TestGateway;
   const kit = new ClientKit(() => gateway);
 

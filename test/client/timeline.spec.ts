@@ -135,13 +135,15 @@ describe('client.timeline (embedded gateway)', function () {
     await joined(alice, conversation.id);
     const mark = await requestMark(gateway);
 
-    await gateway.faults.refuseConnections(600);
+    // Refused until released below: the hub stays away while the message is sent.
+    await gateway.faults.refuseConnections(10_000);
     await gateway.faults.dropConnections({ allowReconnect: false });
-    await waitFor(() => alice.realtime.chat.status.status !== 'connected', 2000, 'the chat hub to lose its connection');
+    await waitFor(() => alice.realtime.chat.status.status !== 'connected', 5000, 'the chat hub to lose its connection');
     const emitted = await lastValueFrom(timeline.send('over rest').pipe(toArray()));
     expect(emitted.map((m) => m.status)).to.deep.equal(['pending', 'sent']);
     const posts = (await mark.since()).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
     expect(posts, 'a REST POST of the message').to.have.length(1);
+    await gateway.faults.refuseConnections(0);
 
     const clientMessageId = emitted[0]?.clientMessageId as string;
     await waitFor(() => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'), 8000, 'the REST-sent message to be confirmed');

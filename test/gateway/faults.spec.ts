@@ -149,8 +149,10 @@ describe('gateway faults', () => {
     });
 
     it('refuseConnections(ms): start() fails during the window and works after it', async () => {
-      await gw.faults.refuseConnections(300);
+      // A window long enough that the first start() lands in it on a slow machine too; measured
+      // from before the call, so it cannot start before `refusedAt`.
       const refusedAt = Date.now();
+      await gw.faults.refuseConnections(1500);
       const error = await rejection(hubs.connection('/hubs/chat', alice.token).start());
       expect(error.message).to.contain("Status code '503'");
       // REST is not affected.
@@ -161,11 +163,11 @@ describe('gateway faults', () => {
           await connection.start();
           return connection;
         },
-        3000,
+        5000,
         'a connection once the window is over',
       );
       expect(a.state).to.equal(HubConnectionState.Connected);
-      expect(Date.now() - refusedAt).to.be.at.least(250);
+      expect(Date.now() - refusedAt).to.be.at.least(1400);
     });
   });
 
@@ -204,13 +206,14 @@ describe('gateway faults', () => {
 
     it('delayEvents(ms) holds chat events back by that long', async () => {
       const a = await joined(alice);
-      await gw.faults.delayEvents(250);
+      // Long enough that the round trip below surely comes back before it, on a slow machine too.
+      await gw.faults.delayEvents(1500);
       const sentAt = Date.now();
       const sent = await sendText(gw, bob, conversationId, 'slow');
       await a.roundTrip();
       expect(a.events('messageReceived')).to.deep.equal([]);
-      await a.waitFor('messageReceived', (m) => m.id === sent.id, 2000);
-      expect(Date.now() - sentAt).to.be.at.least(240);
+      await a.waitFor('messageReceived', (m) => m.id === sent.id, 5000);
+      expect(Date.now() - sentAt).to.be.at.least(1450);
       await gw.faults.delayEvents(0);
     });
   });

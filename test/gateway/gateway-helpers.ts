@@ -242,12 +242,12 @@ export class HubRecorder<M extends object> {
   }
 
   /** Resolves with the first valid `name` payload (received before or after the call) that matches `predicate`. */
-  waitFor<K extends keyof M & string>(name: K, predicate: (payload: M[K]) => boolean = () => true, timeoutMs = 3000): Promise<M[K]> {
+  waitFor<K extends keyof M & string>(name: K, predicate: (payload: M[K]) => boolean = () => true, timeoutMs = 10_000): Promise<M[K]> {
     return waitFor(() => this.events(name).find(predicate), timeoutMs, `'${name}' on ${this.describe()}`);
   }
 
   /** Resolves once `count` valid `name` payloads matching `predicate` were received. */
-  waitForCount<K extends keyof M & string>(name: K, count: number, predicate: (payload: M[K]) => boolean = () => true, timeoutMs = 3000): Promise<M[K][]> {
+  waitForCount<K extends keyof M & string>(name: K, count: number, predicate: (payload: M[K]) => boolean = () => true, timeoutMs = 10_000): Promise<M[K][]> {
     return waitFor(() => {
       const found = this.events(name).filter(predicate);
       return found.length >= count ? found : undefined;

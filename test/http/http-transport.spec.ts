@@ -8,6 +8,7 @@ import { ChatApiError } from '../../src/http/chat-api-error.js';
 import { HttpTransport } from '../../src/http/http-transport.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
 import { startTestGateway, type TestGateway } from './fake-gateway.js';
+import { within } from '../support/wait.js';
 import { all, errorOf, single, sleep, useGateway } from './helpers.js';
 import { jwtWithExp } from './samples.js';
 
@@ -204,7 +205,10 @@ describe('HttpTransport', () => {
 
     it('a request without a response within timeoutMs fails with kind timeout and status 0, and is aborted', async () => {
       ctx.gateway.hold();
-      const error = (await errorOf(transport(undefined, 150).request({ method: 'GET', path: '/health/live', auth: false }))) as ChatApiError;
+      const failed = errorOf(transport(undefined, 1000).request({ method: 'GET', path: '/health/live', auth: false }));
+      // It reached the gateway, which holds it unanswered.
+      await within(ctx.gateway.waitForRequests(1), 5000, 'the request at the gateway');
+      const error = (await failed) as ChatApiError;
       expect([error.kind, error.status]).to.deep.equal(['timeout', 0]);
       await ctx.gateway.requests[0]!.settled;
       expect(ctx.gateway.requests[0]!.aborted).to.equal(true);

@@ -132,7 +132,8 @@ describe('chat-rx (the command line, run as a child process)', function () {
 
         // The CLI learns it on its next write: keep messages coming until it has exited.
         let exit: CliExit | undefined;
-        const exited = cli.exit(10_000).then((e) => (exit = e));
+        // Up to 16 rounds of a send and 500 ms come first: the deadline leaves room for all of them.
+        const exited = cli.exit(30_000).then((e) => (exit = e));
         for (let i = 1; exit === undefined && i <= 16; i++) {
           await sendText(gw, alice, conversationId, `after the reader left ${i}`);
           await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 500))]);

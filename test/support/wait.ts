@@ -28,7 +28,7 @@ export interface WaitOptions {
  */
 export async function waitFor<T>(
   predicate: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 2000,
+  timeoutMs = 10_000,
   options: WaitOptions | string = {},
 ): Promise<T> {
   const { description = 'condition', intervalMs = 5 } = typeof options === 'string' ? { description: options } : options;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { SignalRServer, type HubConnectionHandle, type HubDefinition } from '../../../src/gateway/signalr/index.js';
+import { waitFor } from '../../support/wait.js';
 
 /** A server with a custom hub definition, for lifecycle edge cases. */
 async function serve(
@@ -149,8 +150,7 @@ describe('SignalRServer hub lifecycle', () => {
     handle?.send('event', 'late');
     handle?.close();
     handle?.abort();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(logs.some((line) => line.includes('onDisconnected failed'))).to.equal(true);
+    await waitFor(() => logs.some((line) => line.includes('onDisconnected failed')), 5000, "the log line of onDisconnected's failure");
     expect(logs.join('\n')).not.to.contain('secret-token');
   });
 

@@ -14,10 +14,10 @@ function collectCounts(client: HubConnection, total: number): { received: number
   return { received, done };
 }
 
-async function until(condition: () => boolean, what: string, ms = 2000): Promise<void> {
+async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
@@ -61,8 +61,8 @@ describe('SignalRServer stateful reconnect', () => {
     await until(() => counts.received.length >= 25, 'more events');
     harness.hub.connection(id)?.abort();
 
-    expect(await within(counts.done, 5000, 'all events')).to.deep.equal(Array.from({ length: total }, (_, i) => i + 1));
-    expect(await within(during, 3000, 'the invocation sent during the outage')).to.equal('during the outage');
+    expect(await within(counts.done, 10_000, 'all events')).to.deep.equal(Array.from({ length: total }, (_, i) => i + 1));
+    expect(await within(during, 10_000, 'the invocation sent during the outage')).to.equal('during the outage');
     expect(reconnecting).to.equal(0);
     expect(client.connectionId).to.equal(id);
     expect(client.state).to.equal(HubConnectionState.Connected);
@@ -96,7 +96,7 @@ describe('SignalRServer stateful reconnect', () => {
     await until(() => client.state === HubConnectionState.Connected && harness.hub.connection(id) !== undefined, 'resume');
     expect(await client.invoke('Echo', 1)).to.equal(1);
     await client.stop();
-    expect(await within(harness.disconnected(id), 2000, 'onDisconnected')).to.equal(undefined);
+    expect(await within(harness.disconnected(id), 10_000, 'onDisconnected')).to.equal(undefined);
     expect(harness.events.disconnected).to.have.length(1);
   });
 
@@ -106,8 +106,8 @@ describe('SignalRServer stateful reconnect', () => {
     const reconnecting = new Promise<void>((resolve) => client.onreconnecting(() => resolve()));
     const reconnected = new Promise<string | undefined>((resolve) => client.onreconnected(resolve));
     harness.server.killAll();
-    await within(reconnecting, 2000, 'onreconnecting');
-    const newId = await within(reconnected, 3000, 'onreconnected');
+    await within(reconnecting, 10_000, 'onreconnecting');
+    const newId = await within(reconnected, 10_000, 'onreconnected');
     expect(newId).to.be.a('string').and.not.equal(id);
     expect(await client.invoke('Echo', 'new connection')).to.equal('new connection');
     expect((await harness.disconnected(id))?.message).to.contain('killed');
@@ -121,10 +121,10 @@ describe('SignalRServer stateful reconnect', () => {
     const reconnected = new Promise<string | undefined>((resolve) => client.onreconnected(resolve));
     harness.server.setRefuseConnections(true);
     harness.hub.connection(id)?.abort();
-    const error = await within(harness.disconnected(id), 2000, 'onDisconnected after the grace period');
+    const error = await within(harness.disconnected(id), 10_000, 'onDisconnected after the grace period');
     expect(error?.message).to.contain('did not resume');
     harness.server.setRefuseConnections(false);
-    const newId = await within(reconnected, 3000, 'onreconnected');
+    const newId = await within(reconnected, 10_000, 'onreconnected');
     expect(newId).not.to.equal(id);
   });
 
@@ -135,7 +135,7 @@ describe('SignalRServer stateful reconnect', () => {
     await first.handshake(2);
     first.send(`{"type":1,"invocationId":"1","target":"Echo","arguments":["a"]}${RS}`);
     expect(await first.nextMessage()).to.deep.equal({ type: 3, invocationId: '1', result: 'a' });
-    expect(await within(first.nextMessage(), 2500, 'Ack')).to.deep.equal({ type: 8, sequenceId: 1 });
+    expect(await within(first.nextMessage(), 10_000, 'Ack')).to.deep.equal({ type: 8, sequenceId: 1 });
 
     // Drop the socket without acking the completion: the server replays it after its Sequence.
     first.socket.terminate();
@@ -152,7 +152,7 @@ describe('SignalRServer stateful reconnect', () => {
 
     // A new socket on a live stateful connection replaces the old one (no 409).
     const third = await clients.raw(harness.port, `?id=${token}`);
-    await within(second.closed, 2000, 'old socket closed');
+    await within(second.closed, 10_000, 'old socket closed');
     // Completion 1 was acked, so only completion 2 (sequence 2) is replayed.
     expect(await third.nextMessage()).to.deep.equal({ type: 9, sequenceId: 2 });
     expect(await third.nextMessage()).to.deep.equal({ type: 3, invocationId: '2', result: 'b' });
@@ -168,7 +168,7 @@ describe('SignalRServer stateful reconnect', () => {
     expect(await raw.nextMessage()).to.deep.equal({ type: 3, invocationId: '1', result: 'a' });
     raw.socket.terminate();
     const id = body['connectionId'] ?? '';
-    await within(harness.disconnected(id), 2000, 'onDisconnected');
+    await within(harness.disconnected(id), 10_000, 'onDisconnected');
     const again = await clients.raw(harness.port, `?id=${body['connectionToken'] ?? ''}`).then(
       () => undefined,
       (e: unknown) => e as Error,
