@@ -449,6 +449,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       );
     },
     disconnect() {
+      // A refresh in flight is kept no longer than somebody waits for it (the hubs stop now).
+      session.abandonRefresh();
       return new Completion(merge(chat.disconnect(), notifications.disconnect()));
     },
     setToken(token) {

@@ -12,9 +12,11 @@ import {
   type Observable,
   of,
   race,
+  ReplaySubject,
   type SchedulerLike,
   share,
   Subject,
+  type Subscription,
   take,
   tap,
   throwError,
@@ -146,6 +148,8 @@ export class AuthSession {
   /** Explicit expiry of `ownToken` (from a login or `setToken(token, expiresAt)`), epoch ms. */
   private ownExpiry: number | null = null;
   private inflight$: Observable<string | null> | null = null;
+  /** Keeps the refresh in flight alive when every caller waiting for it left (single flight). */
+  private keeper: Subscription | undefined;
   /** Set when `refreshToken` gave up (returned null) while this token was current. */
   private gaveUp: { readonly token: string | null } | null = null;
   private refreshCount = 0;
@@ -361,11 +365,36 @@ export class AuthSession {
         else this.gaveUp = { token: startedWith };
       }),
       finalize(() => {
-        if (this.inflight$ === shared$) this.inflight$ = null;
+        if (this.inflight$ === shared$) {
+          this.inflight$ = null;
+          this.keeper = undefined;
+        }
       }),
-      share({ resetOnError: true, resetOnComplete: true, resetOnRefCountZero: false }),
+      // The answer is replayed to whoever subscribes to this refresh after it came (it may come
+      // synchronously, while the keeper subscribes); new callers start from `inflight$`, which
+      // is cleared when it ends. Unsubscribed by all (after `abandonRefresh()`), it is dropped.
+      share({ connector: () => new ReplaySubject<string | null>(1), resetOnError: false, resetOnComplete: false, resetOnRefCountZero: true }),
     );
     this.inflight$ = shared$;
+    // The refresh goes on when every caller waiting for it left (the next 401 joins it instead
+    // of asking again), until it answers, times out, or `abandonRefresh()` lets it go.
+    this.keeper = shared$.subscribe({ error: () => undefined });
     return shared$;
+  }
+
+  /**
+   * Lets a refresh in flight go once nobody waits for it any more: it is no longer kept alive
+   * for later callers, so a `refreshToken` that never answers leaves no timer behind.
+   * `client.disconnect()` calls it; a later 401 starts a new refresh.
+   *
+   * @example
+   * ```ts
+   * session.abandonRefresh(); // e.g. when tearing the client down
+   * ```
+   */
+  abandonRefresh(): void {
+    const keeper = this.keeper;
+    this.keeper = undefined;
+    keeper?.unsubscribe();
   }
 }

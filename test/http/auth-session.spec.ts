@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { firstValueFrom, map, merge, switchMap, timer, type Observable } from 'rxjs';
+import { firstValueFrom, map, merge, of, switchMap, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthSession, decodeJwtExpiry } from '../../src/http/auth-session.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
@@ -169,6 +169,43 @@ describe('AuthSession', () => {
         expectObservable(merge(session.refresh(), session.refresh())).toBe('-#', undefined, new Error('boom'));
         expectObservable(delayed(3, () => session.refresh())).toBe('----(t|)', { t: 'ok' });
       });
+    });
+
+    it('a refresh goes on when every waiter left (the next caller joins it), and abandonRefresh() drops it once nobody waits: no timer left', () => {
+      const testScheduler = scheduler();
+      testScheduler.run(({ expectObservable }) => {
+        let calls = 0;
+        const session = new AuthSession({ token: 'old', refreshTimeoutMs: 100, scheduler: testScheduler, refreshToken: () => (calls++, new Promise<string | null>(() => undefined)) });
+        session.refresh('old').subscribe().unsubscribe();
+        const joined = session.refresh('old').subscribe();
+        expect(calls, 'the second caller joined the refresh in flight').to.equal(1);
+        session.abandonRefresh();
+        joined.unsubscribe();
+        // Dropped: the next caller starts a new refresh, and only its timeout is left to fire.
+        expectObservable(session.refresh('old')).toBe('100ms #', undefined, new Error('refreshToken did not answer within 100 ms'));
+        testScheduler.flush();
+        expect(calls).to.equal(2);
+      });
+    });
+
+    it('without abandonRefresh(), a refresh every waiter left still times out and answers a later caller (single flight)', () => {
+      const testScheduler = scheduler();
+      testScheduler.run(({ expectObservable }) => {
+        let calls = 0;
+        const session = new AuthSession({ token: 'old', refreshTimeoutMs: 100, scheduler: testScheduler, refreshToken: () => (calls++, new Promise<string | null>(() => undefined)) });
+        session.refresh('old').subscribe({ error: () => undefined }).unsubscribe();
+        expectObservable(delayed(40, () => session.refresh('old'))).toBe('100ms #', undefined, new Error('refreshToken did not answer within 100 ms'));
+        testScheduler.flush();
+        expect(calls).to.equal(1);
+      });
+    });
+
+    it('a refreshToken that answers synchronously (of) is called once and its token reaches the caller', async () => {
+      let calls = 0;
+      const session = new AuthSession({ token: 'old', refreshToken: () => (calls++, of('sync-token')) });
+      expect(await firstValueFrom(session.refresh('old'))).to.equal('sync-token');
+      expect(calls).to.equal(1);
+      expect(session.getToken()).to.equal('sync-token');
     });
 
     it('without refreshToken, refresh() emits null at once', async () => {
