@@ -119,43 +119,15 @@ describe('reliability: messages$ gap recovery', function () {
 
   const text = (t: string) => ({ blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }], clientMessageId: uniqueName('c') });
 
-  it('asks a failed recovery fetch again (connection refused for a moment): messages$ and the timeline both get the message', async () => {
-    const breaker = historyBreaker();
-    const { client: alice, id: aliceId } = await user('gap3-alice', true, breaker.adapter);
-    const { client: bob } = await user('gap3-bob', false);
-    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'gap3' }));
-    const finished: TimelineMessage[] = [];
-    const timeline: Array<readonly TimelineMessage[]> = [];
-    const errors: unknown[] = [];
-    subscriptions.push(alice.timeline(conversation.id).messages$.subscribe((list) => timeline.push(list)));
-    subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
-    subscriptions.push(alice.errors$.subscribe((e) => errors.push(e)));
-    await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join');
-    const first = await firstValueFrom(bob.messages.send(conversation.id, text('seen')));
-    await waitFor(() => finished.some((m) => m.id === first.id), 5000, 'the first message live');
-
-    await gateway.faults.refuseConnections(10_000);
-    await gateway.faults.killSockets();
-    await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
-    const sent = await firstValueFrom(bob.messages.send(conversation.id, text('while away')));
-    // Every recovery fetch of the next 1.5 s is refused: the first attempts (right after the
-    // re-join) and the first retries (after 1 s); the second retries (after 2 s more) go through.
-    breaker.mode = 'network';
-    breaker.windowMs = 1500;
-    await gateway.faults.refuseConnections(0);
-
-    await waitFor(() => finished.some((m) => m.id === sent.id), 10_000, 'messages$ to give the message after the retry');
-    await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === sent.id), 10_000, 'the timeline to hold it after the retry');
-    expect(finished.filter((m) => m.id === sent.id)).to.have.length(1);
-    expect(breaker.broken, 'history requests refused (messages$ and timeline recoveries, and their first retries)').to.be.at.least(4);
-    expect(errors, 'a failure that a retry cured is not reported').to.deep.equal([]);
-  });
-
-  it('keeps a gap owed when its recovery fails for good (404): the next connection recovers it, though live messages came meanwhile', async () => {
-    const breaker = historyBreaker();
-    const { client: alice, id: aliceId } = await user('gap4-alice', true, breaker.adapter);
-    const { client: bob } = await user('gap4-bob', false);
-    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'gap4' }));
+  /**
+   * Alice (whose history requests go through `breaker`) subscribed to a group's timeline, to
+   * `messages$` and to `errors$`, with one message seen; then her connection is lost for good
+   * (killed socket, upgrades refused) and Bob sends `while away`. Connections are still refused.
+   */
+  async function messageWhileAway(prefix: string, breaker: ReturnType<typeof historyBreaker>) {
+    const { client: alice, id: aliceId } = await user(`${prefix}-alice`, true, breaker.adapter);
+    const { client: bob } = await user(`${prefix}-bob`, false);
+    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: prefix }));
     const finished: TimelineMessage[] = [];
     const timeline: Array<readonly TimelineMessage[]> = [];
     const errors: unknown[] = [];
@@ -170,6 +142,29 @@ describe('reliability: messages$ gap recovery', function () {
     await gateway.faults.killSockets();
     await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
     const away = await firstValueFrom(bob.messages.send(conversation.id, text('while away')));
+    const held = (id: string): boolean => (timeline[timeline.length - 1] ?? []).some((m) => m.id === id);
+    return { bob, conversation, finished, timeline, errors, away, held };
+  }
+
+  it('asks a failed recovery fetch again (connection refused for a moment): messages$ and the timeline both get the message', async () => {
+    const breaker = historyBreaker();
+    const { finished, errors, away, held } = await messageWhileAway('gap3', breaker);
+    // Every recovery fetch of the next 1.5 s is refused: the first attempts (right after the
+    // re-join) and the first retries (after 1 s); the second retries (after 2 s more) go through.
+    breaker.mode = 'network';
+    breaker.windowMs = 1500;
+    await gateway.faults.refuseConnections(0);
+
+    await waitFor(() => finished.some((m) => m.id === away.id), 10_000, 'messages$ to give the message after the retry');
+    await waitFor(() => held(away.id), 10_000, 'the timeline to hold it after the retry');
+    expect(finished.filter((m) => m.id === away.id)).to.have.length(1);
+    expect(breaker.broken, 'history requests refused (messages$ and timeline recoveries, and their first retries)').to.be.at.least(4);
+    expect(errors, 'a failure that a retry cured is not reported').to.deep.equal([]);
+  });
+
+  it('keeps a gap owed when its recovery fails for good (404): the next connection recovers it, though live messages came meanwhile', async () => {
+    const breaker = historyBreaker();
+    const { bob, conversation, finished, timeline, errors, away, held } = await messageWhileAway('gap4', breaker);
     breaker.mode = '404';
     await gateway.faults.refuseConnections(0);
     await waitFor(() => errors.filter((e) => ChatApiError.is(e) && e.status === 404).length >= 2, 10_000, 'both recoveries to fail with a 404, reported on errors$');
@@ -182,7 +177,7 @@ describe('reliability: messages$ gap recovery', function () {
     // …and the next connection still recovers what the failed recovery missed.
     await gateway.faults.killSockets();
     await waitFor(() => finished.some((m) => m.id === away.id), 10_000, 'messages$ to give the owed message after the next reconnect');
-    await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === away.id), 10_000, 'the timeline to hold the owed message');
+    await waitFor(() => held(away.id), 10_000, 'the timeline to hold the owed message');
     expect(finished.filter((m) => m.id === away.id)).to.have.length(1);
     expect(finished.filter((m) => m.id === live.id)).to.have.length(1);
     const ids = (timeline[timeline.length - 1] ?? []).map((m) => m.id);
