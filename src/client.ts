@@ -319,15 +319,28 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // A conversation joined before anything was seen in it needs a baseline too, or a message sent
   // while the connection is lost would have nothing to be "newer than": its newest message id at
   // the time of the join ('' for an empty conversation).
+  // A conversation left (or whose re-join failed, or all of them after `disconnect()`) is no
+  // longer covered: its baseline goes, and a later join takes a new one rather than recovering
+  // what was said while it was not joined.
   const baselining = new Set<string>();
+  let joinedBefore: ReadonlySet<string> = new Set();
   const baselines$ = chat.joinedConversations$.pipe(
+    tap((ids) => {
+      for (const id of joinedBefore) {
+        if (!ids.has(id)) {
+          lastSeen.delete(id);
+          owed.delete(id);
+        }
+      }
+      joinedBefore = ids;
+    }),
     mergeMap((ids) => [...ids].filter((id) => !lastSeen.has(id) && !baselining.has(id))),
     mergeMap((conversationId) => {
       baselining.add(conversationId);
       return rest.messages.getHistory(conversationId, { limit: 1, direction: 'older' }).pipe(
         retry({ count: 2, delay: () => timer(500, scheduler ?? asyncScheduler) }),
         tap((page) => {
-          if (!lastSeen.has(conversationId)) lastSeen.set(conversationId, page.items[0]?.id ?? '');
+          if (!lastSeen.has(conversationId) && chat.joinedConversations.has(conversationId)) lastSeen.set(conversationId, page.items[0]?.id ?? '');
         }),
         catchError(() => EMPTY),
         finalize(() => baselining.delete(conversationId)),

@@ -11,7 +11,7 @@ import { firstValueFrom, type Subscription } from 'rxjs';
 import { type ChatClient, createChatClient } from '../../src/client.js';
 import { ChatApiError } from '../../src/http/chat-api-error.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
-import { startTestGateway, type TestGateway, uniqueName } from '../support/test-gateway.js';
+import { requestMark, startTestGateway, type TestGateway, uniqueName } from '../support/test-gateway.js';
 import { waitFor } from '../support/wait.js';
 
 describe('reliability: messages$ gap recovery', function () {
@@ -182,5 +182,36 @@ describe('reliability: messages$ gap recovery', function () {
     expect(finished.filter((m) => m.id === live.id)).to.have.length(1);
     const ids = (timeline[timeline.length - 1] ?? []).map((m) => m.id);
     expect(ids.indexOf(away.id), 'the timeline keeps server order').to.be.lessThan(ids.indexOf(live.id));
+  });
+
+  it('forgets a conversation left: joined again later, a reconnect does not bring back what was said while it was not joined', async () => {
+    const { client: alice, id: aliceId } = await user('gap5-alice', true);
+    const { client: bob } = await user('gap5-bob', false);
+    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'gap5' }));
+    const finished: TimelineMessage[] = [];
+    subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
+    const first = alice.timeline(conversation.id).messages$.subscribe();
+    await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join');
+    const seen = await firstValueFrom(bob.messages.send(conversation.id, text('seen')));
+    await waitFor(() => finished.some((m) => m.id === seen.id), 5000, 'the first message live');
+
+    first.unsubscribe(); // the last timeline leaves the conversation
+    await waitFor(() => !alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to leave');
+    const whileLeft = await firstValueFrom(bob.messages.send(conversation.id, text('while left')));
+    const mark = await requestMark(gateway);
+    subscriptions.push(alice.timeline(conversation.id).messages$.subscribe());
+    await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join again');
+    // The new join takes a new baseline (the newest message now: "while left").
+    await waitFor(async () => (await mark.since((r) => r.method === 'GET' && r.path.includes(`/conversations/${conversation.id}/messages?limit=1&`))).length > 0, 5000, 'the baseline request of the new join');
+    // A barrier: a request of Alice's sent after the baseline reached the gateway comes back after its answer.
+    await firstValueFrom(alice.messages.getHistory(conversation.id, { limit: 1 }));
+
+    // A reconnect with a new connection before any live message: recovery starts from the new
+    // join's baseline, not from the last message seen before the conversation was left.
+    await gateway.faults.killSockets();
+    const later = await firstValueFrom(bob.messages.send(conversation.id, text('during the reconnect')));
+    await waitFor(() => finished.some((m) => m.id === later.id), 10_000, 'the message sent around the reconnect');
+    expect(finished.map((m) => m.plainText)).to.deep.equal(['seen', 'during the reconnect']);
+    expect(finished.some((m) => m.id === whileLeft.id), 'a message said while the conversation was not joined').to.equal(false);
   });
 });
