@@ -171,7 +171,7 @@ describe('gateway REST: auth', () => {
         // exp has a one-second resolution: the token is expired once the next second starts.
         const auth = await shortLived.login(uniqueName('short'));
         expect(Date.parse(auth.expiresAt) - Date.now()).to.be.below(1000);
-        await waitFor(async () => (await api(shortLived, 'GET', '/api/conversations', { token: auth.token })).status === 401, 1500, 'the token to expire');
+        await waitFor(async () => (await api(shortLived, 'GET', '/api/conversations', { token: auth.token })).status === 401, 5000, 'the token to expire');
       } finally {
         await shortLived.close();
       }
