@@ -39,7 +39,7 @@ import type { HttpTransportOptions } from './http/http-transport.js';
 import { InvalidArgumentError } from './http/invalid-argument-error.js';
 import { assertId, assertIdArray } from './http/validate.js';
 import { ChatHubClient } from './hubs/chat-hub-client.js';
-import { pagesSince } from './streams/gap-recovery.js';
+import { pagesSince, RecentIds } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
 import { accumulateStreams, botStreamEvents, type BotStream } from './streams/accumulate-stream.js';
@@ -280,6 +280,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // re-join (live messages that arrive between the re-join and `rejoined$` must not move it past
   // the gap), and a connection lost again — or a recovery that failed — keeps the older one.
   const owed = new Map<string, string>();
+  // Per conversation, the last messages given: a recovered page may hold one below the newest
+  // seen that was overtaken on its way (delayed, then lost with the connection).
+  const given = new Map<string, RecentIds>();
   let sessionsStarted = 0;
   const recovered$ = chat.sessions$.pipe(
     filter((session) => session.number > 1),
@@ -296,7 +299,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           const startedIn = sessionsStarted;
           const missed: MessageDto[] = [];
           return pagesSince(rest.messages, conversationId, newest, { pageSize: 50, maxPages: 20, ...(scheduler !== undefined ? { scheduler } : {}) }).pipe(
-            tap((page) => missed.push(...page.items.filter((m) => m.id > newest && !m.isDeleted))),
+            tap((page) => {
+              const recent = given.get(conversationId);
+              missed.push(...page.items.filter((m) => !m.isDeleted && (m.id > newest || recent?.missed(m.id) === true)));
+            }),
             ignoreElements(),
             concatWith(
               defer(() => {
@@ -330,6 +336,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         if (!ids.has(id)) {
           lastSeen.delete(id);
           owed.delete(id);
+          given.delete(id);
         }
       }
       joinedBefore = ids;
@@ -361,6 +368,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     tap((message) => {
       const seen = lastSeen.get(message.conversationId);
       if (seen === undefined || message.id > seen) lastSeen.set(message.conversationId, message.id);
+      let recent = given.get(message.conversationId);
+      if (recent === undefined) given.set(message.conversationId, (recent = new RecentIds()));
+      recent.add(message.id);
     }),
     share(),
   );

@@ -214,4 +214,35 @@ describe('reliability: messages$ gap recovery', function () {
     expect(finished.map((m) => m.plainText)).to.deep.equal(['seen', 'during the reconnect']);
     expect(finished.some((m) => m.id === whileLeft.id), 'a message said while the conversation was not joined').to.equal(false);
   });
+
+  it('recovers a message overtaken on its way by a newer one (delayed, then lost with the connection), once', async () => {
+    const { client: alice, id: aliceId } = await user('gap6-alice', true);
+    const { client: bob } = await user('gap6-bob', false);
+    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'gap6' }));
+    const finished: TimelineMessage[] = [];
+    const timeline: Array<readonly TimelineMessage[]> = [];
+    subscriptions.push(alice.timeline(conversation.id).messages$.subscribe((list) => timeline.push(list)));
+    subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
+    await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join');
+    const seen = await firstValueFrom(bob.messages.send(conversation.id, text('seen')));
+    await waitFor(() => finished.some((m) => m.id === seen.id), 5000, 'the first message live');
+
+    // "overtaken" is held back by the gateway; "newer" goes out at once and arrives first.
+    await gateway.faults.delayEvents(60_000);
+    const overtaken = await firstValueFrom(bob.messages.send(conversation.id, text('overtaken')));
+    await gateway.faults.delayEvents(0);
+    const newer = await firstValueFrom(bob.messages.send(conversation.id, text('newer')));
+    await waitFor(() => finished.some((m) => m.id === newer.id), 5000, 'the newer message live');
+    // The connection is lost with "overtaken" still on its way; it never arrives live.
+    await gateway.faults.refuseConnections(10_000);
+    await gateway.faults.killSockets();
+    await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
+    await gateway.faults.refuseConnections(0);
+
+    await waitFor(() => finished.some((m) => m.id === overtaken.id), 10_000, 'messages$ to recover the overtaken message').catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}: messages$ gave [${finished.map((m) => m.plainText).join(', ')}]`);
+    });
+    await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === overtaken.id), 10_000, 'the timeline to hold it');
+    expect(finished.map((m) => m.plainText)).to.deep.equal(['seen', 'newer', 'overtaken']);
+  });
 });
