@@ -273,22 +273,22 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   );
 
   // Gap recovery for messages$: after re-joining, fetch each conversation's newest pages until
-  // they reach the last message seen there, and emit the missed ones, oldest first.
-  const lastSeen = new Map<string, string>();
+  // they reach the last message seen there, and emit the missed ones, oldest first. Per joined
+  // conversation: the newest message id seen (or its baseline from REST at the join) and the last
+  // messages given — a recovered page may hold one below the newest that was overtaken on its way
+  // (delayed, then lost with the connection).
+  const seenIn = new Map<string, { newest: string; readonly given: RecentIds }>();
   // What is owed: per conversation, the newest message seen before a connection was lost, kept
   // until a recovery from it succeeded. It is taken when the new connection starts, before the
   // re-join (live messages that arrive between the re-join and `rejoined$` must not move it past
   // the gap), and a connection lost again — or a recovery that failed — keeps the older one.
   const owed = new Map<string, string>();
-  // Per conversation, the last messages given: a recovered page may hold one below the newest
-  // seen that was overtaken on its way (delayed, then lost with the connection).
-  const given = new Map<string, RecentIds>();
-  let sessionsStarted = 0;
+  let latestSession = 0;
   const recovered$ = chat.sessions$.pipe(
     filter((session) => session.number > 1),
-    switchMap(() => {
-      sessionsStarted += 1;
-      for (const [conversationId, id] of lastSeen) if (!owed.has(conversationId)) owed.set(conversationId, id);
+    switchMap((session) => {
+      latestSession = session.number;
+      for (const [conversationId, seen] of seenIn) if (!owed.has(conversationId)) owed.set(conversationId, seen.newest);
       return chat.rejoined$.pipe(take(1));
     }),
     mergeMap((event) =>
@@ -296,19 +296,18 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         mergeMap((conversationId) => {
           const newest = owed.get(conversationId);
           if (newest === undefined) return EMPTY;
-          const startedIn = sessionsStarted;
           const missed: MessageDto[] = [];
           return pagesSince(rest.messages, conversationId, newest, { pageSize: 50, maxPages: 20, ...(scheduler !== undefined ? { scheduler } : {}) }).pipe(
             tap((page) => {
-              const recent = given.get(conversationId);
-              missed.push(...page.items.filter((m) => !m.isDeleted && (m.id > newest || recent?.missed(m.id) === true)));
+              const given = seenIn.get(conversationId)?.given;
+              missed.push(...page.items.filter((m) => !m.isDeleted && (m.id > newest || given?.missed(m.id) === true)));
             }),
             ignoreElements(),
             concatWith(
               defer(() => {
                 // Paid, unless a newer connection started meanwhile: its own recovery (from
                 // this same baseline) is what settles it then.
-                if (sessionsStarted === startedIn && owed.get(conversationId) === newest) owed.delete(conversationId);
+                if (latestSession === event.session.number && owed.get(conversationId) === newest) owed.delete(conversationId);
                 return from(missed.sort((a, b) => (a.id < b.id ? -1 : 1)).map(fromMessageDto));
               }),
             ),
@@ -334,20 +333,21 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     tap((ids) => {
       for (const id of joinedBefore) {
         if (!ids.has(id)) {
-          lastSeen.delete(id);
+          seenIn.delete(id);
           owed.delete(id);
-          given.delete(id);
         }
       }
       joinedBefore = ids;
     }),
-    mergeMap((ids) => [...ids].filter((id) => !lastSeen.has(id) && !baselining.has(id))),
+    mergeMap((ids) => [...ids].filter((id) => !seenIn.has(id) && !baselining.has(id))),
     mergeMap((conversationId) => {
       baselining.add(conversationId);
       return rest.messages.getHistory(conversationId, { limit: 1, direction: 'older' }).pipe(
         retry({ count: 2, delay: () => timer(500, scheduler ?? asyncScheduler) }),
         tap((page) => {
-          if (!lastSeen.has(conversationId) && chat.joinedConversations.has(conversationId)) lastSeen.set(conversationId, page.items[0]?.id ?? '');
+          if (!seenIn.has(conversationId) && chat.joinedConversations.has(conversationId)) {
+            seenIn.set(conversationId, { newest: page.items[0]?.id ?? '', given: new RecentIds() });
+          }
         }),
         catchError(() => EMPTY),
         finalize(() => baselining.delete(conversationId)),
@@ -366,11 +366,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   ).pipe(
     distinctById(),
     tap((message) => {
-      const seen = lastSeen.get(message.conversationId);
-      if (seen === undefined || message.id > seen) lastSeen.set(message.conversationId, message.id);
-      let recent = given.get(message.conversationId);
-      if (recent === undefined) given.set(message.conversationId, (recent = new RecentIds()));
-      recent.add(message.id);
+      let seen = seenIn.get(message.conversationId);
+      if (seen === undefined) seenIn.set(message.conversationId, (seen = { newest: message.id, given: new RecentIds() }));
+      else if (message.id > seen.newest) seen.newest = message.id;
+      seen.given.add(message.id);
     }),
     share(),
   );

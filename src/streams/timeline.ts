@@ -359,23 +359,22 @@ export class Timeline {
     // That baseline is owed until a recovery from it succeeded: a connection lost again before
     // its re-join, a re-join that failed, or a recovery that failed keeps it for the next one.
     let owed: { readonly newest: string | undefined } | undefined;
-    let sessionsStarted = 0;
+    let latestSession = 0;
     const gap$ = chat.sessions$.pipe(
       filter((session) => session.number > 1),
-      switchMap(() => {
-        sessionsStarted += 1;
+      switchMap((session) => {
+        latestSession = session.number;
         const from = (owed ??= { newest: state.newestServerId() });
-        const session = sessionsStarted;
         return chat.rejoined$.pipe(
           take(1),
           filter((event) => event.conversationIds.has(id)),
-          map(() => ({ from, session })),
+          map((event) => ({ from, session: event.session.number })),
         );
       }),
       concatMap(({ from, session }) =>
         this.recoverGap(state, from, () => {
           // Paid, unless a newer connection started meanwhile: its own recovery settles it.
-          if (sessionsStarted === session && owed === from) owed = undefined;
+          if (latestSession === session && owed === from) owed = undefined;
         }),
       ),
     );

@@ -320,14 +320,14 @@ describe('reliability: security', function () {
     const sent: string[] = [];
     for (const headers of injections) {
       const mark = requestMarkNow(gateway);
-      const before = { backend: backendHits.length };
+      const backendBefore = backendHits.length;
       let refused = false;
       try {
         await firstValueFrom(user.proxy.request('svc', 'echo', { headers }));
       } catch {
         refused = true;
       }
-      const hit = backendHits[before.backend];
+      const hit = backendHits[backendBefore];
       if (!refused || mark.sinceNow().length > 0) sent.push(`${JSON.stringify(headers)} → backend got x-a: ${JSON.stringify(hit?.headers['x-a'])}`);
     }
     expect(sent, 'header values with CR/LF that were sent anyway').to.deep.equal([]);
