@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { expect } from 'chai';
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 import { SignalRServer, type HubConnectionHandle, type HubDefinition } from '../../../src/gateway/signalr/index.js';
 import { waitFor } from '../../support/wait.js';
+import { listen } from './signalr-test-harness.js';
 
 /** A server with a custom hub definition, for lifecycle edge cases. */
 async function serve(
@@ -15,26 +15,13 @@ async function serve(
     logger: (level, message, data) => logs.push(`${level} ${message} ${JSON.stringify(data ?? {})}`),
   });
   server.addHub('/hub', definition);
-  const http = createServer((req, res) => {
-    if (!server.handleRequest(req, res)) {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  http.on('upgrade', (req, socket, head) => {
-    if (!server.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/hub`;
+  const { http, port, close } = await listen(server);
+  const url = `http://127.0.0.1:${port}/hub`;
   return {
     server,
     http,
     url,
-    stop: async () => {
-      await server.shutdown();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-    },
+    stop: close,
   };
 }
 

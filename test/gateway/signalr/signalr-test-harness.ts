@@ -56,6 +56,32 @@ function assertNumber(value: unknown): number {
   return value;
 }
 
+/**
+ * Serves a SignalR server on a free loopback port (404 for anything it does not handle);
+ * `close()` shuts the server down, then the HTTP listener with its connections.
+ */
+export async function listen(server: SignalRServer): Promise<{ http: Server; port: number; close(): Promise<void> }> {
+  const http = createServer((req, res) => {
+    if (!server.handleRequest(req, res)) {
+      res.statusCode = 404;
+      res.end();
+    }
+  });
+  http.on('upgrade', (req, socket, head) => {
+    if (!server.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  return {
+    http,
+    port: (http.address() as AddressInfo).port,
+    close: async () => {
+      await server.shutdown();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
 /** Starts the HTTP server and the test hub. */
 export async function startHarness(options: Partial<SignalRServerOptions> = {}): Promise<Harness> {
   const server = new SignalRServer({
@@ -145,17 +171,7 @@ export async function startHarness(options: Partial<SignalRServerOptions> = {}):
     },
   });
   hubRef = hub;
-  const http = createServer((req, res) => {
-    if (!server.handleRequest(req, res)) {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  http.on('upgrade', (req, socket, head) => {
-    if (!server.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const port = (http.address() as AddressInfo).port;
+  const { http, port, close } = await listen(server);
   return {
     server,
     hub,
@@ -170,9 +186,7 @@ export async function startHarness(options: Partial<SignalRServerOptions> = {}):
     },
     stop: async () => {
       for (const timer of counters) clearInterval(timer);
-      await server.shutdown();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await close();
     },
   };
 }
