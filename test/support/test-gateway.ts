@@ -150,6 +150,7 @@ async function devLogin(url: string, username: string): Promise<{ token: string;
 
 /** A mark in a gateway's request log: `since()` lists the REST requests recorded after it. */
 export interface RequestMark {
+  /** The requests recorded after the mark (that match `filter`), oldest first. */
   since(filter?: (r: RecordedRequest) => boolean): Promise<RecordedRequest[]>;
   /** The same, read synchronously from an embedded gateway. */
   sinceNow(filter?: (r: RecordedRequest) => boolean): RecordedRequest[];
