@@ -31,12 +31,15 @@ export {
   isCustomBlock,
   isUnknownBlock,
   plainTextOf,
+  parseIsoDateTime,
+  compareIsoDateTimes,
   MAX_UPLOAD_BYTES,
   MAX_PRESENCE_IDS_PER_CALL,
 } from './codecs/index.js';
 export type {
   DecodeIssue,
   DecodeResult,
+  IsoInstant,
   IsoDateTime,
   Cursor,
   TimeSpan,

@@ -1,11 +1,11 @@
 import * as t from 'io-ts';
-import { IsoDateTime, nullable } from './scalars.js';
+import { IsoDateTime, nullable, optional } from './scalars.js';
 
 /** The logged-in user as the login endpoints return it (`avatar` is a plain URL here). */
 export const AuthUserInfo = t.intersection(
   [
     t.type({ id: t.string, uniqueName: t.string, fullName: t.string }),
-    t.partial({ avatar: t.string, role: nullable(t.string) }),
+    optional({ avatar: t.string, role: nullable(t.string) }),
   ],
   'AuthUserInfo',
 );

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { MediaReference } from './common.js';
-import { IsoDateTime, JsonObject } from './scalars.js';
+import { IsoDateTime, JsonObject, optional } from './scalars.js';
 
 /** A bot (its name and avatar live on its participant: `participants.getById(bot.participantId)`). */
 export const BotDto = t.intersection(
@@ -16,7 +16,7 @@ export const BotDto = t.intersection(
       createdAt: IsoDateTime,
       updatedAt: IsoDateTime,
     }),
-    t.partial({ description: t.string, metadata: JsonObject }),
+    optional({ description: t.string, metadata: JsonObject }),
   ],
   'BotDto',
 );
@@ -32,7 +32,7 @@ export type CreateBotResponse = t.TypeOf<typeof CreateBotResponse>;
 export const CreateBotRequest = t.intersection(
   [
     t.type({ uniqueName: t.string, fullName: t.string, kafkaTopic: t.string }),
-    t.partial({
+    optional({
       avatar: MediaReference,
       description: t.string,
       metadata: JsonObject,
@@ -46,7 +46,7 @@ export const CreateBotRequest = t.intersection(
 export type CreateBotRequest = t.TypeOf<typeof CreateBotRequest>;
 
 /** Body of `PUT /api/bots/{id}` (no `kafkaTopic`). */
-export const UpdateBotRequest = t.partial(
+export const UpdateBotRequest = optional(
   {
     uniqueName: t.string,
     fullName: t.string,

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { Block } from './blocks.js';
 import { MediaReference, Mention, QuickReply, SenderType, SystemEventDto } from './common.js';
-import { array, IsoDateTime, JsonObject, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, JsonObject, NonNegativeInteger, nullable, optional } from './scalars.js';
 
 /** One emoji's reactions on a hub message (a flat array, not wrapped like REST's `ReactionSummary`). */
 export const ReactionGroupDto = t.type(
@@ -32,7 +32,7 @@ export const ChatMessageDto = t.intersection(
       clientMessageId: nullable(t.string),
       systemEvent: nullable(SystemEventDto),
     }),
-    t.partial({ senderAvatar: MediaReference }),
+    optional({ senderAvatar: MediaReference }),
   ],
   'ChatMessageDto',
 );
@@ -49,7 +49,7 @@ export const MessageUpdatedDto = t.intersection(
       plainTextContent: nullable(t.string),
       updatedAt: IsoDateTime,
     }),
-    t.partial({ mentions: array(Mention) }),
+    optional({ mentions: array(Mention) }),
   ],
   'MessageUpdatedDto',
 );
@@ -132,7 +132,7 @@ export const StreamStartedDto = t.intersection(
       senderName: t.string,
       startedAt: IsoDateTime,
     }),
-    t.partial({ senderAvatar: MediaReference, replyToMessageId: t.string }),
+    optional({ senderAvatar: MediaReference, replyToMessageId: t.string }),
   ],
   'StreamStartedDto',
 );
@@ -143,7 +143,7 @@ export type StreamStartedDto = t.TypeOf<typeof StreamStartedDto>;
 export const StreamStatusUpdatedDto = t.intersection(
   [
     t.type({ streamId: t.string, messageId: t.string, conversationId: t.string, status: t.string, updatedAt: IsoDateTime }),
-    t.partial({ detail: t.string }),
+    optional({ detail: t.string }),
   ],
   'StreamStatusUpdatedDto',
 );
@@ -176,7 +176,7 @@ export type StreamAbortedDto = t.TypeOf<typeof StreamAbortedDto>;
 
 /** `error` on either hub. */
 export const HubErrorDto = t.intersection(
-  [t.type({ code: t.string, message: t.string }), t.partial({ details: JsonObject })],
+  [t.type({ code: t.string, message: t.string }), optional({ details: JsonObject })],
   'HubErrorDto',
 );
 /** `error` on either hub. */
@@ -188,7 +188,7 @@ const ackError = { errorCode: t.string, errorMessage: t.string };
 
 /** Result of `SendMessage`. */
 export const SendMessageAck = t.intersection(
-  [t.type({ success: t.boolean }), t.partial({ messageId: t.string, clientMessageId: t.string, createdAt: IsoDateTime, ...ackError })],
+  [t.type({ success: t.boolean }), optional({ messageId: t.string, clientMessageId: t.string, createdAt: IsoDateTime, ...ackError })],
   'SendMessageAck',
 );
 /** Result of `SendMessage`. */
@@ -196,7 +196,7 @@ export type SendMessageAck = t.TypeOf<typeof SendMessageAck>;
 
 /** Result of `EditMessage`. */
 export const EditMessageAck = t.intersection(
-  [t.type({ success: t.boolean }), t.partial({ messageId: t.string, editedAt: IsoDateTime, ...ackError })],
+  [t.type({ success: t.boolean }), optional({ messageId: t.string, editedAt: IsoDateTime, ...ackError })],
   'EditMessageAck',
 );
 /** Result of `EditMessage`. */
@@ -204,7 +204,7 @@ export type EditMessageAck = t.TypeOf<typeof EditMessageAck>;
 
 /** Result of `DeleteMessage`. */
 export const DeleteMessageAck = t.intersection(
-  [t.type({ success: t.boolean }), t.partial({ messageId: t.string, deletedAt: IsoDateTime, ...ackError })],
+  [t.type({ success: t.boolean }), optional({ messageId: t.string, deletedAt: IsoDateTime, ...ackError })],
   'DeleteMessageAck',
 );
 /** Result of `DeleteMessage`. */
@@ -212,7 +212,7 @@ export type DeleteMessageAck = t.TypeOf<typeof DeleteMessageAck>;
 
 /** Result of `RecoverMessage`. */
 export const RecoverMessageAck = t.intersection(
-  [t.type({ success: t.boolean }), t.partial({ messageId: t.string, ...ackError })],
+  [t.type({ success: t.boolean }), optional({ messageId: t.string, ...ackError })],
   'RecoverMessageAck',
 );
 /** Result of `RecoverMessage`. */
@@ -220,7 +220,7 @@ export type RecoverMessageAck = t.TypeOf<typeof RecoverMessageAck>;
 
 /** Result of `AddReaction` / `RemoveReaction`. */
 export const ReactionAck = t.intersection(
-  [t.type({ success: t.boolean }), t.partial({ messageId: t.string, emoji: t.string, ...ackError })],
+  [t.type({ success: t.boolean }), optional({ messageId: t.string, emoji: t.string, ...ackError })],
   'ReactionAck',
 );
 /** Result of `AddReaction` / `RemoveReaction`. */
@@ -228,7 +228,7 @@ export type ReactionAck = t.TypeOf<typeof ReactionAck>;
 
 /** Result of `MarkAsRead`. */
 export const MarkAsReadAck = t.intersection(
-  [t.type({ success: t.boolean }), t.partial({ conversationId: t.string, ...ackError })],
+  [t.type({ success: t.boolean }), optional({ conversationId: t.string, ...ackError })],
   'MarkAsReadAck',
 );
 /** Result of `MarkAsRead`. */
@@ -240,7 +240,7 @@ export type MarkAsReadAck = t.TypeOf<typeof MarkAsReadAck>;
 export const ChatSendMessageRequest = t.intersection(
   [
     t.type({ conversationId: t.string, blocks: array(Block) }),
-    t.partial({
+    optional({
       replyToMessageId: t.string,
       quickReplies: array(QuickReply),
       mentions: array(Mention),
@@ -254,7 +254,7 @@ export type ChatSendMessageRequest = t.TypeOf<typeof ChatSendMessageRequest>;
 
 /** Argument of `EditMessage` (`newBlocks`/`newMentions`, unlike REST). */
 export const ChatEditMessageRequest = t.intersection(
-  [t.type({ messageId: t.string, newBlocks: array(Block) }), t.partial({ newMentions: array(Mention) })],
+  [t.type({ messageId: t.string, newBlocks: array(Block) }), optional({ newMentions: array(Mention) })],
   'ChatEditMessageRequest',
 );
 /** Argument of `EditMessage`. */

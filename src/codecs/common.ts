@@ -1,8 +1,8 @@
 import * as t from 'io-ts';
-import { array, JsonObject, nullable } from './scalars.js';
+import { array, JsonObject, nullable, optional } from './scalars.js';
 
 /** A file in the gateway's storage (`storageKey`, see `files.getDownloadUrl`) or an external `url`. */
-export const MediaReference = t.partial({ storageKey: t.string, url: t.string }, 'MediaReference');
+export const MediaReference = optional({ storageKey: t.string, url: t.string }, 'MediaReference');
 /** A file in the gateway's storage or an external URL. */
 export type MediaReference = t.TypeOf<typeof MediaReference>;
 
@@ -60,7 +60,7 @@ export type SystemEventType = t.TypeOf<typeof SystemEventType>;
 export const SystemEventInfo = t.intersection(
   [
     t.type({ type: SystemEventType, actorId: nullable(t.string) }),
-    t.partial({ targetIds: array(t.string), metadata: JsonObject }),
+    optional({ targetIds: array(t.string), metadata: JsonObject }),
   ],
   'SystemEventInfo',
 );
@@ -69,7 +69,7 @@ export type SystemEventInfo = t.TypeOf<typeof SystemEventInfo>;
 
 /** A system event attached to a hub `ChatMessageDto`: `SystemEventInfo` plus display names. */
 export const SystemEventDto = t.intersection(
-  [SystemEventInfo, t.partial({ actorName: t.string, targetNames: array(t.string) })],
+  [SystemEventInfo, optional({ actorName: t.string, targetNames: array(t.string) })],
   'SystemEventDto',
 );
 /** A system event attached to a hub `ChatMessageDto`. */

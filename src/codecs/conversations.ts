@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { ConversationType, MediaReference } from './common.js';
 import { MessageDto } from './messages.js';
-import { array, IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, NonNegativeInteger, nullable, optional } from './scalars.js';
 
 /** A participant's membership in a conversation (also for members who left). */
 export const ConversationParticipantDto = t.intersection(
@@ -13,7 +13,7 @@ export const ConversationParticipantDto = t.intersection(
       isPinned: t.boolean,
       unreadCount: NonNegativeInteger,
     }),
-    t.partial({
+    optional({
       leftAt: nullable(IsoDateTime),
       pinnedAt: nullable(IsoDateTime),
       lastReadMessageId: nullable(t.string),
@@ -36,7 +36,7 @@ export const ConversationDto = t.intersection(
       updatedAt: IsoDateTime,
       participants: array(ConversationParticipantDto),
     }),
-    t.partial({
+    optional({
       name: t.string,
       avatar: MediaReference,
       lastMessageAt: nullable(IsoDateTime),
@@ -58,7 +58,7 @@ export const ConversationListItemDto = t.intersection(
       unreadCount: NonNegativeInteger,
       participantCount: NonNegativeInteger,
     }),
-    t.partial({
+    optional({
       name: t.string,
       avatar: MediaReference,
       lastMessageAt: nullable(IsoDateTime),
@@ -76,7 +76,7 @@ export type ConversationListItemDto = t.TypeOf<typeof ConversationListItemDto>;
 export const CreateConversationRequest = t.intersection(
   [
     t.type({ type: ConversationType, participantIds: array(t.string) }),
-    t.partial({ name: t.string, avatar: MediaReference }),
+    optional({ name: t.string, avatar: MediaReference }),
   ],
   'CreateConversationRequest',
 );
@@ -84,13 +84,13 @@ export const CreateConversationRequest = t.intersection(
 export type CreateConversationRequest = t.TypeOf<typeof CreateConversationRequest>;
 
 /** Body of `PUT /api/conversations/{id}` (Group conversations only). */
-export const UpdateConversationRequest = t.partial({ name: t.string, avatar: nullable(MediaReference) }, 'UpdateConversationRequest');
+export const UpdateConversationRequest = optional({ name: t.string, avatar: nullable(MediaReference) }, 'UpdateConversationRequest');
 /** Body of `PUT /api/conversations/{id}`. */
 export type UpdateConversationRequest = t.TypeOf<typeof UpdateConversationRequest>;
 
 /** Body of `POST /api/conversations/{id}/participants`. */
 export const AddParticipantRequest = t.intersection(
-  [t.type({ participantId: t.string }), t.partial({ canViewHistory: t.boolean })],
+  [t.type({ participantId: t.string }), optional({ canViewHistory: t.boolean })],
   'AddParticipantRequest',
 );
 /** Body of `POST /api/conversations/{id}/participants` (`canViewHistory` defaults to true). */

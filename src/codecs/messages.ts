@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { Block } from './blocks.js';
 import { Mention, QuickReply, SenderType, SystemEventInfo } from './common.js';
-import { array, IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, NonNegativeInteger, nullable, optional } from './scalars.js';
 
 /** One emoji's reactions on a REST message. */
 export const ReactionGroup = t.type(
@@ -48,7 +48,7 @@ export type MessageDto = t.TypeOf<typeof MessageDto>;
 export const SendMessageRequest = t.intersection(
   [
     t.type({ blocks: array(Block) }),
-    t.partial({
+    optional({
       replyToMessageId: t.string,
       quickReplies: array(QuickReply),
       mentions: array(Mention),
@@ -62,7 +62,7 @@ export type SendMessageRequest = t.TypeOf<typeof SendMessageRequest>;
 
 /** Body of `PUT /api/messages/{id}` (REST uses `blocks`/`mentions`; the hub `newBlocks`/`newMentions`). */
 export const EditMessageRequest = t.intersection(
-  [t.type({ blocks: array(Block) }), t.partial({ mentions: array(Mention) })],
+  [t.type({ blocks: array(Block) }), optional({ mentions: array(Mention) })],
   'EditMessageRequest',
 );
 /** Body of `PUT /api/messages/{id}`. */

@@ -1,11 +1,11 @@
 import * as t from 'io-ts';
 import { ConversationType, MediaReference } from './common.js';
 import { HubErrorDto } from './chat-hub.js';
-import { array, IsoDateTime, NonNegativeInteger, nullable } from './scalars.js';
+import { array, IsoDateTime, NonNegativeInteger, nullable, optional } from './scalars.js';
 
 /** One participant's presence, as sent right after `SubscribeToPresence`. */
 export const PresenceStateItem = t.intersection(
-  [t.type({ participantId: t.string, isOnline: t.boolean }), t.partial({ lastSeenAt: nullable(IsoDateTime) })],
+  [t.type({ participantId: t.string, isOnline: t.boolean }), optional({ lastSeenAt: nullable(IsoDateTime) })],
   'PresenceStateItem',
 );
 /** One participant's presence (`lastSeenAt` is null while online). */
@@ -18,7 +18,7 @@ export type PresenceStateDto = t.TypeOf<typeof PresenceStateDto>;
 
 /** `presenceChanged`: someone subscribed to went online or offline. */
 export const PresenceChangedDto = t.intersection(
-  [t.type({ participantId: t.string, isOnline: t.boolean }), t.partial({ lastSeenAt: nullable(IsoDateTime) })],
+  [t.type({ participantId: t.string, isOnline: t.boolean }), optional({ lastSeenAt: nullable(IsoDateTime) })],
   'PresenceChangedDto',
 );
 /** `presenceChanged`. */
@@ -36,7 +36,7 @@ export const NewMessageNotificationDto = t.intersection(
       contentPreview: t.string,
       sentAt: IsoDateTime,
     }),
-    t.partial({ conversationName: t.string, senderAvatar: MediaReference }),
+    optional({ conversationName: t.string, senderAvatar: MediaReference }),
   ],
   'NewMessageNotificationDto',
 );
@@ -70,7 +70,7 @@ export type UnreadCountChangedDto = t.TypeOf<typeof UnreadCountChangedDto>;
 export const ConversationCreatedDto = t.intersection(
   [
     t.type({ conversationId: t.string, type: ConversationType, participantCount: NonNegativeInteger }),
-    t.partial({ name: t.string, avatar: MediaReference }),
+    optional({ name: t.string, avatar: MediaReference }),
   ],
   'ConversationCreatedDto',
 );
@@ -81,7 +81,7 @@ export type ConversationCreatedDto = t.TypeOf<typeof ConversationCreatedDto>;
 export const ConversationUpdatedDto = t.intersection(
   [
     t.type({ conversationId: t.string, type: ConversationType, participantCount: NonNegativeInteger }),
-    t.partial({ name: t.string, avatar: nullable(MediaReference) }),
+    optional({ name: t.string, avatar: nullable(MediaReference) }),
   ],
   'ConversationUpdatedDto',
 );
@@ -90,7 +90,7 @@ export type ConversationUpdatedDto = t.TypeOf<typeof ConversationUpdatedDto>;
 
 const participantChange = [
   t.type({ conversationId: t.string, participantId: t.string, participantName: t.string, changedAt: IsoDateTime }),
-  t.partial({ participantAvatar: MediaReference }),
+  optional({ participantAvatar: MediaReference }),
 ] as const;
 
 /** `participantJoined`. */
@@ -117,7 +117,7 @@ export type ConversationUnpinnedDto = t.TypeOf<typeof ConversationUnpinnedDto>;
 export const ReadStatusChangedDto = t.intersection(
   [
     t.type({ conversationId: t.string, unreadCount: NonNegativeInteger, markedAsUnread: t.boolean }),
-    t.partial({ lastReadMessageId: t.string }),
+    optional({ lastReadMessageId: t.string }),
   ],
   'ReadStatusChangedDto',
 );

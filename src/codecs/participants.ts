@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { MediaReference } from './common.js';
-import { array, IsoDateTime, nullable } from './scalars.js';
+import { array, IsoDateTime, nullable, optional } from './scalars.js';
 
 /** A user or bot known to the gateway. */
 export const ParticipantDto = t.intersection(
@@ -14,7 +14,7 @@ export const ParticipantDto = t.intersection(
       createdAt: IsoDateTime,
       updatedAt: IsoDateTime,
     }),
-    t.partial({ avatar: MediaReference, gender: t.string, lastSeenAt: nullable(IsoDateTime) }),
+    optional({ avatar: MediaReference, gender: t.string, lastSeenAt: nullable(IsoDateTime) }),
   ],
   'ParticipantDto',
 );
@@ -25,7 +25,7 @@ export type ParticipantDto = t.TypeOf<typeof ParticipantDto>;
 export const CreateOrUpdateParticipantRequest = t.intersection(
   [
     t.type({ id: t.string, uniqueName: t.string, fullName: t.string }),
-    t.partial({ avatar: MediaReference, gender: t.string }),
+    optional({ avatar: MediaReference, gender: t.string }),
   ],
   'CreateOrUpdateParticipantRequest',
 );

@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { array } from './scalars.js';
+import { array, optional } from './scalars.js';
 
 /**
  * An RFC 7807 error body as ASP.NET Core sends it: `status`, `title`, optional `detail` and
@@ -8,7 +8,7 @@ import { array } from './scalars.js';
 export const ProblemDetails = t.intersection(
   [
     t.type({ status: t.number, title: t.string }),
-    t.partial({
+    optional({
       detail: t.string,
       type: t.string,
       instance: t.string,

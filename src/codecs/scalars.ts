@@ -24,10 +24,101 @@ export function nullable<C extends t.Mixed>(codec: C): t.UnionC<[C, t.NullC]> {
   ) as t.UnionC<[C, t.NullC]>;
 }
 
+/** `codec` itself when it already accepts `null`, else `codec | null`. */
+export type OrNullC<C extends t.Mixed> = null extends t.TypeOf<C> ? C : t.UnionC<[C, t.NullC]>;
+
+/**
+ * The optional members of a DTO as a real ASP.NET Core server writes them: each may be absent
+ * **or `null`** (System.Text.Json writes `null` for an unset member unless the server opts out
+ * member by member). `t.partial` whose every member is wrapped in {@link nullable} (a member
+ * that already accepts `null` is kept as it is), so the decoded type says `x?: T | null`.
+ *
+ * Still an identity codec: a valid value decodes to itself, which keeps the guard-first decode
+ * boundary (`decodeWith`) allocation-free. Read such members with `?.` / `??`, which treat
+ * `null` and absence alike.
+ *
+ * @example
+ * ```ts
+ * const Ack = t.intersection([t.type({ success: t.boolean }), optional({ messageId: t.string })]);
+ * // { success: boolean; messageId?: string | null }
+ * ```
+ */
+export function optional<P extends t.Props>(props: P, name?: string): t.PartialC<{ [K in keyof P]: OrNullC<P[K]> }> {
+  const wrapped: Record<string, t.Mixed> = {};
+  for (const key of Object.keys(props)) {
+    const codec = props[key] as t.Mixed;
+    wrapped[key] = codec.is(null) ? codec : nullable(codec);
+  }
+  return t.partial(wrapped, name) as unknown as t.PartialC<{ [K in keyof P]: OrNullC<P[K]> }>;
+}
+
 /** An ISO 8601 date-time string as the gateway sends it (`"2025-03-26T15:30:00Z"`). */
 export const IsoDateTime = t.string;
 /** An ISO 8601 date-time string. */
 export type IsoDateTime = t.TypeOf<typeof IsoDateTime>;
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * An instant read from an ISO 8601 date-time string at full precision: whole seconds since the
+ * epoch and the nanoseconds within that second. `Date.parse` keeps milliseconds only, and two
+ * servers' strings for one instant need not be equal (`…:36.1Z` from a JavaScript server,
+ * `…:36.1000000+00:00` from a .NET `DateTimeOffset`), so neither string comparison nor
+ * `Date.parse` orders them right.
+ */
+export interface IsoInstant {
+  /** Whole seconds since 1970-01-01T00:00:00Z. */
+  readonly seconds: number;
+  /** Nanoseconds within the second, 0–999,999,999 (digits beyond the ninth are dropped). */
+  readonly nanoseconds: number;
+}
+
+/**
+ * Reads an ISO 8601 date-time as the gateway writes it: `Z`, `+00:00` or any other offset, and 0
+ * to 7 (or more) fractional digits. A string without an offset is read as UTC, as the server
+ * means a `DateTime` of kind UTC. Returns `null` for anything else.
+ *
+ * @example
+ * ```ts
+ * parseIsoDateTime('2026-12-04T18:20:36.1234567+00:00'); // { seconds: 1796408436, nanoseconds: 123456700 }
+ * ```
+ */
+export function parseIsoDateTime(value: string): IsoInstant | null {
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second, fraction, zone] = match as unknown as string[];
+  const utcMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
+  if (Number.isNaN(utcMs)) return null;
+  let offsetSeconds = 0;
+  if (zone !== undefined && zone.toUpperCase() !== 'Z') {
+    const digits = zone.replace(':', '');
+    offsetSeconds = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(1, 3)) * 3600 + Number(digits.slice(3, 5)) * 60);
+  }
+  const nanoseconds = fraction === undefined ? 0 : Number(fraction.slice(0, 9).padEnd(9, '0'));
+  return { seconds: utcMs / 1000 - offsetSeconds, nanoseconds };
+}
+
+/**
+ * Orders two ISO 8601 date-times by the instant they name, at full precision, whatever their
+ * offsets and digit counts: negative when `a` is earlier, 0 for the same instant, positive when
+ * later. A string that is not a date-time sorts before every date-time (and two such strings
+ * compare as strings), so a bad value never throws inside a sort.
+ *
+ * @example
+ * ```ts
+ * compareIsoDateTimes('2026-12-04T18:20:36.5Z', '2026-12-04T19:20:36.4+01:00'); // > 0
+ * ```
+ */
+export function compareIsoDateTimes(a: string, b: string): number {
+  const x = parseIsoDateTime(a);
+  const y = parseIsoDateTime(b);
+  if (x === null || y === null) {
+    if (x !== null) return 1;
+    if (y !== null) return -1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+  return Math.sign(x.seconds !== y.seconds ? x.seconds - y.seconds : x.nanoseconds - y.nanoseconds);
+}
 
 /**
  * An opaque pagination cursor, `"<UnixMs>_<ULID>"`. Always a string: a number is rejected with

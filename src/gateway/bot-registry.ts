@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { BotDto, CreateBotRequest, CreateBotResponse, PagedResult, UpdateBotRequest } from '../codecs/index.js';
 import type { ChatService } from './chat-service.js';
 import { badRequest, conflict, notFound } from './gateway-error.js';
+import { formatDateTimeOffset } from './stj-profile.js';
 
 interface StoredBot {
   dto: BotDto;
@@ -47,7 +48,7 @@ export class BotRegistry {
       { id: request.uniqueName, uniqueName: request.uniqueName, fullName: request.fullName, ...(request.avatar ? { avatar: request.avatar } : {}) },
       true,
     );
-    const at = new Date(this.now()).toISOString();
+    const at = formatDateTimeOffset(this.now());
     const apiKey = newKey();
     const dto: BotDto = {
       id,
@@ -59,8 +60,8 @@ export class BotRegistry {
       createdBy,
       createdAt: at,
       updatedAt: at,
-      ...(request.description !== undefined ? { description: request.description } : {}),
-      ...(request.metadata !== undefined ? { metadata: request.metadata } : {}),
+      ...(request.description != null ? { description: request.description } : {}),
+      ...(request.metadata != null ? { metadata: request.metadata } : {}),
     };
     this.bots.set(id, { dto, keyHash: hash(apiKey), deleted: false });
     return { ...dto, apiKey };
@@ -70,7 +71,7 @@ export class BotRegistry {
   update(id: string, request: UpdateBotRequest): BotDto {
     const bot = this.stored(id);
     const participant = this.chat.getParticipant(bot.dto.participantId);
-    if (request.fullName !== undefined || request.avatar !== undefined || request.uniqueName !== undefined) {
+    if (request.fullName != null || request.avatar != null || request.uniqueName != null) {
       this.chat.upsertParticipant(
         {
           id: participant.id,
@@ -83,11 +84,11 @@ export class BotRegistry {
     }
     bot.dto = {
       ...bot.dto,
-      updatedAt: new Date(this.now()).toISOString(),
-      ...(request.description !== undefined ? { description: request.description } : {}),
-      ...(request.metadata !== undefined ? { metadata: request.metadata } : {}),
-      ...(request.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: request.rateLimitPerSecond } : {}),
-      ...(request.listenAllGroupMessages !== undefined ? { listenAllGroupMessages: request.listenAllGroupMessages } : {}),
+      updatedAt: formatDateTimeOffset(this.now()),
+      ...(request.description != null ? { description: request.description } : {}),
+      ...(request.metadata != null ? { metadata: request.metadata } : {}),
+      ...(request.rateLimitPerSecond != null ? { rateLimitPerSecond: request.rateLimitPerSecond } : {}),
+      ...(request.listenAllGroupMessages != null ? { listenAllGroupMessages: request.listenAllGroupMessages } : {}),
     };
     return bot.dto;
   }
@@ -95,7 +96,7 @@ export class BotRegistry {
   /** Activates or deactivates a bot. */
   setActive(id: string, active: boolean): void {
     const bot = this.stored(id);
-    bot.dto = { ...bot.dto, isActive: active, updatedAt: new Date(this.now()).toISOString() };
+    bot.dto = { ...bot.dto, isActive: active, updatedAt: formatDateTimeOffset(this.now()) };
   }
 
   /** A new key; the old one stops working at once. */

@@ -8,11 +8,21 @@ import {
   ChatRemoveReactionRequest,
   ChatSendMessageRequest,
   decodeWith,
+  DeleteMessageAck,
+  EditMessageAck,
+  MarkAsReadAck,
+  ReactionAck,
+  RecoverMessageAck,
+  SendMessageAck,
 } from '../codecs/index.js';
 import type { ChatService } from './chat-service.js';
 import { GatewayError } from './gateway-error.js';
 import { HubException, InvalidDataException } from './signalr/index.js';
+import { stjInputError, writeNulls } from './stj-profile.js';
 import type { HubConnectionHandle, HubDefinition, HubMethod } from './signalr/index.js';
+
+/** ASP.NET's text for an argument the hub method's parameter type cannot be read into. */
+const BINDING_FAILURE = 'Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.';
 
 /** The SignalR group of a conversation's joined chat connections. */
 export const conversationGroup = (conversationId: string): string => `conversation:${conversationId}`;
@@ -31,15 +41,20 @@ interface Ack {
  * methods fail with a hub error (HubException) instead, as they return nothing.
  */
 export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: string, group: string) => void, removeFromGroup: (connectionId: string, group: string) => void): HubDefinition {
-  const acked = <C extends t.Any>(codec: C, run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>): HubMethod => ({
+  // A typed hub parameter (`SendMessage(SendMessageRequest request)`): what System.Text.Json cannot
+  // read into the record (nesting over 64, a block's `$type` not first) fails binding, as in
+  // ASP.NET; what it reads but the rules refuse is a VALIDATION_ERROR ack. Acks are records:
+  // their unset members are written as null.
+  const acked = <C extends t.Any>(codec: C, ackCodec: t.Mixed, run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>): HubMethod => ({
     arity: 1,
     invoke(conn, args) {
+      if (stjInputError(args[0]) !== null) throw new InvalidDataException(BINDING_FAILURE);
       const decoded = decodeWith(codec)(args[0]);
-      if (either.isLeft(decoded)) return { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack;
+      if (either.isLeft(decoded)) return writeNulls(ackCodec, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack);
       try {
-        return { success: true, ...run(conn, decoded.right) } satisfies Ack;
+        return writeNulls(ackCodec, { success: true, ...run(conn, decoded.right) } satisfies Ack);
       } catch (error) {
-        if (error instanceof GatewayError) return { success: false, errorCode: error.code, errorMessage: error.detail } satisfies Ack;
+        if (error instanceof GatewayError) return writeNulls(ackCodec, { success: false, errorCode: error.code, errorMessage: error.detail } satisfies Ack);
         throw error;
       }
     },
@@ -48,7 +63,7 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
   // binding failure. An empty or null id is then simply not a conversation the caller is in.
   const conversationId = (value: unknown): string => {
     if (value === null) return '';
-    if (typeof value !== 'string') throw new InvalidDataException('Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.');
+    if (typeof value !== 'string') throw new InvalidDataException(BINDING_FAILURE);
     return value;
   };
   const requireMember = (conn: HubConnectionHandle, id: string): void => {
@@ -71,7 +86,7 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
           removeFromGroup(conn.connectionId, conversationGroup(conversationId(args[0])));
         },
       },
-      SendMessage: acked(ChatSendMessageRequest, (conn, request) => {
+      SendMessage: acked(ChatSendMessageRequest, SendMessageAck, (conn, request) => {
         const { conversationId: id, ...rest } = request;
         const { message } = chat.sendMessage(conn.user.userId, id, rest);
         return {
@@ -80,19 +95,19 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
           ...(message.clientMessageId !== null ? { clientMessageId: message.clientMessageId } : {}),
         };
       }),
-      EditMessage: acked(ChatEditMessageRequest, (conn, request) => {
+      EditMessage: acked(ChatEditMessageRequest, EditMessageAck, (conn, request) => {
         const message = chat.editMessage(conn.user.userId, request.messageId, request.newBlocks, request.newMentions);
         return { messageId: message.id, editedAt: message.editedAt };
       }),
-      DeleteMessage: acked(ChatDeleteMessageRequest, (conn, request) => chat.deleteMessage(conn.user.userId, request.messageId)),
-      RecoverMessage: acked(ChatRecoverMessageRequest, (conn, request) => ({ messageId: chat.recoverMessage(conn.user.userId, request.messageId).id })),
-      AddReaction: acked(ChatAddReactionRequest, (conn, request) => {
+      DeleteMessage: acked(ChatDeleteMessageRequest, DeleteMessageAck, (conn, request) => chat.deleteMessage(conn.user.userId, request.messageId)),
+      RecoverMessage: acked(ChatRecoverMessageRequest, RecoverMessageAck, (conn, request) => ({ messageId: chat.recoverMessage(conn.user.userId, request.messageId).id })),
+      AddReaction: acked(ChatAddReactionRequest, ReactionAck, (conn, request) => {
         const message = chat.storedMessage(request.messageId);
         if (message && message.conversationId !== request.conversationId) throw new GatewayError(400, 'The message is not in that conversation.');
         chat.addReaction(conn.user.userId, request.messageId, request.emoji);
         return { messageId: request.messageId, emoji: request.emoji };
       }),
-      RemoveReaction: acked(ChatRemoveReactionRequest, (conn, request) => {
+      RemoveReaction: acked(ChatRemoveReactionRequest, ReactionAck, (conn, request) => {
         chat.removeReaction(conn.user.userId, request.messageId, request.emoji);
         return { messageId: request.messageId, emoji: request.emoji };
       }),
@@ -101,12 +116,12 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
         invoke(conn, args) {
           const id = conversationId(args[0]);
           const messageId = args[1];
-          if (typeof messageId !== 'string' || messageId === '') return { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: 'messageId is required.' } satisfies Ack;
+          if (typeof messageId !== 'string' || messageId === '') return writeNulls(MarkAsReadAck, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: 'messageId is required.' } satisfies Ack);
           try {
             chat.markAsRead(conn.user.userId, id, messageId);
-            return { success: true, conversationId: id } satisfies Ack;
+            return writeNulls(MarkAsReadAck, { success: true, conversationId: id } satisfies Ack);
           } catch (error) {
-            if (error instanceof GatewayError) return { success: false, conversationId: id, errorCode: error.code, errorMessage: error.detail } satisfies Ack;
+            if (error instanceof GatewayError) return writeNulls(MarkAsReadAck, { success: false, conversationId: id, errorCode: error.code, errorMessage: error.detail } satisfies Ack);
             throw error;
           }
         },

@@ -21,7 +21,9 @@ import type {
   SystemEventType,
 } from '../codecs/index.js';
 import { plainTextOf } from '../codecs/blocks.js';
+import { compareIsoDateTimes } from '../codecs/scalars.js';
 import { badRequest, conflict, forbidden, GatewayError, notFound } from './gateway-error.js';
+import { ServerClock } from './stj-profile.js';
 import { UlidFactory } from './ulid.js';
 
 /** Where the service's events go: the chat hub's conversation groups and users' notification connections. */
@@ -32,6 +34,12 @@ export interface GatewayEventSink {
   notify(userIds: Iterable<string>, event: NotificationHubEventName, payload: unknown): void;
   /** A `presenceChanged` to every connection subscribed to that participant. */
   presence(participantId: string, payload: PresenceStateItem): void;
+  /**
+   * Takes every chat hub connection of `userId` out of the conversation's group: a member who
+   * left or was removed receives none of its live events from then on (as a real gateway does
+   * with `Groups.RemoveFromGroupAsync` for each of the user's connections).
+   */
+  leaveGroup(userId: string, conversationId: string): void;
 }
 
 interface StoredParticipant {
@@ -103,10 +111,10 @@ export interface StoredMessage {
 /** What a new message carries, from REST or the hub. */
 export interface NewMessage {
   blocks: Block[];
-  replyToMessageId?: string;
-  quickReplies?: QuickReply[];
-  mentions?: Mention[];
-  clientMessageId?: string;
+  replyToMessageId?: string | null;
+  quickReplies?: QuickReply[] | null;
+  mentions?: Mention[] | null;
+  clientMessageId?: string | null;
 }
 
 /** Options of {@link ChatService}. */
@@ -137,11 +145,13 @@ export class ChatService {
   private readonly ulids = new UlidFactory();
   private readonly sink: GatewayEventSink;
   private readonly clock: () => number;
+  private readonly stamps: ServerClock;
   private readonly onUserMessage: ((message: StoredMessage) => void) | undefined;
 
   constructor(options: ChatServiceOptions) {
     this.sink = options.sink;
     this.clock = options.now ?? Date.now;
+    this.stamps = new ServerClock(this.clock);
     this.onUserMessage = options.onUserMessage;
   }
 
@@ -150,8 +160,9 @@ export class ChatService {
     return this.ulids.next(this.clock());
   }
 
+  /** Now, as a real server writes a `DateTimeOffset` (`…:36.1234567+00:00`). */
   private nowIso(): string {
-    return new Date(this.clock()).toISOString();
+    return this.stamps.stamp();
   }
 
   // ---------------------------------------------------------------- participants
@@ -173,8 +184,8 @@ export class ChatService {
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
       lastSeenAt: existing?.lastSeenAt ?? null,
-      ...(request.avatar !== undefined ? { avatar: request.avatar } : existing?.avatar ? { avatar: existing.avatar } : {}),
-      ...(request.gender !== undefined ? { gender: request.gender } : existing?.gender ? { gender: existing.gender } : {}),
+      ...(request.avatar != null ? { avatar: request.avatar } : existing?.avatar ? { avatar: existing.avatar } : {}),
+      ...(request.gender != null ? { gender: request.gender } : existing?.gender ? { gender: existing.gender } : {}),
     };
     this.participants.set(record.id, record);
     return this.toParticipantDto(record);
@@ -310,8 +321,8 @@ export class ChatService {
       lastMessageId: null,
       members: new Map(),
       messages: [],
-      ...(request.type === 'Group' && request.name !== undefined ? { name: request.name } : {}),
-      ...(request.avatar !== undefined ? { avatar: request.avatar } : {}),
+      ...(request.type === 'Group' && request.name != null ? { name: request.name } : {}),
+      ...(request.avatar != null ? { avatar: request.avatar } : {}),
     };
     for (const id of [userId, ...others]) conversation.members.set(id, this.newMember(id, 0));
     this.conversations.set(conversation.id, conversation);
@@ -344,11 +355,11 @@ export class ChatService {
   }
 
   /** Renames or re-avatars a Group conversation. */
-  updateConversation(userId: string, id: string, request: { name?: string; avatar?: MediaReference | null }): ConversationDto {
+  updateConversation(userId: string, id: string, request: { name?: string | null; avatar?: MediaReference | null }): ConversationDto {
     const c = this.memberConversation(userId, id, true);
     if (c.type !== 'Group') throw badRequest('Only group conversations can be updated.');
-    const renamed = request.name !== undefined && request.name !== c.name;
-    if (request.name !== undefined) c.name = request.name;
+    const renamed = request.name != null && request.name !== c.name;
+    if (request.name != null) c.name = request.name;
     if (request.avatar === null) delete c.avatar;
     else if (request.avatar !== undefined) c.avatar = request.avatar;
     c.updatedAt = this.nowIso();
@@ -369,6 +380,7 @@ export class ChatService {
     const member = c.members.get(userId) as StoredMember;
     member.isActive = false;
     member.leftAt = this.nowIso();
+    this.sink.leaveGroup(userId, c.id);
     const payload = this.participantChange(c, userId, member.leftAt);
     this.sink.notify([...this.activeMemberIds(c), userId], 'participantLeft', payload);
     this.systemMessage(c, null, 'MemberLeft', [userId]);
@@ -410,6 +422,7 @@ export class ChatService {
     if (!member?.isActive) throw notFound(`Participant '${participantId}' is not in this conversation.`);
     member.isActive = false;
     member.leftAt = this.nowIso();
+    this.sink.leaveGroup(participantId, c.id);
     this.sink.notify([...this.activeMemberIds(c), participantId], 'participantLeft', this.participantChange(c, participantId, member.leftAt));
     this.systemMessage(c, userId, 'MemberRemoved', [participantId]);
   }
@@ -493,12 +506,12 @@ export class ChatService {
   sendMessage(userId: string, conversationId: string, request: NewMessage): { message: StoredMessage; created: boolean } {
     const c = this.memberConversation(userId, conversationId, true);
     validateNewMessage(request);
-    if (request.clientMessageId !== undefined) {
+    if (request.clientMessageId != null) {
       const previous = this.clientIds.get(`${c.id}\u0000${userId}\u0000${request.clientMessageId}`);
       const found = previous !== undefined ? this.messages.get(previous) : undefined;
       if (found) return { message: found, created: false };
     }
-    if (request.replyToMessageId !== undefined) {
+    if (request.replyToMessageId != null) {
       const target = this.messages.get(request.replyToMessageId);
       if (!target || target.conversationId !== c.id) throw badRequest(`Message '${request.replyToMessageId}' to reply to was not found.`, { replyToMessageId: ['Unknown message.'] });
     }
@@ -544,7 +557,7 @@ export class ChatService {
   ): StoredMessage {
     const nowMs = this.clock();
     const id = fields.id !== undefined && !this.messages.has(fields.id) ? fields.id : this.newId();
-    const createdAt = new Date(nowMs).toISOString();
+    const createdAt = this.stamps.format(nowMs);
     const text = plainTextOf(fields.blocks);
     const message: StoredMessage = {
       ...fields,
@@ -709,7 +722,7 @@ export class ChatService {
   }
 
   /** Edits a message's blocks (the sender only) and announces `messageUpdated`. */
-  editMessage(userId: string, messageId: string, blocks: Block[], mentions: Mention[] | undefined): StoredMessage {
+  editMessage(userId: string, messageId: string, blocks: Block[], mentions: Mention[] | null | undefined): StoredMessage {
     const m = this.visibleMessage(userId, messageId);
     if (m.senderId !== userId) throw forbidden('Only the sender can edit a message.');
     if (m.isDeleted) throw badRequest('A deleted message cannot be edited.');
@@ -718,7 +731,7 @@ export class ChatService {
     m.blocks = blocks;
     const text = plainTextOf(blocks);
     m.plainText = text === '' ? null : text;
-    if (mentions !== undefined) m.mentions = mentions;
+    if (mentions != null) m.mentions = mentions;
     m.isEdited = true;
     m.editedAt = now;
     m.updatedAt = now;
@@ -995,10 +1008,10 @@ function toMemberDto(m: StoredMember): ConversationParticipantDto {
 
 function compareListRows(a: { c: StoredConversation; m: StoredMember }, b: { c: StoredConversation; m: StoredMember }): number {
   if (a.m.isPinned !== b.m.isPinned) return a.m.isPinned ? -1 : 1;
-  if (a.m.isPinned && b.m.isPinned && a.m.pinnedAt !== b.m.pinnedAt) return (b.m.pinnedAt ?? '') < (a.m.pinnedAt ?? '') ? -1 : 1;
+  if (a.m.isPinned && b.m.isPinned && a.m.pinnedAt !== b.m.pinnedAt) return compareIsoDateTimes(b.m.pinnedAt ?? '', a.m.pinnedAt ?? '');
   const at = a.c.lastMessageAt ?? a.c.createdAt;
   const bt = b.c.lastMessageAt ?? b.c.createdAt;
-  if (at !== bt) return bt < at ? -1 : 1;
+  if (at !== bt) return compareIsoDateTimes(bt, at) || (a.c.id < b.c.id ? 1 : -1);
   return a.c.id < b.c.id ? 1 : -1;
 }
 
@@ -1039,7 +1052,7 @@ function requireText(field: string, value: unknown): void {
 
 function validateNewMessage(request: NewMessage): void {
   if (request.blocks.length === 0) throw badRequest('A message needs at least one block.', { blocks: ['At least one block is required.'] });
-  if (request.clientMessageId !== undefined && request.clientMessageId.length > 128) {
+  if (request.clientMessageId != null && request.clientMessageId.length > 128) {
     throw badRequest('clientMessageId is longer than 128 characters.', { clientMessageId: ['The field clientMessageId must be a string with a maximum length of 128.'] });
   }
 }

@@ -1,4 +1,5 @@
 import type { ChatService, GatewayEventSink, StoredMessage } from './chat-service.js';
+import { formatDateTimeOffset } from './stj-profile.js';
 
 /** Timing and behaviour of the embedded `echo-bot`. */
 export interface EchoBotOptions {
@@ -66,9 +67,9 @@ export class EchoBot {
           senderId: this.id,
           senderName: this.chat.findParticipant(this.id)?.fullName ?? this.id,
           replyToMessageId: message.id,
-          startedAt: new Date().toISOString(),
+          startedAt: formatDateTimeOffset(Date.now()),
         }),
-      () => this.sink.chat(conversationId, 'streamStatusUpdated', { ...base, status: 'thinking', updatedAt: new Date().toISOString() }),
+      () => this.sink.chat(conversationId, 'streamStatusUpdated', { ...base, status: 'thinking', updatedAt: formatDateTimeOffset(Date.now()) }),
     ];
     const sent = abort ? pieces.slice(0, Math.min(2, pieces.length)) : pieces;
     sent.forEach((piece, chunkIndex) => steps.push(() => this.sink.chat(conversationId, 'streamChunkReceived', { ...base, text: piece, chunkIndex })));
@@ -77,7 +78,7 @@ export class EchoBot {
         this.sink.chat(conversationId, 'streamAborted', {
           ...base,
           reason: `The message contained the word '${this.options.abortWord}'.`,
-          abortedAt: new Date().toISOString(),
+          abortedAt: formatDateTimeOffset(Date.now()),
         }),
       );
     } else {
@@ -87,7 +88,7 @@ export class EchoBot {
           ...base,
           messageId: stored.id,
           message: this.chat.toChatMessageDto(stored),
-          completedAt: new Date().toISOString(),
+          completedAt: formatDateTimeOffset(Date.now()),
         });
       });
     }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { MAX_UPLOAD_BYTES } from '../codecs/files.js';
 import type { CreateUploadUrlResponse, UploadResponse } from '../codecs/index.js';
 import { badRequest, forbidden, GatewayError, notFound } from './gateway-error.js';
+import { formatDateTimeOffset } from './stj-profile.js';
 
 interface PendingUpload {
   readonly id: string;
@@ -43,7 +44,7 @@ export class FileStore {
     this.pending.set(uploadId, upload);
     const path = `/api/files/upload/${uploadId}`;
     const uploadUrl = presignedOrigin !== undefined ? `${presignedOrigin}${path}?expires=${expiresMs}&signature=${this.sign(uploadId, expiresMs)}` : path;
-    return { uploadUrl, storageKey: upload.storageKey, expiresAt: new Date(expiresMs).toISOString() };
+    return { uploadUrl, storageKey: upload.storageKey, expiresAt: formatDateTimeOffset(expiresMs) };
   }
 
   /** Checks a presigned URL's signature; the uploader is then the one who asked for the URL. */
@@ -61,7 +62,7 @@ export class FileStore {
     if (callerId !== null && callerId !== upload.ownerId) throw forbidden('This upload URL belongs to another user.');
     if (data.length > MAX_UPLOAD_BYTES) throw new GatewayError(413, `The file is larger than the ${MAX_UPLOAD_BYTES} byte limit.`);
     this.pending.delete(uploadId);
-    const uploadedAt = new Date(this.now()).toISOString();
+    const uploadedAt = formatDateTimeOffset(this.now());
     this.files.set(upload.storageKey, { storageKey: upload.storageKey, fileName: upload.fileName, contentType: upload.contentType, ownerId: upload.ownerId, data, uploadedAt });
     return {
       downloadUrl: `/api/files/${upload.storageKey.split('/').map(encodeURIComponent).join('/')}`,

@@ -1,7 +1,8 @@
-import { MAX_PRESENCE_IDS_PER_CALL } from '../codecs/notification-hub.js';
+import { MAX_PRESENCE_IDS_PER_CALL, PresenceStateDto } from '../codecs/notification-hub.js';
 import type { ChatService } from './chat-service.js';
 import { HubException, InvalidDataException } from './signalr/index.js';
 import type { HubDefinition } from './signalr/index.js';
+import { writeNulls } from './stj-profile.js';
 
 /** The SignalR group of the connections subscribed to one participant's presence. */
 export const presenceGroup = (participantId: string): string => `presence:${participantId}`;
@@ -33,7 +34,7 @@ export function notificationHubDefinition(
         invoke(conn, args) {
           const ids = presenceIds(args[0]);
           for (const id of ids) addToGroup(conn.connectionId, presenceGroup(id));
-          conn.send('presenceState', chat.presenceOf(ids));
+          conn.send('presenceState', writeNulls(PresenceStateDto, chat.presenceOf(ids)));
         },
       },
       UnsubscribeFromPresence: {

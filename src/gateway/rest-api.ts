@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { either } from 'fp-ts';
-import type * as t from 'io-ts';
+import * as t from 'io-ts';
 import {
   AddParticipantRequest,
   CreateBotRequest,
@@ -16,6 +16,16 @@ import {
   SendMessageRequest,
   UpdateBotRequest,
   UpdateConversationRequest,
+  AuthResponse,
+  BotDto,
+  ConversationDto,
+  ConversationListItemDto,
+  ConversationParticipantDto,
+  CreateBotResponse,
+  CursorPaginatedResult,
+  MessageDto,
+  PagedResult,
+  ParticipantDto,
   decodeWith,
   millisecondsToTimeSpan,
 } from '../codecs/index.js';
@@ -23,9 +33,19 @@ import { MAX_UPLOAD_BYTES } from '../codecs/files.js';
 import type { BotRegistry } from './bot-registry.js';
 import type { ChatService } from './chat-service.js';
 import type { FileStore } from './file-store.js';
-import { badRequest, GatewayError, notFound } from './gateway-error.js';
+import { badRequest, forbidden, GatewayError, notFound } from './gateway-error.js';
 import { applyCors, bearerToken, readBody, sendEmpty, sendJson, sendProblem, sendText } from './http-util.js';
+import { stjInputError, writeNulls } from './stj-profile.js';
 import type { TokenIssuer, TokenOwner } from './token-issuer.js';
+
+// What each route answers, to write it as a real server's records serialize (unset members null).
+const ParticipantList = t.array(ParticipantDto);
+const ConversationPage = CursorPaginatedResult(ConversationListItemDto);
+const ConversationList = t.array(ConversationListItemDto);
+const MemberList = t.array(ConversationParticipantDto);
+const MessagePage = CursorPaginatedResult(MessageDto);
+const MessageList = t.array(MessageDto);
+const BotPage = PagedResult(BotDto);
 
 /** A user profile a test login token stands for. */
 export interface TestLoginProfile {
@@ -126,6 +146,9 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
       throw badRequest('The request body is not valid JSON.', { $: ['The JSON value could not be parsed.'] });
     }
     if (parsed === undefined) throw badRequest('A non-empty request body is required.', { '': ['A non-empty request body is required.'] });
+    // What System.Text.Json cannot read into the request record is a 400 before any validation.
+    const unreadable = stjInputError(parsed);
+    if (unreadable !== null) throw badRequest('One or more validation errors occurred.', { [unreadable.path]: [unreadable.message] });
     const result = decodeWith(codec)(parsed);
     if (either.isLeft(result)) {
       const errors: Record<string, string[]> = {};
@@ -174,7 +197,7 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
       ...(profile.avatar !== undefined ? { avatar: { url: profile.avatar } } : {}),
     });
     const issued = tokens.issue(participant.id, role, participant.fullName);
-    sendJson(ctx.res, 200, {
+    sendJson(ctx.res, 200, writeNulls(AuthResponse, {
       token: issued.token,
       expiresAt: issued.expiresAt,
       user: {
@@ -182,42 +205,47 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
         uniqueName: participant.uniqueName,
         fullName: participant.fullName,
         role,
-        ...(participant.avatar?.url !== undefined ? { avatar: participant.avatar.url } : {}),
+        ...(participant.avatar?.url != null ? { avatar: participant.avatar.url } : {}),
       },
-    });
+    }));
   });
 
   // ---- participants
-  route('POST', '/api/participants', true, async (ctx) => sendJson(ctx.res, 200, chat.upsertParticipant(await body(ctx, CreateOrUpdateParticipantRequest))));
-  route('POST', '/api/participants/batch', true, async (ctx) => sendJson(ctx.res, 200, chat.getParticipantBatch((await body(ctx, GetParticipantsBatchRequest)).ids)));
-  route('GET', '/api/participants/by-unique-name/:name', true, (ctx) => sendJson(ctx.res, 200, chat.getParticipantByUniqueName(p(ctx, 'name'))));
-  route('GET', '/api/participants/:id', true, (ctx) => sendJson(ctx.res, 200, chat.getParticipant(p(ctx, 'id'))));
+  // A user writes only their own profile; a token with role=dev (dev logins, tooling) may write any.
+  route('POST', '/api/participants', true, async (ctx) => {
+    const request = await body(ctx, CreateOrUpdateParticipantRequest);
+    if (ctx.user.role !== 'dev' && request.id !== ctx.user.userId) throw forbidden('You can only create or update your own participant.');
+    sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.upsertParticipant(request)));
+  });
+  route('POST', '/api/participants/batch', true, async (ctx) => sendJson(ctx.res, 200, writeNulls(ParticipantList, chat.getParticipantBatch((await body(ctx, GetParticipantsBatchRequest)).ids))));
+  route('GET', '/api/participants/by-unique-name/:name', true, (ctx) => sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.getParticipantByUniqueName(p(ctx, 'name')))));
+  route('GET', '/api/participants/:id', true, (ctx) => sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.getParticipant(p(ctx, 'id')))));
 
   // ---- conversations
   route('GET', '/api/conversations', true, (ctx) =>
-    sendJson(ctx.res, 200, chat.listConversations(ctx.user.userId, intQuery(ctx.url, 'limit'), ctx.url.searchParams.get('cursor') ?? undefined)),
+    sendJson(ctx.res, 200, writeNulls(ConversationPage, chat.listConversations(ctx.user.userId, intQuery(ctx.url, 'limit'), ctx.url.searchParams.get('cursor') ?? undefined))),
   );
   route('POST', '/api/conversations', true, async (ctx) => {
     const { conversation, created } = chat.createConversation(ctx.user.userId, await body(ctx, CreateConversationRequest));
-    sendJson(ctx.res, created ? 201 : 200, conversation);
+    sendJson(ctx.res, created ? 201 : 200, writeNulls(ConversationDto, conversation));
   });
   route('GET', '/api/conversations/search', true, (ctx) =>
-    sendJson(ctx.res, 200, chat.searchConversations(ctx.user.userId, ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit'))),
+    sendJson(ctx.res, 200, writeNulls(ConversationList, chat.searchConversations(ctx.user.userId, ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit')))),
   );
   route('GET', '/api/conversations/one-to-one/:otherId', true, (ctx) => {
     const found = chat.findOneToOne(ctx.user.userId, p(ctx, 'otherId'));
-    if (found) sendJson(ctx.res, 200, found);
+    if (found) sendJson(ctx.res, 200, writeNulls(ConversationDto, found));
     else sendEmpty(ctx.res, 204);
   });
-  route('GET', '/api/conversations/:id', true, (ctx) => sendJson(ctx.res, 200, chat.getConversation(ctx.user.userId, p(ctx, 'id'))));
+  route('GET', '/api/conversations/:id', true, (ctx) => sendJson(ctx.res, 200, writeNulls(ConversationDto, chat.getConversation(ctx.user.userId, p(ctx, 'id')))));
   route('PUT', '/api/conversations/:id', true, async (ctx) =>
-    sendJson(ctx.res, 200, chat.updateConversation(ctx.user.userId, p(ctx, 'id'), await body(ctx, UpdateConversationRequest))),
+    sendJson(ctx.res, 200, writeNulls(ConversationDto, chat.updateConversation(ctx.user.userId, p(ctx, 'id'), await body(ctx, UpdateConversationRequest)))),
   );
   route('POST', '/api/conversations/:id/leave', true, (ctx) => {
     chat.leaveConversation(ctx.user.userId, p(ctx, 'id'));
     sendEmpty(ctx.res, 204);
   });
-  route('GET', '/api/conversations/:id/participants', true, (ctx) => sendJson(ctx.res, 200, chat.getConversationParticipants(ctx.user.userId, p(ctx, 'id'))));
+  route('GET', '/api/conversations/:id/participants', true, (ctx) => sendJson(ctx.res, 200, writeNulls(MemberList, chat.getConversationParticipants(ctx.user.userId, p(ctx, 'id')))));
   route('POST', '/api/conversations/:id/participants', true, async (ctx) => {
     const request = await body(ctx, AddParticipantRequest);
     chat.addParticipant(ctx.user.userId, p(ctx, 'id'), request.participantId, request.canViewHistory ?? true);
@@ -247,7 +275,7 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
   // ---- messages
   route('POST', '/api/conversations/:id/messages', true, async (ctx) => {
     const { message, created } = chat.sendMessage(ctx.user.userId, p(ctx, 'id'), await body(ctx, SendMessageRequest));
-    sendJson(ctx.res, created ? 201 : 200, chat.toMessageDto(message));
+    sendJson(ctx.res, created ? 201 : 200, writeNulls(MessageDto, chat.toMessageDto(message)));
   });
   route('GET', '/api/conversations/:id/messages', true, (ctx) => {
     const direction = ctx.url.searchParams.get('direction') ?? undefined;
@@ -256,19 +284,19 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
     }
     const cursor = ctx.url.searchParams.get('cursor') ?? undefined;
     const limit = intQuery(ctx.url, 'limit');
-    sendJson(ctx.res, 200, chat.getHistory(ctx.user.userId, p(ctx, 'id'), {
+    sendJson(ctx.res, 200, writeNulls(MessagePage, chat.getHistory(ctx.user.userId, p(ctx, 'id'), {
       ...(limit !== undefined ? { limit } : {}),
       ...(cursor !== undefined && cursor !== '' ? { cursor } : {}),
       ...(direction !== undefined ? { direction } : {}),
-    }));
+    })));
   });
   route('GET', '/api/conversations/:id/messages/search', true, (ctx) =>
-    sendJson(ctx.res, 200, chat.searchMessages(ctx.user.userId, p(ctx, 'id'), ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit'))),
+    sendJson(ctx.res, 200, writeNulls(MessageList, chat.searchMessages(ctx.user.userId, p(ctx, 'id'), ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit')))),
   );
-  route('GET', '/api/messages/:id', true, (ctx) => sendJson(ctx.res, 200, chat.getMessage(ctx.user.userId, p(ctx, 'id'))));
+  route('GET', '/api/messages/:id', true, (ctx) => sendJson(ctx.res, 200, writeNulls(MessageDto, chat.getMessage(ctx.user.userId, p(ctx, 'id')))));
   route('PUT', '/api/messages/:id', true, async (ctx) => {
     const request = await body(ctx, EditMessageRequest);
-    sendJson(ctx.res, 200, chat.toMessageDto(chat.editMessage(ctx.user.userId, p(ctx, 'id'), request.blocks, request.mentions)));
+    sendJson(ctx.res, 200, writeNulls(MessageDto, chat.toMessageDto(chat.editMessage(ctx.user.userId, p(ctx, 'id'), request.blocks, request.mentions))));
   });
   route('DELETE', '/api/messages/:id', true, (ctx) => sendJson(ctx.res, 200, chat.deleteMessage(ctx.user.userId, p(ctx, 'id'))));
   route('POST', '/api/messages/:id/recover', true, (ctx) => {
@@ -333,14 +361,14 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
   });
 
   // ---- bots (reading is public; managing needs role=dev, others get 404)
-  route('GET', '/api/bots', false, (ctx) => sendJson(ctx.res, 200, bots.list(intQuery(ctx.url, 'page') ?? 1, intQuery(ctx.url, 'pageSize') ?? 20)));
-  route('GET', '/api/bots/:id', false, (ctx) => sendJson(ctx.res, 200, bots.get(p(ctx, 'id'))));
+  route('GET', '/api/bots', false, (ctx) => sendJson(ctx.res, 200, writeNulls(BotPage, bots.list(intQuery(ctx.url, 'page') ?? 1, intQuery(ctx.url, 'pageSize') ?? 20))));
+  route('GET', '/api/bots/:id', false, (ctx) => sendJson(ctx.res, 200, writeNulls(BotDto, bots.get(p(ctx, 'id')))));
   const dev = (handler: Handler): Handler => (ctx) => {
     if (ctx.user.role !== 'dev') throw notFound('Not Found');
     return handler(ctx);
   };
-  route('POST', '/api/bots', true, dev(async (ctx) => sendJson(ctx.res, 201, bots.create(ctx.user.userId, await body(ctx, CreateBotRequest), chat.newId()))));
-  route('PUT', '/api/bots/:id', true, dev(async (ctx) => sendJson(ctx.res, 200, bots.update(p(ctx, 'id'), await body(ctx, UpdateBotRequest)))));
+  route('POST', '/api/bots', true, dev(async (ctx) => sendJson(ctx.res, 201, writeNulls(CreateBotResponse, bots.create(ctx.user.userId, await body(ctx, CreateBotRequest), chat.newId())))));
+  route('PUT', '/api/bots/:id', true, dev(async (ctx) => sendJson(ctx.res, 200, writeNulls(BotDto, bots.update(p(ctx, 'id'), await body(ctx, UpdateBotRequest))))));
   route('DELETE', '/api/bots/:id', true, dev((ctx) => {
     bots.delete(p(ctx, 'id'));
     sendEmpty(ctx.res, 204);

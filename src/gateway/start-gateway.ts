@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { ChatHubEventName } from '../codecs/index.js';
+import { ChatHubEvents, NotificationHubEvents, PresenceChangedDto, type ChatHubEventName } from '../codecs/index.js';
+import type * as t from 'io-ts';
 import { BotRegistry } from './bot-registry.js';
 import { chatHubDefinition, conversationGroup } from './chat-hub-definition.js';
 import { ChatService, type GatewayEventSink } from './chat-service.js';
@@ -13,6 +14,7 @@ import { notificationHubDefinition, presenceGroup } from './notification-hub-def
 import { createRestApi, type RecordedRequest, type TestLoginProfile } from './rest-api.js';
 import { SignalRServer, type Hub, type SignalRLogger } from './signalr/index.js';
 import { serveStaticFiles } from './static-files.js';
+import { writeNulls } from './stj-profile.js';
 import { TokenIssuer } from './token-issuer.js';
 
 /** Options of {@link startGateway}. Durations are milliseconds. */
@@ -136,14 +138,23 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
     } else once();
   };
   const sink: GatewayEventSink = {
+    // Payloads as a real gateway's records serialize: every unset optional member is `null`.
     chat(conversationId, event, payload, except) {
-      deliver(() => chatHub?.sendToGroup(conversationGroup(conversationId), event, [payload], except !== undefined ? { except: [except] } : undefined));
+      const wire = writeNulls(ChatHubEvents[event] as t.Mixed, payload);
+      deliver(() => chatHub?.sendToGroup(conversationGroup(conversationId), event, [wire], except !== undefined ? { except: [except] } : undefined));
     },
     notify(userIds, event, payload) {
-      for (const userId of userIds) notificationHub?.sendToUser(userId, event, [payload]);
+      const wire = writeNulls(NotificationHubEvents[event] as t.Mixed, payload);
+      for (const userId of userIds) notificationHub?.sendToUser(userId, event, [wire]);
     },
     presence(participantId, payload) {
-      notificationHub?.sendToGroup(presenceGroup(participantId), 'presenceChanged', [payload]);
+      notificationHub?.sendToGroup(presenceGroup(participantId), 'presenceChanged', [writeNulls(PresenceChangedDto, payload)]);
+    },
+    leaveGroup(userId, conversationId) {
+      if (chatHub === undefined) return;
+      for (const connection of chatHub.connections()) {
+        if (connection.user.userId === userId) chatHub.removeFromGroup(connection.connectionId, conversationGroup(conversationId));
+      }
     },
   };
 

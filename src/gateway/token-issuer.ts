@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { signJwt, verifyJwt } from './jwt.js';
+import { formatDateTimeOffset } from './stj-profile.js';
 
 /** Who a valid token belongs to. */
 export interface TokenOwner {
@@ -31,7 +32,7 @@ export class TokenIssuer {
       { sub: userId, iat: Math.floor(nowMs / 1000), exp, gen: this.generation, ...(role !== null ? { role } : {}), ...(name !== undefined ? { name } : {}), ...(edge ? { edge } : {}) },
       this.secret,
     );
-    return { token, expiresAt: new Date(exp * 1000).toISOString() };
+    return { token, expiresAt: formatDateTimeOffset(exp * 1000) };
   }
 
   /** The owner of a valid, unexpired token of the current generation, or null. */

@@ -17,6 +17,7 @@ import {
 } from 'rxjs';
 import type { DecodeError } from '../codecs/decode-error.js';
 import { decodeWith } from '../codecs/decode-with.js';
+import { typeFirst } from '../codecs/type-first.js';
 import { AuthSession } from './auth-session.js';
 import { ChatApiError } from './chat-api-error.js';
 import { InvalidArgumentError } from './invalid-argument-error.js';
@@ -146,7 +147,8 @@ function encodeBody(body: unknown, contentType: string | undefined): { data: unk
     return { data: body, contentType, size: undefined };
   }
   if (typeof body === 'string' && contentType !== undefined) return { data: body, contentType, size: undefined };
-  return { data: JSON.stringify(body), contentType: contentType ?? 'application/json', size: undefined };
+  // `$type` first in every block: System.Text.Json refuses a polymorphic object whose `$type` is not.
+  return { data: JSON.stringify(typeFirst(body)), contentType: contentType ?? 'application/json', size: undefined };
 }
 
 function isUnauthorized(error: unknown): error is ChatApiError {

@@ -35,6 +35,7 @@ import {
 } from 'rxjs';
 import { decodeEach } from '../codecs/decode-each.js';
 import { decodeWith } from '../codecs/decode-with.js';
+import { typeFirst } from '../codecs/type-first.js';
 import { HubError } from './hub-error.js';
 import type { HubConnectionStatus, HubSession } from './hub-state.js';
 import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
@@ -284,7 +285,8 @@ export class HubClient<Events extends EventMap> {
     return defer(() => this.whenConnected(method)).pipe(
       switchMap((connection) => {
         closesBefore = this.closeCount;
-        return from(connection.invoke(method, ...args));
+        // `$type` first in every block: System.Text.Json refuses a polymorphic object whose `$type` is not.
+        return from(connection.invoke(method, ...args.map(typeFirst)));
       }),
       // The state may say connected while the socket just closed: wait for the next connection.
       retry({ count: 3, delay: (error: unknown) => (isNotConnected(error) ? this.whenConnected(method) : throwError(() => error)) }),
@@ -320,13 +322,13 @@ export class HubClient<Events extends EventMap> {
   protected invokeAck<C extends t.Mixed>(method: string, args: readonly unknown[], codec: C): Observable<t.TypeOf<C>> {
     return this.invoke(method, args, codec).pipe(
       map((ack) => {
-        const value = ack as { success: boolean; errorCode?: string; errorMessage?: string };
+        const value = ack as { success: boolean; errorCode?: string | null; errorMessage?: string | null };
         if (!value.success) {
           throw new HubError('ack', value.errorMessage ?? `${method} failed`, {
             hub: this.hubName,
             method,
             raw: ack,
-            ...(value.errorCode !== undefined ? { errorCode: value.errorCode } : {}),
+            ...(value.errorCode != null ? { errorCode: value.errorCode } : {}),
           });
         }
         return ack as t.TypeOf<C>;

@@ -143,7 +143,7 @@ function showState(badge: HTMLElement, state: HubConnectionStatus): void {
 }
 
 function conversationName(conversation: ConversationListItemDto, others: readonly string[]): string {
-  if (conversation.name !== undefined && conversation.name !== '') return conversation.name;
+  if (conversation.name != null && conversation.name !== '') return conversation.name;
   if (others.length > 0) return others.join(', ');
   return conversation.type === 'Self' ? 'Notes to self' : `Conversation ${conversation.id.slice(-6)}`;
 }
@@ -390,7 +390,7 @@ function startSession(client: ChatClient, me: string): Session {
 
   function renderFile(block: FileBlock): HTMLElement {
     const key = block.source.storageKey;
-    const href = block.source.url ?? (key !== undefined ? client.files.getDownloadUrl(key) : undefined);
+    const href = block.source.url ?? (key != null ? client.files.getDownloadUrl(key) : undefined);
     return h(
       'a',
       { class: 'file', 'data-testid': 'message-file', href, target: '_blank', rel: 'noopener', download: block.fileName },

@@ -1,3 +1,4 @@
+import { compareIsoDateTimes } from '../codecs/scalars.js';
 import type {
   ChatMessageDto,
   ConversationCreatedDto,
@@ -32,10 +33,12 @@ export type ConversationListAction =
  */
 export function compareConversations(a: ConversationListItemDto, b: ConversationListItemDto): number {
   if (a.isPinned !== b.isPinned) return a.isPinned ? -1 : 1;
-  if (a.isPinned && b.isPinned && (a.pinnedAt ?? '') !== (b.pinnedAt ?? '')) return (b.pinnedAt ?? '') < (a.pinnedAt ?? '') ? -1 : 1;
-  const at = a.lastMessageAt ?? '';
-  const bt = b.lastMessageAt ?? '';
-  if (at !== bt) return bt < at ? -1 : 1;
+  if (a.isPinned && b.isPinned) {
+    const pinned = compareNewestFirst(a.pinnedAt, b.pinnedAt);
+    if (pinned !== 0) return pinned;
+  }
+  const last = compareNewestFirst(a.lastMessageAt, b.lastMessageAt);
+  if (last !== 0) return last;
   return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
 }
 
@@ -114,7 +117,13 @@ export function reduceConversationList(list: readonly ConversationListItemDto[],
 }
 
 function newer(candidate: string, current: string | null | undefined): boolean {
-  return current === null || current === undefined || candidate > current;
+  return current === null || current === undefined || compareIsoDateTimes(candidate, current) > 0;
+}
+
+/** Newest first by instant (not by string: servers write one instant in several forms); none last. */
+function compareNewestFirst(a: string | null | undefined, b: string | null | undefined): number {
+  if (a == null || b == null) return a == null ? (b == null ? 0 : 1) : -1;
+  return compareIsoDateTimes(b, a);
 }
 
 function patch(

@@ -34,16 +34,21 @@ public sealed class TokenService
 
     public void ExpireAll() => Interlocked.Increment(ref _generation);
 
-    public (string Token, string ExpiresAt) Issue(string userId, string? role, string? name = null)
+    public (string Token, DateTimeOffset ExpiresAt) Issue(string userId, string? role, string? name = null)
     {
-        var now = Iso.NowMs();
-        var exp = (now + (long)Lifetime.TotalMilliseconds) / 1000;
-        var claims = new Obj().Put("sub", userId).Put("iat", now / 1000).Put("exp", exp).Put("gen", Generation).Opt("role", role).Opt("name", name);
-        var header = B64(JsonSerializer.SerializeToUtf8Bytes(new Obj().Put("alg", "HS256").Put("typ", "JWT")));
-        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var exp = now + (long)Lifetime.TotalSeconds;
+        var header = B64(JsonSerializer.SerializeToUtf8Bytes(new JwtHeader("HS256", "JWT"), JwtJson));
+        var payload = B64(JsonSerializer.SerializeToUtf8Bytes(new JwtClaims(userId, now, exp, Generation, role, name), JwtJson));
         var signature = B64(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{header}.{payload}")));
-        return ($"{header}.{payload}.{signature}", Iso.Of(exp * 1000));
+        return ($"{header}.{payload}.{signature}", DateTimeOffset.FromUnixTimeSeconds(exp));
     }
+
+    private static readonly JsonSerializerOptions JwtJson = new(JsonSerializerDefaults.Web);
+
+    private sealed record JwtHeader(string Alg, string Typ);
+
+    private sealed record JwtClaims(string Sub, long Iat, long Exp, int Gen, string? Role, string? Name);
 
     /// <summary>The claims of a valid, unexpired token of the current generation; else null and why.</summary>
     public (ClaimsPrincipal? User, string? Error) Validate(string token)
@@ -62,10 +67,10 @@ public sealed class TokenService
             var root = doc.RootElement;
             if (!root.TryGetProperty("sub", out var sub) || sub.ValueKind != JsonValueKind.String) return (null, "The token has no subject.");
             if (!root.TryGetProperty("exp", out var exp) || exp.ValueKind != JsonValueKind.Number) return (null, "The token has no expiry.");
-            var expMs = exp.GetInt64() * 1000;
-            if (expMs <= Iso.NowMs()) return (null, $"The token expired at '{Iso.Of(expMs)}'.");
+            var expiresAt = DateTimeOffset.FromUnixTimeSeconds(exp.GetInt64());
+            if (expiresAt <= DateTimeOffset.UtcNow) return (null, $"The token expired at '{expiresAt:O}'.");
             var gen = root.TryGetProperty("gen", out var g) && g.ValueKind == JsonValueKind.Number ? g.GetInt32() : 0;
-            if (gen != Generation) return (null, $"The token expired at '{Iso.Now()}' (token generation {gen} is no longer valid).");
+            if (gen != Generation) return (null, $"The token expired at '{DateTimeOffset.UtcNow:O}' (token generation {gen} is no longer valid).");
             var claims = new List<Claim> { new("sub", sub.GetString()!) };
             if (root.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String) claims.Add(new Claim("role", role.GetString()!));
             if (root.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String) claims.Add(new Claim("name", name.GetString()!));

@@ -1,4 +1,7 @@
 using System.Text.RegularExpressions;
+using ChatGateway.Domain;
+using ChatGateway.Dtos;
+using ChatGateway.Realtime;
 
 namespace ChatGateway;
 
@@ -18,7 +21,7 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
 
     public void Seed() => events.Run(s =>
     {
-        if (!s.HasParticipant(options.Id)) s.UpsertParticipant(options.Id, options.Id, "Echo Bot", null, null, isBot: true);
+        if (!s.HasParticipant(options.Id)) s.UpsertParticipant(new CreateOrUpdateParticipantRequest(options.Id, options.Id, "Echo Bot"), isBot: true);
     }).GetAwaiter().GetResult();
 
     public void Stop() => _stopping.Cancel();
@@ -26,7 +29,7 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
     /// <summary>Called after a user's message was stored and announced.</summary>
     public void OnUserMessage(Message message)
     {
-        if (message.SenderType != "User" || message.SenderId == options.Id) return;
+        if (message.SenderType != SenderType.User || message.SenderId == options.Id) return;
         if (!events.Read(s => s.IsActiveMember(options.Id, message.ConversationId))) return;
         _ = Task.Run(() => Reply(message));
     }
@@ -40,35 +43,39 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
             var abort = Regex.IsMatch(message.PlainText ?? "", $"\\b{Regex.Escape(options.AbortWord)}\\b", RegexOptions.IgnoreCase);
             var (streamId, messageId) = events.Read(s => ($"stream_{s.NewId()}", s.NewId()));
             var conversationId = message.ConversationId;
-            Obj Base() => new Obj().Put("streamId", streamId).Put("messageId", messageId).Put("conversationId", conversationId);
             var token = _stopping.Token;
 
             await Task.Delay(options.StartDelayMs, token);
-            await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamStarted", Base()
-                .Put("senderId", options.Id).Put("senderName", s.Participant(options.Id)?.FullName ?? options.Id)
-                .Put("replyToMessageId", message.Id).Put("startedAt", Iso.Now()))));
+            await events.Run(s =>
+            {
+                var bot = s.Participant(options.Id);
+                s.Outbox.Add(new ChatEvent(conversationId, "streamStarted", new StreamStartedDto(
+                    streamId, messageId, conversationId, options.Id, bot?.FullName ?? options.Id, bot?.Avatar, message.Id, Clock.Now())));
+            });
             await Task.Delay(options.StatusDelayMs, token);
-            await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamStatusUpdated", Base().Put("status", "thinking").Put("updatedAt", Iso.Now()))));
+            await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamStatusUpdated",
+                new StreamStatusUpdatedDto(streamId, messageId, conversationId, "thinking", null, Clock.Now()))));
             var sent = abort ? pieces.Take(Math.Min(2, pieces.Count)).ToList() : pieces;
             for (var i = 0; i < sent.Count; i++)
             {
                 await Task.Delay(options.ChunkDelayMs, token);
                 var index = i;
-                await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamChunkReceived", Base().Put("text", sent[index]).Put("chunkIndex", index))));
+                await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamChunkReceived",
+                    new StreamChunkReceivedDto(streamId, messageId, conversationId, sent[index], index))));
             }
             await Task.Delay(options.ChunkDelayMs, token);
             if (abort)
             {
-                await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamAborted", Base()
-                    .Put("reason", $"The message contained the word '{options.AbortWord}'.").Put("abortedAt", Iso.Now()))));
+                await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamAborted",
+                    new StreamAbortedDto(streamId, messageId, conversationId, $"The message contained the word '{options.AbortWord}'.", Clock.Now()))));
             }
             else
             {
                 await events.Run(s =>
                 {
                     var stored = s.StoreStreamedMessage(options.Id, conversationId, messageId, text, message.Id);
-                    s.Outbox.Add(new ChatEvent(conversationId, "streamCompleted", Base()
-                        .Put("messageId", stored.Id).Put("message", s.ChatMessageDto(stored)).Put("completedAt", Iso.Now())));
+                    s.Outbox.Add(new ChatEvent(conversationId, "streamCompleted",
+                        new StreamCompletedDto(streamId, stored.Id, conversationId, s.ToChatMessageDto(stored), Clock.Now())));
                 });
             }
         }

@@ -116,7 +116,7 @@ const breakages: { readonly [K in CodecName]: readonly Breakage[] } = {
   NonNegativeInteger: [whole(-1, 'NonNegativeInteger'), whole(1.5, 'NonNegativeInteger'), whole('42', 'NonNegativeInteger')],
   JsonObject: [whole(['dark'], 'UnknownRecord'), whole('{}', 'UnknownRecord')],
   // common
-  MediaReference: [set('storageKey', 42, 'string'), whole('https://cdn.example.com/a.png', 'MediaReference')],
+  MediaReference: [set('storageKey', 42, 'string | null'), whole('https://cdn.example.com/a.png', 'MediaReference')],
   SenderType: [whole('user', 'SenderType')],
   ConversationType: [whole('Direct', 'ConversationType')],
   QuickReplyAction: [whole('Call', 'QuickReplyAction')],
@@ -125,7 +125,7 @@ const breakages: { readonly [K in CodecName]: readonly Breakage[] } = {
   Mention: [rm('targetId', 'string | null'), set('offset', '0', 'number | null')],
   SystemEventType: [whole('MemberJoined', 'SystemEventType')],
   SystemEventInfo: [rm('actorId', 'string | null'), set('targetIds.0', 7, 'string')],
-  SystemEventDto: [set('actorName', 7, 'string'), rm('type', 'SystemEventType')],
+  SystemEventDto: [set('actorName', 7, 'string | null'), rm('type', 'SystemEventType')],
   // blocks
   TextFormat: [whole('markdown', 'TextFormat')],
   ButtonAction: [whole('Link', 'ButtonAction')],
@@ -166,7 +166,7 @@ const breakages: { readonly [K in CodecName]: readonly Breakage[] } = {
   DevLoginRequest: [rm('password', 'string')],
   LoginRequest: [{ label: 'an empty body', make: () => ({}), path: 'idToken', expected: 'string', actual: undefined }],
   // participants
-  ParticipantDto: [set('isOnline', 'true', 'boolean'), set('avatar', 'https://cdn.example.com/b.png', 'MediaReference')],
+  ParticipantDto: [set('isOnline', 'true', 'boolean'), set('avatar', 'https://cdn.example.com/b.png', 'MediaReference | null')],
   CreateOrUpdateParticipantRequest: [rm('uniqueName', 'string')],
   GetParticipantsBatchRequest: [set('ids.1', 42, 'string')],
   // REST messages
@@ -183,7 +183,7 @@ const breakages: { readonly [K in CodecName]: readonly Breakage[] } = {
       actual: { ...imageBlock, $type: null },
     },
   ],
-  SendMessageRequest: [rm('blocks', 'Array<Block>'), set('clientMessageId', 42, 'string')],
+  SendMessageRequest: [rm('blocks', 'Array<Block>'), set('clientMessageId', 42, 'string | null')],
   EditMessageRequest: [set('blocks.0', 'hello', 'Block', [/a block must be an object/])],
   DeleteMessageResponse: [rm('deletedAt', 'string')],
   MarkAsReadRequest: [rm('messageId', 'string')],
@@ -193,17 +193,17 @@ const breakages: { readonly [K in CodecName]: readonly Breakage[] } = {
   ConversationDto: [set('participants.1.isPinned', 'no', 'boolean'), set('type', 'Direct', 'ConversationType')],
   ConversationListItemDto: [rm('lastMessage.blocks.1.source', 'MediaReference'), rm('participantCount', 'NonNegativeInteger')],
   CreateConversationRequest: [rm('participantIds', 'Array<string>')],
-  UpdateConversationRequest: [set('name', null, 'string'), set('avatar', 'x', 'MediaReference | null')],
-  AddParticipantRequest: [set('canViewHistory', 'false', 'boolean')],
+  UpdateConversationRequest: [set('name', 3, 'string | null'), set('avatar', 'x', 'MediaReference | null')],
+  AddParticipantRequest: [set('canViewHistory', 'false', 'boolean | null')],
   // files
   CreateUploadUrlRequest: [set('fileSize', '1048576', 'NonNegativeInteger')],
   CreateUploadUrlResponse: [rm('storageKey', 'string')],
   UploadResponse: [set('fileSize', -1, 'NonNegativeInteger')],
   // bots
-  BotDto: [set('rateLimitPerSecond', '5', 'number'), set('metadata', 'x', 'UnknownRecord')],
+  BotDto: [set('rateLimitPerSecond', '5', 'number'), set('metadata', 'x', 'UnknownRecord | null')],
   CreateBotResponse: [rm('apiKey', 'string'), rm('kafkaTopic', 'string')],
   CreateBotRequest: [rm('kafkaTopic', 'string')],
-  UpdateBotRequest: [set('listenAllGroupMessages', 1, 'boolean')],
+  UpdateBotRequest: [set('listenAllGroupMessages', 1, 'boolean | null')],
   RegenerateKeyResponse: [rm('apiKey', 'string')],
   // health
   HealthCheckResult: [set('duration', 12.3456, 'TimeSpan', timeSpanNumberMessage)],
@@ -219,26 +219,26 @@ const breakages: { readonly [K in CodecName]: readonly Breakage[] } = {
     rm('updatedAt', 'string | null'),
     set('reactions.0.count', '1', 'NonNegativeInteger'),
   ],
-  MessageUpdatedDto: [set('blocks.0.content', 42, 'string'), set('mentions', null, 'Array<Mention>')],
+  MessageUpdatedDto: [set('blocks.0.content', 42, 'string'), set('mentions', 'x', 'Array<Mention> | null')],
   DeleteType: [whole('soft', 'DeleteType')],
   MessageDeletedDto: [set('deleteType', 'hard', 'DeleteType')],
   ReactionAddedDto: [rm('createdAt', 'string')],
   ReactionRemovedDto: [rm('removedAt', 'string')],
   TypingDto: [rm('participantName', 'string')],
   ReadReceiptUpdatedDto: [rm('lastReadMessageId', 'string')],
-  StreamStartedDto: [set('senderAvatar', 'x', 'MediaReference')],
+  StreamStartedDto: [set('senderAvatar', 'x', 'MediaReference | null')],
   StreamStatusUpdatedDto: [rm('status', 'string')],
   StreamChunkReceivedDto: [set('chunkIndex', -1, 'NonNegativeInteger')],
   StreamCompletedDto: [rm('message.senderName', 'string'), rm('message.blocks.0.content', 'string')],
   StreamAbortedDto: [rm('reason', 'string')],
-  HubErrorDto: [set('details', 'x', 'UnknownRecord')],
+  HubErrorDto: [set('details', 'x', 'UnknownRecord | null')],
   // acks
   SendMessageAck: [set('success', 'true', 'boolean')],
   EditMessageAck: [rm('success', 'boolean')],
-  DeleteMessageAck: [set('deletedAt', 0, 'string')],
-  RecoverMessageAck: [set('errorCode', 404, 'string')],
-  ReactionAck: [set('emoji', null, 'string')],
-  MarkAsReadAck: [set('conversationId', 1, 'string')],
+  DeleteMessageAck: [set('deletedAt', 0, 'string | null')],
+  RecoverMessageAck: [set('errorCode', 404, 'string | null')],
+  ReactionAck: [set('emoji', 3, 'string | null')],
+  MarkAsReadAck: [set('conversationId', 1, 'string | null')],
   // hub requests
   ChatSendMessageRequest: [rm('conversationId', 'string'), set('blocks.1.longitude', 'x', 'number')],
   ChatEditMessageRequest: [rm('newBlocks', 'Array<Block>'), set('newMentions.0.type', 'user', 'MentionType')],
@@ -575,41 +575,43 @@ describe('codecs', () => {
     });
   });
 
-  describe('optional fields: absence accepted, a wrong type still rejected', () => {
+  describe('optional fields: absence and null accepted (System.Text.Json writes null), a wrong type still rejected', () => {
     const cases: ReadonlyArray<readonly [CodecName, string, unknown, string]> = [
-      ['ParticipantDto', 'avatar', 'x', 'MediaReference'],
-      ['ParticipantDto', 'gender', null, 'string'],
+      ['ParticipantDto', 'avatar', 'x', 'MediaReference | null'],
+      ['ParticipantDto', 'gender', 5, 'string | null'],
       ['ParticipantDto', 'lastSeenAt', 0, 'string | null'],
-      ['ConversationDto', 'name', 7, 'string'],
+      ['ConversationDto', 'name', 7, 'string | null'],
       ['ConversationDto', 'lastMessageId', 7, 'string | null'],
       ['ConversationListItemDto', 'lastMessage', 'x', 'MessageDto | null'],
       ['ConversationParticipantDto', 'leftAt', false, 'string | null'],
-      ['ChatMessageDto', 'senderAvatar', 'x', 'MediaReference'],
-      ['SendMessageRequest', 'replyToMessageId', 1, 'string'],
-      ['SendMessageRequest', 'mentions', {}, 'Array<Mention>'],
-      ['SendMessageAck', 'messageId', 1, 'string'],
-      ['RecoverMessageAck', 'errorMessage', 1, 'string'],
-      ['StreamStartedDto', 'replyToMessageId', 1, 'string'],
-      ['StreamStatusUpdatedDto', 'detail', 1, 'string'],
-      ['HubErrorDto', 'details', [], 'UnknownRecord'],
+      ['ChatMessageDto', 'senderAvatar', 'x', 'MediaReference | null'],
+      ['SendMessageRequest', 'replyToMessageId', 1, 'string | null'],
+      ['SendMessageRequest', 'mentions', {}, 'Array<Mention> | null'],
+      ['SendMessageAck', 'messageId', 1, 'string | null'],
+      ['RecoverMessageAck', 'errorMessage', 1, 'string | null'],
+      ['StreamStartedDto', 'replyToMessageId', 1, 'string | null'],
+      ['StreamStatusUpdatedDto', 'detail', 1, 'string | null'],
+      ['HubErrorDto', 'details', [], 'UnknownRecord | null'],
       ['ProblemDetails', 'errors', { Name: 'required' }, 'Array<string>'],
-      ['ProblemDetails', 'traceId', 1, 'string'],
-      ['AuthUserInfo', 'avatar', { url: 'x' }, 'string'],
-      ['NewMessageNotificationDto', 'conversationName', 1, 'string'],
-      ['ConversationUpdatedDto', 'name', 1, 'string'],
+      ['ProblemDetails', 'traceId', 1, 'string | null'],
+      ['AuthUserInfo', 'avatar', { url: 'x' }, 'string | null'],
+      ['NewMessageNotificationDto', 'conversationName', 1, 'string | null'],
+      ['ConversationUpdatedDto', 'name', 1, 'string | null'],
       ['PresenceStateItem', 'lastSeenAt', 1, 'string | null'],
-      ['ReadStatusChangedDto', 'lastReadMessageId', 1, 'string'],
-      ['SystemEventInfo', 'metadata', 'x', 'UnknownRecord'],
-      ['SystemEventDto', 'targetNames', 'Carol', 'Array<string>'],
-      ['BotDto', 'description', 1, 'string'],
-      ['AddParticipantRequest', 'canViewHistory', 'yes', 'boolean'],
-      ['ParticipantJoinedDto', 'participantAvatar', 1, 'MediaReference'],
+      ['ReadStatusChangedDto', 'lastReadMessageId', 1, 'string | null'],
+      ['SystemEventInfo', 'metadata', 'x', 'UnknownRecord | null'],
+      ['SystemEventDto', 'targetNames', 'Carol', 'Array<string> | null'],
+      ['BotDto', 'description', 1, 'string | null'],
+      ['AddParticipantRequest', 'canViewHistory', 'yes', 'boolean | null'],
+      ['ParticipantJoinedDto', 'participantAvatar', 1, 'MediaReference | null'],
     ];
     for (const [name, field, wrong, expected] of cases) {
       it(`${name}.${field}`, () => {
         const codec: t.Any = C[name];
         const without = withoutPath(samples[name], field);
         expect(decodeRight(codec, without)).to.deep.equal(clone(without));
+        const withNull = withPath(samples[name], field, null);
+        expect(decodeRight(codec, withNull)).to.deep.equal(clone(withNull));
         const badPath = name === 'ProblemDetails' && field === 'errors' ? 'errors.Name' : field;
         const issue = issueAt(decodeLeft(codec, withPath(samples[name], field, wrong)), badPath);
         expect(issue.expected).to.equal(expected);

@@ -31,8 +31,8 @@ import { waitFor } from '../support/wait.js';
 export const CURSOR_FORMAT = /^\d{13}_[0-9A-HJKMNP-TV-Z]{26}$/;
 /** A ULID. */
 export const ULID_FORMAT = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-/** An ISO 8601 UTC date-time as `Date.prototype.toISOString` writes it. */
-export const ISO_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+/** An ISO 8601 date-time as System.Text.Json writes one: 0–7 fractional digits, `Z` (DateTime) or an offset such as `+00:00` (DateTimeOffset). */
+export const ISO_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$/;
 /** A .NET TimeSpan string. */
 export const TIMESPAN_FORMAT = /^(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$/;
 

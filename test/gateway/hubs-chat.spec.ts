@@ -218,7 +218,7 @@ describe('gateway hubs: /hubs/chat', () => {
       const { alice, bob, conversationId, a, b } = await pair();
       const sent = await sendText(gw, alice, conversationId, 'read me');
       const ack = decoded(MarkAsReadAck, await b.connection.invoke('MarkAsRead', conversationId, sent.id));
-      expect(ack).to.deep.equal({ success: true, conversationId });
+      expect(ack).to.deep.equal({ success: true, conversationId, errorCode: null, errorMessage: null });
       const receipt = await a.waitFor('readReceiptUpdated');
       expect(receipt).to.deep.include({ conversationId, participantId: bob.id, lastReadMessageId: sent.id });
       expect(receipt.readAt).to.match(ISO_FORMAT);
@@ -237,7 +237,7 @@ describe('gateway hubs: /hubs/chat', () => {
       const sent = await sendText(gw, alice, conversationId, 'react');
 
       const added = decoded(ReactionAck, await b.connection.invoke('AddReaction', { messageId: sent.id, conversationId, emoji: '❤️' }));
-      expect(added).to.deep.equal({ success: true, messageId: sent.id, emoji: '❤️' });
+      expect(added).to.deep.equal({ success: true, messageId: sent.id, emoji: '❤️', errorCode: null, errorMessage: null });
       const hubAdded = await a.waitFor('reactionAdded');
       expect(hubAdded).to.deep.include({ messageId: sent.id, conversationId, participantId: bob.id, participantName: bob.id, emoji: '❤️' });
       expect(hubAdded.createdAt).to.match(ISO_FORMAT);
@@ -248,7 +248,7 @@ describe('gateway hubs: /hubs/chat', () => {
       expect([elsewhere.success, elsewhere.errorCode]).to.deep.equal([false, 'VALIDATION_ERROR']);
 
       const removed = decoded(ReactionAck, await b.connection.invoke('RemoveReaction', { messageId: sent.id, emoji: '❤️' }));
-      expect(removed).to.deep.equal({ success: true, messageId: sent.id, emoji: '❤️' });
+      expect(removed).to.deep.equal({ success: true, messageId: sent.id, emoji: '❤️', errorCode: null, errorMessage: null });
       const hubRemoved = await a.waitFor('reactionRemoved');
       expect(hubRemoved).to.deep.include({ messageId: sent.id, participantId: bob.id, emoji: '❤️' });
       expect(hubRemoved.removedAt).to.match(ISO_FORMAT);

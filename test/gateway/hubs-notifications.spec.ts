@@ -48,6 +48,7 @@ describe('gateway hubs: /hubs/notifications', () => {
         messageId: sent.id,
         senderId: alice.id,
         senderName: alice.id,
+        senderAvatar: null,
         contentPreview: 'hello everyone',
         sentAt: sent.createdAt,
       };
@@ -71,8 +72,8 @@ describe('gateway hubs: /hubs/notifications', () => {
       const viaRest = await sendText(gw, alice, direct.id, 'rest');
       const ack = decoded(SendMessageAck, await chat.connection.invoke('SendMessage', { conversationId: direct.id, blocks: [text('hub')] }));
       const [restNote, hubNote] = await b.waitForCount('newMessageNotification', 2);
-      expect(restNote).to.deep.equal({ conversationId: direct.id, conversationType: 'OneToOne', messageId: viaRest.id, senderId: alice.id, senderName: alice.id, contentPreview: 'rest', sentAt: viaRest.createdAt });
-      expect(hubNote).to.deep.equal({ conversationId: direct.id, conversationType: 'OneToOne', messageId: ack.messageId, senderId: alice.id, senderName: alice.id, contentPreview: 'hub', sentAt: ack.createdAt });
+      expect(restNote).to.deep.equal({ conversationId: direct.id, conversationType: 'OneToOne', conversationName: null, messageId: viaRest.id, senderId: alice.id, senderName: alice.id, senderAvatar: null, contentPreview: 'rest', sentAt: viaRest.createdAt });
+      expect(hubNote).to.deep.equal({ conversationId: direct.id, conversationType: 'OneToOne', conversationName: null, messageId: ack.messageId, senderId: alice.id, senderName: alice.id, senderAvatar: null, contentPreview: 'hub', sentAt: ack.createdAt });
       const counts = await b.waitForCount('unreadCountChanged', 2);
       expect(counts).to.deep.equal([
         { conversationId: direct.id, unreadCount: 1, lastMessageAt: viaRest.createdAt, lastMessageId: viaRest.id },
@@ -125,7 +126,7 @@ describe('gateway hubs: /hubs/notifications', () => {
       const c = await hubs.notifications(carol.token);
 
       const group = await createConversation(gw, alice, 'Group', [bob.id], 'Club');
-      const created = { conversationId: group.id, type: 'Group', name: 'Club', participantCount: 2 };
+      const created = { conversationId: group.id, type: 'Group', name: 'Club', avatar: null, participantCount: 2 };
       expect(await a.waitFor('conversationCreated')).to.deep.equal(created);
       expect(await b.waitFor('conversationCreated')).to.deep.equal(created);
 

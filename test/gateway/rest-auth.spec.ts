@@ -28,7 +28,7 @@ describe('gateway REST: auth', () => {
       const username = uniqueName('dev');
       const before = Date.now();
       const auth = expectOk(await api(gw, 'POST', '/api/auth/login/dev', { body: { username, password: 'dev' } }), 200, AuthResponse);
-      expect(auth.user).to.deep.equal({ id: username, uniqueName: username, fullName: username, role: 'dev' });
+      expect(auth.user).to.deep.equal({ id: username, uniqueName: username, fullName: username, role: 'dev', avatar: null });
       expect(auth.expiresAt).to.match(ISO_FORMAT);
 
       const participant = expectOk(await api(gw, 'GET', `/api/participants/${username}`, { token: auth.token }), 200, ParticipantDto);
@@ -88,7 +88,7 @@ describe('gateway REST: auth', () => {
       expect(payload.sub).to.equal(googleId);
       expect(payload).not.to.have.property('role');
       const me = expectOk(await api(gw, 'GET', `/api/participants/${googleId}`, { token: auth.token }), 200, ParticipantDto);
-      expect(me.avatar).to.deep.equal({ url: 'https://img.example/g.png' });
+      expect(me.avatar).to.deep.equal({ storageKey: null, url: 'https://img.example/g.png' });
     });
 
     it('google: rejects another ID token with 401', async () => {
@@ -101,7 +101,7 @@ describe('gateway REST: auth', () => {
 
     it('dsaccount: accepts a configured token, keeping its unique name', async () => {
       const auth = expectOk(await api(gw, 'POST', '/api/auth/login/dsaccount', { body: { token: 'good-ds-token' } }), 200, AuthResponse);
-      expect(auth.user).to.deep.equal({ id: dsId, uniqueName: `${dsId}-name`, fullName: 'Dan Ds', role: null });
+      expect(auth.user).to.deep.equal({ id: dsId, uniqueName: `${dsId}-name`, fullName: 'Dan Ds', role: null, avatar: null });
       expect(decodeJwt(auth.token).payload.sub).to.equal(dsId);
     });
 

@@ -26,9 +26,9 @@ describe('gateway REST: participants', () => {
       200,
       ParticipantDto,
     );
-    expect(created).to.deep.include({ id, uniqueName: `${id}-u`, fullName: 'John Doe', avatar: { url: 'https://img.example/j.jpg' }, gender: 'Male', isBot: false, isOnline: false });
+    expect(created).to.deep.include({ id, uniqueName: `${id}-u`, fullName: 'John Doe', avatar: { storageKey: null, url: 'https://img.example/j.jpg' }, gender: 'Male', isBot: false, isOnline: false });
     const updated = expectOk(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: `${id}-u2`, fullName: 'John Q. Doe' } }), 200, ParticipantDto);
-    expect(updated).to.deep.include({ id, uniqueName: `${id}-u2`, fullName: 'John Q. Doe', avatar: { url: 'https://img.example/j.jpg' }, createdAt: created.createdAt });
+    expect(updated).to.deep.include({ id, uniqueName: `${id}-u2`, fullName: 'John Q. Doe', avatar: { storageKey: null, url: 'https://img.example/j.jpg' }, createdAt: created.createdAt });
     expect(Date.parse(updated.updatedAt)).to.be.at.least(Date.parse(created.updatedAt));
     expect(expectOk(await api(gw, 'GET', `/api/participants/${id}`, { token: alice.token }), 200, ParticipantDto)).to.deep.equal(updated);
     expect(expectOk(await api(gw, 'GET', `/api/participants/by-unique-name/${id}-u2`, { token: alice.token }), 200, ParticipantDto).id).to.equal(id);

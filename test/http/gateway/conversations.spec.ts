@@ -80,7 +80,7 @@ describe('REST client against the embedded gateway: conversations', function () 
       const name = uniqueName('Renamed');
       const updated = await firstValueFrom(alice.client.conversations.update(created.id, { name, avatar: { url: 'https://cdn.example.com/g.png' } }));
       expect(updated).to.deep.include({ id: created.id, name });
-      expect(updated.avatar).to.deep.equal({ url: 'https://cdn.example.com/g.png' });
+      expect(updated.avatar).to.deep.equal({ storageKey: null, url: 'https://cdn.example.com/g.png' });
       expect((await firstValueFrom(bob.client.conversations.getById(created.id))).name).to.equal(name);
 
       const pair = await firstValueFrom(alice.client.conversations.create({ type: 'OneToOne', participantIds: [carol.user.id] }));

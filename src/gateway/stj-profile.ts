@@ -1,0 +1,174 @@
+import * as t from 'io-ts';
+
+/**
+ * The wire profile of a stock ASP.NET Core server (System.Text.Json with
+ * `JsonSerializerDefaults.Web`, DTOs as C# records), which the embedded gateway follows so that
+ * every suite sees what a real Chat Gateway sends and refuses:
+ *
+ * - **output**: every optional member of a DTO that has no value is written as `null` (STJ
+ *   writes nulls unless a member opts out), timestamps are `DateTimeOffset` strings with up to 7
+ *   fractional digits, trailing zeros trimmed, and a `+00:00` offset;
+ * - **input**: JSON nested deeper than 64 levels is refused (STJ's default `MaxDepth`), and a
+ *   polymorphic block whose `$type` discriminator is not its first property is refused (STJ's
+ *   default without `AllowOutOfOrderMetadataProperties`).
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Returns `value` (valid for `codec`) with every absent optional member (`t.partial`) set to
+ * `null`, at any depth: what System.Text.Json writes for a C# record whose nullable property is
+ * unset. Members the codec does not know are kept as they are.
+ *
+ * @example
+ * ```ts
+ * writeNulls(ChatMessageDto, message); // { …, senderAvatar: null } when the sender has no avatar
+ * ```
+ */
+export function writeNulls<T>(codec: t.Type<T, unknown, unknown> | t.Mixed, value: T): T {
+  return fill(codec as t.Mixed, value) as T;
+}
+
+function fill(codec: t.Mixed, value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  if (codec instanceof t.UnionType) {
+    const member = (codec.types as t.Mixed[]).find((type) => type.is(value));
+    return member === undefined ? value : fill(member, value);
+  }
+  if (codec instanceof t.IntersectionType) {
+    let out: unknown = value;
+    for (const type of codec.types as t.Mixed[]) out = fill(type, out);
+    return out;
+  }
+  if (codec instanceof t.RefinementType || codec instanceof t.ReadonlyType || codec instanceof t.ExactType) {
+    return fill(codec.type as t.Mixed, value);
+  }
+  if (codec instanceof t.ArrayType || codec instanceof t.ReadonlyArrayType) {
+    return Array.isArray(value) ? value.map((item: unknown) => fill(codec.type as t.Mixed, item)) : value;
+  }
+  if ((codec instanceof t.InterfaceType || codec instanceof t.PartialType) && typeof value === 'object' && !Array.isArray(value)) {
+    const props = (codec as t.InterfaceType<t.Props> | t.PartialType<t.Props>).props as Record<string, t.Mixed>;
+    const record = value as Record<string, unknown>;
+    const out: Record<string, unknown> = { ...record };
+    for (const key of Object.keys(props)) {
+      const member = record[key];
+      if (member === undefined) {
+        if (codec instanceof t.PartialType) out[key] = null;
+      } else {
+        out[key] = fill(props[key] as t.Mixed, member);
+      }
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Formats an instant as System.Text.Json writes a UTC `DateTimeOffset`:
+ * `2026-12-04T18:20:36.1234567+00:00`, the 7 fractional digits (100 ns ticks) with trailing
+ * zeros trimmed (`…:36.12+00:00`, `…:36+00:00`).
+ *
+ * @param epochMs milliseconds since the epoch
+ * @param subMillisecondTicks 100 ns ticks within that millisecond, 0–9999
+ * @example
+ * ```ts
+ * formatDateTimeOffset(Date.UTC(2026, 11, 4, 18, 20, 36, 120)); // "2026-12-04T18:20:36.12+00:00"
+ * ```
+ */
+export function formatDateTimeOffset(epochMs: number, subMillisecondTicks = 0): string {
+  const iso = new Date(epochMs).toISOString(); // yyyy-mm-ddThh:mm:ss.fffZ
+  const ticks = `${iso.slice(20, 23)}${String(subMillisecondTicks).padStart(4, '0')}`.replace(/0+$/, '');
+  return `${iso.slice(0, 19)}${ticks === '' ? '' : `.${ticks}`}+00:00`;
+}
+
+/**
+ * A clock that stamps times as a real server does: `DateTimeOffset` strings with 100 ns
+ * resolution. Two stamps within one millisecond get increasing sub-millisecond ticks, so stamps
+ * are strictly increasing and deterministic for a given `now()`.
+ */
+export class ServerClock {
+  private lastMs = Number.NaN;
+  private ticks = 0;
+
+  /** @param now milliseconds since the epoch */
+  constructor(private readonly now: () => number) {}
+
+  /** The current time as `2026-12-04T18:20:36.1234567+00:00`. */
+  stamp(): string {
+    return this.format(this.now());
+  }
+
+  /** `epochMs` as a server timestamp (sub-millisecond ticks count stamps within one ms). */
+  format(epochMs: number): string {
+    if (epochMs === this.lastMs) this.ticks = Math.min(this.ticks + 1, 9999);
+    else {
+      this.lastMs = epochMs;
+      this.ticks = 0;
+    }
+    return formatDateTimeOffset(epochMs, this.ticks);
+  }
+}
+
+/** What System.Text.Json refuses in a request body, with the JSON path it names. */
+export interface StjInputError {
+  /** The JSON path, as STJ writes it (`$.blocks[0].$type`). */
+  readonly path: string;
+  /** STJ's own wording of the failure. */
+  readonly message: string;
+}
+
+/** STJ's default `JsonSerializerOptions.MaxDepth`. */
+export const STJ_MAX_DEPTH = 64;
+
+/** The members of a request that hold polymorphic blocks (`[JsonPolymorphic]` `Block[]`). */
+const BLOCK_MEMBERS = ['blocks', 'newBlocks'] as const;
+
+/**
+ * What a stock ASP.NET Core server would refuse while reading `body` into its request type
+ * before any validation runs, or `null`: nesting deeper than {@link STJ_MAX_DEPTH}, or a block
+ * whose `$type` is present but not its first property.
+ *
+ * @example
+ * ```ts
+ * stjInputError({ blocks: [{ content: 'hi', $type: 'text' }] })?.path; // "$.blocks[0].$type"
+ * ```
+ */
+export function stjInputError(body: unknown): StjInputError | null {
+  const deep = tooDeep(body);
+  if (deep !== null) {
+    return { path: deep, message: `The maximum configured depth of ${STJ_MAX_DEPTH} has been exceeded. Cannot read next JSON object.` };
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  for (const member of BLOCK_MEMBERS) {
+    const blocks = (body as Record<string, unknown>)[member];
+    if (!Array.isArray(blocks)) continue;
+    for (let i = 0; i < blocks.length; i++) {
+      const block: unknown = blocks[i];
+      if (block === null || typeof block !== 'object' || Array.isArray(block)) continue;
+      const keys = Object.keys(block);
+      if (keys.indexOf('$type') > 0) {
+        return {
+          path: `$.${member}[${i}].$type`,
+          message: 'The metadata property is either not supported by the type or is not the first property in the deserialized JSON object.',
+        };
+      }
+    }
+  }
+  return null;
+}
+
+/** The path of the first container nested deeper than STJ's limit (the root is depth 1), or null. Iterative: any depth. */
+function tooDeep(root: unknown): string | null {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: root, depth: 1, path: '$' }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > STJ_MAX_DEPTH) return path;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
+    } else {
+      for (const [key, member] of Object.entries(value)) stack.push({ value: member, depth: depth + 1, path: `${path}.${key}` });
+    }
+  }
+  return null;
+}

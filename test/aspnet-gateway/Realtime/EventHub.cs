@@ -1,0 +1,113 @@
+using ChatGateway.Domain;
+using Microsoft.AspNetCore.SignalR;
+
+namespace ChatGateway.Realtime;
+
+/// <summary>
+/// Runs every domain operation one at a time (an async gate around the store's lock) and delivers
+/// the events it produced, in order, before the operation's caller answers — so a REST response
+/// or a hub completion always follows the events it caused, as with the embedded gateway.
+/// Also applies the duplicate and delay faults to chat hub events.
+/// </summary>
+public sealed class EventHub(
+    ChatStore store,
+    IHubContext<ChatHub> chat,
+    IHubContext<NotificationHub> notifications,
+    ChatConnections chatConnections,
+    ILogger<EventHub> log)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile bool _duplicate;
+    private int _delayMs;
+
+    /// <summary>Called after a user's message was stored and announced (the echo bot).</summary>
+    public Action<Message>? OnUserMessage { get; set; }
+    public bool Duplicate { get => _duplicate; set => _duplicate = value; }
+    public int DelayMs { get => Volatile.Read(ref _delayMs); set => Volatile.Write(ref _delayMs, Math.Max(0, value)); }
+
+    public static string ConversationGroup(string id) => $"conversation:{id}";
+    public static string PresenceGroup(string id) => $"presence:{id}";
+
+    public async Task<T> Run<T>(Func<ChatStore, T> operation)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            T result;
+            List<GatewayEvent> events;
+            lock (store)
+            {
+                store.Outbox.Clear();
+                try { result = operation(store); }
+                finally { events = [.. store.Outbox]; store.Outbox.Clear(); }
+            }
+            foreach (var e in events) await Deliver(e);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task Run(Action<ChatStore> operation) => Run(s => { operation(s); return true; });
+
+    /// <summary>A read without events.</summary>
+    public T Read<T>(Func<ChatStore, T> read) { lock (store) return read(store); }
+
+    /// <summary>Any payload as a chat hub event to the conversation's joined connections (the emit-raw fault).</summary>
+    public Task EmitRaw(string conversationId, string name, object? payload) => Deliver(new ChatEvent(conversationId, name, payload));
+
+    private async Task Deliver(GatewayEvent e)
+    {
+        try
+        {
+            switch (e)
+            {
+                case ChatEvent c:
+                    var delay = DelayMs;
+                    if (delay > 0)
+                    {
+                        _ = Task.Run(async () =>
+                        {
+                            await Task.Delay(delay);
+                            try { await SendChat(c); } catch (Exception ex) { log.LogWarning(ex, "delayed send failed"); }
+                        });
+                    }
+                    else await SendChat(c);
+                    break;
+                case NotifyEvent n:
+                    if (n.UserIds.Count > 0) await notifications.Clients.Users(n.UserIds).SendAsync(n.Name, n.Payload);
+                    break;
+                case PresenceEvent p:
+                    await notifications.Clients.Group(PresenceGroup(p.ParticipantId)).SendAsync("presenceChanged", p.Payload);
+                    break;
+                case CallerEvent k:
+                    await notifications.Clients.Client(k.ConnectionId).SendAsync(k.Name, k.Payload);
+                    break;
+                case JoinGroupEvent j:
+                    await chat.Groups.AddToGroupAsync(j.ConnectionId, ConversationGroup(j.ConversationId));
+                    break;
+                case LeaveGroupEvent l:
+                    foreach (var connectionId in chatConnections.Of(l.ParticipantId))
+                        await chat.Groups.RemoveFromGroupAsync(connectionId, ConversationGroup(l.ConversationId));
+                    break;
+                case UserMessageEvent u:
+                    OnUserMessage?.Invoke(u.Message);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "delivering {Event} failed", e);
+        }
+    }
+
+    private async Task SendChat(ChatEvent c)
+    {
+        var group = ConversationGroup(c.ConversationId);
+        var clients = c.Except is null ? chat.Clients.Group(group) : chat.Clients.GroupExcept(group, [c.Except]);
+        await clients.SendAsync(c.Name, c.Payload);
+        if (_duplicate) await clients.SendAsync(c.Name, c.Payload);
+    }
+}
