@@ -1,4 +1,5 @@
 import * as t from 'io-ts';
+import { Block, KnownBlock } from '../codecs/blocks.js';
 
 /**
  * The wire profile of a stock ASP.NET Core server (System.Text.Json with
@@ -31,6 +32,8 @@ export function writeNulls<T>(codec: t.Type<T, unknown, unknown> | t.Mixed, valu
 
 function fill(codec: t.Mixed, value: unknown): unknown {
   if (value === null || value === undefined) return value;
+  // `Block` is a hand-written discriminated codec: its known kinds are the union to walk.
+  if (codec === Block) return fill(KnownBlock, value);
   if (codec instanceof t.UnionType) {
     const member = (codec.types as t.Mixed[]).find((type) => type.is(value));
     return member === undefined ? value : fill(member, value);

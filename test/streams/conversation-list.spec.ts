@@ -36,6 +36,28 @@ describe('reduceConversationList (table)', () => {
     expect(ids(list)).to.deep.equal(['p-new', 'p-old', 'b', 'a']);
   });
 
+  it('orders by instant, not by string, whatever form the server wrote the times in', () => {
+    // As strings, '…18:20:36.5Z' sorts after '…19:20:36.4+01:00' (an earlier instant) and
+    // '…:36.1234567+00:00' before '…:36.9Z'; a .NET server writes DateTimeOffset with an offset.
+    const list = reduceConversationList([], {
+      type: 'loaded',
+      items: [
+        row('z-utc', { lastMessageAt: '2026-12-04T18:20:36.5Z' }),
+        row('offset', { lastMessageAt: '2026-12-04T19:20:36.4+01:00' }),
+        row('ticks', { lastMessageAt: '2026-12-04T18:20:36.1234567+00:00' }),
+        row('later-ticks', { lastMessageAt: '2026-12-04T18:20:36.1234568+00:00' }),
+      ],
+    });
+    expect(ids(list)).to.deep.equal(['z-utc', 'offset', 'later-ticks', 'ticks']);
+    // A newer message in another form moves the conversation up.
+    const bumped = reduceConversationList(list, { type: 'ownMessage', message: chatMessage(90, { conversationId: 'ticks', createdAt: '2026-12-04T19:20:36.6+01:00' }) });
+    expect(ids(bumped)[0]).to.equal('ticks');
+    // An older one, though its string is "greater", does not.
+    expect('2026-12-04T18:20:36.1234Z' > '2026-12-04T18:20:36.1234567+00:00').to.equal(true);
+    const stale = reduceConversationList(list, { type: 'ownMessage', message: chatMessage(91, { conversationId: 'ticks', createdAt: '2026-12-04T18:20:36.1234Z' }) });
+    expect(stale).to.equal(list);
+  });
+
   type Case = { name: string; action: ConversationListAction; order?: string[]; check?: (list: readonly ConversationListItemDto[]) => void };
   const changes: Case[] = [
     {
