@@ -12,6 +12,7 @@ export type { DecodeResult } from './decode-with.js';
 export type { OrNullC, IsoInstant } from './scalars.js';
 export { decodeEach } from './decode-each.js';
 export { typeFirst } from './type-first.js';
+export { MAX_JSON_DEPTH, pathBeyondDepth } from './json-depth.js';
 export { nullable, optional, parseIsoDateTime, compareIsoDateTimes, IsoDateTime, Cursor, TimeSpan, timeSpanToMilliseconds, millisecondsToTimeSpan, NonNegativeInteger, JsonObject } from './scalars.js';
 export { MediaReference, SenderType, ConversationType, QuickReplyAction, QuickReply, MentionType, Mention, SystemEventType, SystemEventInfo, SystemEventDto } from './common.js';
 export { TextFormat, ButtonAction, ButtonStyle, ActionButton, CardField, ChoiceMode, ChoiceOption, TextBlock, ImageBlock, VideoBlock, AudioBlock, FileBlock, LinkPreviewBlock, EmbedBlock, LocationBlock, ContactBlock, ChoiceBlock, CardBlock, CarouselBlock, DividerBlock, CustomBlock, KnownBlock, UnknownBlock, Block, isTextBlock, isImageBlock, isVideoBlock, isAudioBlock, isFileBlock, isLinkPreviewBlock, isEmbedBlock, isLocationBlock, isContactBlock, isChoiceBlock, isCardBlock, isCarouselBlock, isDividerBlock, isCustomBlock, isUnknownBlock, plainTextOf } from './blocks.js';

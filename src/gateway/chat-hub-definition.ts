@@ -24,6 +24,9 @@ import type { HubConnectionHandle, HubDefinition, HubMethod } from './signalr/in
 /** ASP.NET's text for an argument the hub method's parameter type cannot be read into. */
 const BINDING_FAILURE = 'Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.';
 
+/** A hub argument sits 2 levels deep in the JSON the hub protocol reads: the message, its `arguments`. */
+const HUB_ARGUMENT_DEPTH = 2;
+
 /** The SignalR group of a conversation's joined chat connections. */
 export const conversationGroup = (conversationId: string): string => `conversation:${conversationId}`;
 
@@ -48,7 +51,7 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
   const acked = <C extends t.Any>(codec: C, ackCodec: t.Mixed, run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>): HubMethod => ({
     arity: 1,
     invoke(conn, args) {
-      if (stjInputError(args[0]) !== null) throw new InvalidDataException(BINDING_FAILURE);
+      if (stjInputError(args[0], HUB_ARGUMENT_DEPTH) !== null) throw new InvalidDataException(BINDING_FAILURE);
       const decoded = decodeWith(codec)(args[0]);
       if (either.isLeft(decoded)) return writeNulls(ackCodec, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack);
       try {

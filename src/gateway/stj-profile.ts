@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { Block, KnownBlock } from '../codecs/blocks.js';
+import { MAX_JSON_DEPTH, pathBeyondDepth } from '../codecs/json-depth.js';
 
 /**
  * The wire profile of a stock ASP.NET Core server (System.Text.Json with
@@ -120,26 +121,27 @@ export interface StjInputError {
   readonly message: string;
 }
 
-/** STJ's default `JsonSerializerOptions.MaxDepth`. */
-export const STJ_MAX_DEPTH = 64;
 
 /** The members of a request that hold polymorphic blocks (`[JsonPolymorphic]` `Block[]`). */
 const BLOCK_MEMBERS = ['blocks', 'newBlocks'] as const;
 
 /**
  * What a stock ASP.NET Core server would refuse while reading `body` into its request type
- * before any validation runs, or `null`: nesting deeper than {@link STJ_MAX_DEPTH}, or a block
- * whose `$type` is present but not its first property.
+ * before any validation runs, or `null`: nesting deeper than {@link MAX_JSON_DEPTH} (counting the
+ * `enclosingDepth` levels around it: 2 for a hub argument, inside the invocation message and its
+ * `arguments` array, which the hub protocol's reader counts too), or a block whose `$type` is
+ * present but not its first property.
  *
+ * @param enclosingDepth levels of JSON around `body` in the document the server reads (0 for a REST body)
  * @example
  * ```ts
  * stjInputError({ blocks: [{ content: 'hi', $type: 'text' }] })?.path; // "$.blocks[0].$type"
  * ```
  */
-export function stjInputError(body: unknown): StjInputError | null {
-  const deep = tooDeep(body);
+export function stjInputError(body: unknown, enclosingDepth = 0): StjInputError | null {
+  const deep = pathBeyondDepth(body, MAX_JSON_DEPTH - enclosingDepth);
   if (deep !== null) {
-    return { path: deep, message: `The maximum configured depth of ${STJ_MAX_DEPTH} has been exceeded. Cannot read next JSON object.` };
+    return { path: deep, message: `The maximum configured depth of ${MAX_JSON_DEPTH} has been exceeded. Cannot read next JSON object.` };
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
   for (const member of BLOCK_MEMBERS) {
@@ -155,22 +157,6 @@ export function stjInputError(body: unknown): StjInputError | null {
           message: 'The metadata property is either not supported by the type or is not the first property in the deserialized JSON object.',
         };
       }
-    }
-  }
-  return null;
-}
-
-/** The path of the first container nested deeper than STJ's limit (the root is depth 1), or null. Iterative: any depth. */
-function tooDeep(root: unknown): string | null {
-  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value: root, depth: 1, path: '$' }];
-  while (stack.length > 0) {
-    const { value, depth, path } = stack.pop() as { value: unknown; depth: number; path: string };
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > STJ_MAX_DEPTH) return path;
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) stack.push({ value: value[i], depth: depth + 1, path: `${path}[${i}]` });
-    } else {
-      for (const [key, member] of Object.entries(value)) stack.push({ value: member, depth: depth + 1, path: `${path}.${key}` });
     }
   }
   return null;

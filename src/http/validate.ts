@@ -6,6 +6,7 @@
 import { either } from 'fp-ts';
 import type * as t from 'io-ts';
 import { decodeWith } from '../codecs/decode-with.js';
+import { MAX_JSON_DEPTH, pathBeyondDepth } from '../codecs/json-depth.js';
 import { ArgumentRangeError, InvalidArgumentError } from './invalid-argument-error.js';
 
 function describe(value: unknown): string {
@@ -144,8 +145,20 @@ export function assertOptionalHeaders(argument: string, value: unknown): asserts
   }
 }
 
-/** Asserts a request body that matches `codec` (the io-ts request codec), naming every failing path. */
-export function assertBody<C extends t.Any>(argument: string, codec: C, value: unknown): asserts value is t.TypeOf<C> {
+/**
+ * Asserts a request body that matches `codec` (the io-ts request codec), naming every failing
+ * path, and nested no deeper than a Chat Gateway reads (`maxDepth`: {@link MAX_JSON_DEPTH} for a
+ * REST body, 2 less for a hub argument, which sits inside the invocation message).
+ */
+export function assertBody<C extends t.Any>(argument: string, codec: C, value: unknown, maxDepth = MAX_JSON_DEPTH): asserts value is t.TypeOf<C> {
+  const deep = pathBeyondDepth(value, maxDepth);
+  if (deep !== null) {
+    const at = `${argument}${deep.slice(1)}`;
+    throw new InvalidArgumentError(
+      argument,
+      `is nested deeper than ${maxDepth} levels (at ${at.length > 80 ? `${at.slice(0, 80)}…` : at}), which a Chat Gateway (System.Text.Json) refuses to read`,
+    );
+  }
   const result = decodeWith(codec)(value);
   if (either.isLeft(result)) {
     const issues = result.left.issues

@@ -28,6 +28,10 @@ import { assertBody, assertId } from '../http/validate.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import { HubError } from './hub-error.js';
 import type { HubSession } from './hub-state.js';
+import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
+
+/** How deep a hub argument may nest: the server's reader counts the invocation message and its `arguments` array too. */
+const HUB_ARGUMENT_MAX_DEPTH = MAX_JSON_DEPTH - 2;
 
 /** Conversations joined again after a reconnect with a new connection id. */
 export interface RejoinedEvent {
@@ -145,13 +149,13 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
    * @throws InvalidArgumentError at once when the request does not match `ChatSendMessageRequest`.
    */
   sendMessage(request: ChatSendMessageRequest): Observable<SendMessageAck> {
-    assertBody('request', ChatSendMessageRequest, request);
+    assertBody('request', ChatSendMessageRequest, request, HUB_ARGUMENT_MAX_DEPTH);
     return this.invokeAck('SendMessage', [request], SendMessageAck);
   }
 
   /** Edits a message (`newBlocks`, `newMentions`: the hub's names). Emits the ack. */
   editMessage(request: ChatEditMessageRequest): Observable<EditMessageAck> {
-    assertBody('request', ChatEditMessageRequest, request);
+    assertBody('request', ChatEditMessageRequest, request, HUB_ARGUMENT_MAX_DEPTH);
     return this.invokeAck('EditMessage', [request], EditMessageAck);
   }
 

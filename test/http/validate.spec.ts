@@ -7,6 +7,12 @@ import { textBlock } from './samples.js';
 const api = createRestApi({ baseUrl: 'http://127.0.0.1:9', token: 't' });
 const any = (value: unknown): never => value as never;
 const MB = 1024 * 1024;
+/** `{ a: { a: … } }`, `levels` objects deep. */
+const nested = (levels: number): unknown => {
+  let value: unknown = {};
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+};
 
 type Case = readonly [call: string, argument: string, kind: typeof InvalidArgumentError | typeof ArgumentRangeError, run: () => unknown];
 
@@ -52,6 +58,7 @@ const cases: readonly Case[] = [
   ['messages.search("c", "q", -1)', 'limit', ArgumentRangeError, () => api.messages.search('c', 'q', -1)],
   ['messages.getById("")', 'messageId', InvalidArgumentError, () => api.messages.getById('')],
   ['messages.edit("m", {blocks: "x"})', 'request', InvalidArgumentError, () => api.messages.edit('m', any({ blocks: 'x' }))],
+  ['messages.send("c", a block nested 65 deep)', 'request', InvalidArgumentError, () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nested(62) }] }))],
   ['messages.delete("")', 'messageId', InvalidArgumentError, () => api.messages.delete('')],
   ['messages.recover("")', 'messageId', InvalidArgumentError, () => api.messages.recover('')],
   ['messages.addReaction("m", "")', 'emoji', InvalidArgumentError, () => api.messages.addReaction('m', '')],
@@ -99,6 +106,14 @@ describe('argument validation (synchronous, before any Observable)', () => {
 
   it('a numeric cursor is explained: cursors are opaque strings', () => {
     expect(() => api.messages.getHistory('c', any({ cursor: 1743004200000 }))).to.throw(/opaque string/);
+  });
+
+  it('a body nested deeper than a server reads (64) is refused with the path; 64 levels are fine', () => {
+    // The body is depth 1, blocks 2, the block 3: data of 61 levels reaches 64, of 62 levels 65.
+    const send = (levels: number) => () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nested(levels) }] }));
+    expect(send(62)).to.throw(InvalidArgumentError, /nested deeper than 64 levels \(at request\.blocks\[0\]\.data\.a/);
+    expect(send(61)).not.to.throw();
+    expect(send(10_000)).to.throw(InvalidArgumentError, /nested deeper than 64/);
   });
 
   it('InvalidArgumentError is a TypeError, ArgumentRangeError a RangeError', () => {

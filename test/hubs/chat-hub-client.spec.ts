@@ -45,6 +45,13 @@ function hubErrorOf(error: unknown): HubError {
   return error as HubError;
 }
 
+/** `{ a: { a: … } }`, `levels` objects deep. */
+function nestedObject(levels: number): Record<string, unknown> {
+  let value: Record<string, unknown> = {};
+  for (let i = 1; i < levels; i++) value = { a: value };
+  return value;
+}
+
 describe('ChatHubClient against the embedded gateway', function () {
   this.timeout(15_000);
   let gw: TestGateway;
@@ -344,6 +351,8 @@ describe('ChatHubClient against the embedded gateway', function () {
         ['messageId', () => chat.markAsRead(conv, '')],
         ['request', () => chat.addReaction({ messageId: 'm', conversationId: conv } as never)],
         ['request', () => chat.removeReaction({ emoji: '👍' } as never)],
+        // A hub argument sits inside the invocation message and its arguments array: 62 levels left.
+        ['request', () => chat.sendMessage({ conversationId: conv, blocks: [{ $type: 'custom', type: 'x', data: nestedObject(60) }] } as never)],
       ];
       for (const [argument, call] of cases) {
         let thrown: unknown;
@@ -356,6 +365,7 @@ describe('ChatHubClient against the embedded gateway', function () {
         expect((thrown as InvalidArgumentError).argument, call.toString()).to.equal(argument);
       }
       expect(chat.status).to.deep.equal({ status: 'disconnected' });
+      expect(() => chat.sendMessage({ conversationId: conv, blocks: [{ $type: 'custom', type: 'x', data: nestedObject(59) }] } as never)).not.to.throw();
     });
 
     it('an invocation without connect() fails fast with kind not-connected', async () => {
