@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import { ChatMessageDto, MessageDto, ParticipantDto, SendMessageAck } from '../../src/codecs/index.js';
+import { nestedObject } from '../support/nested.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../support/test-gateway.js';
 import {
   HubClients,
@@ -22,12 +23,6 @@ import {
   text,
 } from './gateway-helpers.js';
 
-/** `{ a: { a: … } }`, `levels` objects deep (the outermost counts as 1). */
-function nested(levels: number): Record<string, unknown> {
-  let value: Record<string, unknown> = {};
-  for (let i = 1; i < levels; i++) value = { a: value };
-  return value;
-}
 
 describe('gateway: the real-server profile (membership, owners, input STJ refuses, nulls)', () => {
   let gw: TestGateway;
@@ -127,7 +122,7 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
       const a = await hubs.chat(alice.token);
       await a.connection.invoke('JoinConversation', conversationId);
       const failures: string[] = [];
-      for (const block of [{ content: 'x', format: 'Plain', plainText: null, $type: 'text' }, { $type: 'custom', type: 'deep', data: nested(200) }]) {
+      for (const block of [{ content: 'x', format: 'Plain', plainText: null, $type: 'text' }, { $type: 'custom', type: 'deep', data: nestedObject(200) }]) {
         await a.connection.invoke('SendMessage', { conversationId, blocks: [block] }).then(
           () => failures.push('accepted'),
           (error: unknown) => failures.push((error as Error).message),

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import * as C from '../../src/codecs/index.js';
+import { nestedObject } from '../support/nested.js';
 import { formatDateTimeOffset, ServerClock, stjInputError, writeNulls } from '../../src/gateway/stj-profile.js';
 
 describe('gateway: the System.Text.Json wire profile', () => {
@@ -55,14 +56,12 @@ describe('gateway: the System.Text.Json wire profile', () => {
     });
 
     it('refuses nesting deeper than 64 (the root is depth 1), at any depth and without recursion', () => {
-      const nest = (levels: number): unknown => {
-        let v: unknown = {};
-        for (let i = 1; i < levels; i++) v = { a: v };
-        return v;
-      };
-      expect(stjInputError(nest(64))).to.equal(null);
-      expect(stjInputError(nest(65))?.message).to.match(/maximum configured depth of 64/);
-      expect(stjInputError(nest(10_000))?.path).to.match(/^\$(\.a){64}$/);
+      expect(stjInputError(nestedObject(64))).to.equal(null);
+      expect(stjInputError(nestedObject(65))?.message).to.match(/maximum configured depth of 64/);
+      expect(stjInputError(nestedObject(10_000))?.path).to.match(/^\$(\.a){64}$/);
+      // A hub argument sits inside the invocation message and its arguments array: two levels fewer.
+      expect(stjInputError(nestedObject(62), 2)).to.equal(null);
+      expect(stjInputError(nestedObject(63), 2)).not.to.equal(null);
     });
   });
 });

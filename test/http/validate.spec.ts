@@ -1,18 +1,13 @@
 import { expect } from 'chai';
 import { createRestApi } from '../../src/http/create-rest-api.js';
 import { ArgumentRangeError, InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { nestedObject } from '../support/nested.js';
 import { textBlock } from './samples.js';
 
 // Never contacted: every call below must throw before an Observable exists.
 const api = createRestApi({ baseUrl: 'http://127.0.0.1:9', token: 't' });
 const any = (value: unknown): never => value as never;
 const MB = 1024 * 1024;
-/** `{ a: { a: … } }`, `levels` objects deep. */
-const nested = (levels: number): unknown => {
-  let value: unknown = {};
-  for (let i = 1; i < levels; i++) value = { a: value };
-  return value;
-};
 
 type Case = readonly [call: string, argument: string, kind: typeof InvalidArgumentError | typeof ArgumentRangeError, run: () => unknown];
 
@@ -58,7 +53,7 @@ const cases: readonly Case[] = [
   ['messages.search("c", "q", -1)', 'limit', ArgumentRangeError, () => api.messages.search('c', 'q', -1)],
   ['messages.getById("")', 'messageId', InvalidArgumentError, () => api.messages.getById('')],
   ['messages.edit("m", {blocks: "x"})', 'request', InvalidArgumentError, () => api.messages.edit('m', any({ blocks: 'x' }))],
-  ['messages.send("c", a block nested 65 deep)', 'request', InvalidArgumentError, () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nested(62) }] }))],
+  ['messages.send("c", a block nested 65 deep)', 'request', InvalidArgumentError, () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nestedObject(62) }] }))],
   ['messages.delete("")', 'messageId', InvalidArgumentError, () => api.messages.delete('')],
   ['messages.recover("")', 'messageId', InvalidArgumentError, () => api.messages.recover('')],
   ['messages.addReaction("m", "")', 'emoji', InvalidArgumentError, () => api.messages.addReaction('m', '')],
@@ -110,7 +105,7 @@ describe('argument validation (synchronous, before any Observable)', () => {
 
   it('a body nested deeper than a server reads (64) is refused with the path; 64 levels are fine', () => {
     // The body is depth 1, blocks 2, the block 3: data of 61 levels reaches 64, of 62 levels 65.
-    const send = (levels: number) => () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nested(levels) }] }));
+    const send = (levels: number) => () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nestedObject(levels) }] }));
     expect(send(62)).to.throw(InvalidArgumentError, /nested deeper than 64 levels \(at request\.blocks\[0\]\.data\.a/);
     expect(send(61)).not.to.throw();
     expect(send(10_000)).to.throw(InvalidArgumentError, /nested deeper than 64/);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { defer, EMPTY, from, lastValueFrom, of, Subject } from 'rxjs';
 import type { ChatMessageDto, ChatSendMessageRequest, PresenceStateDto } from '../../src/codecs/index.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { nestedObject } from '../support/nested.js';
 import { ChatHubClient } from '../../src/hubs/chat-hub-client.js';
 import type { HubClientOptions } from '../../src/hubs/hub-client.js';
 import { HubError } from '../../src/hubs/hub-error.js';
@@ -43,13 +44,6 @@ function statusesOf(states: readonly HubConnectionStatus[]): string[] {
 function hubErrorOf(error: unknown): HubError {
   expect(HubError.is(error), `expected a HubError, got ${String(error)}`).to.equal(true);
   return error as HubError;
-}
-
-/** `{ a: { a: … } }`, `levels` objects deep. */
-function nestedObject(levels: number): Record<string, unknown> {
-  let value: Record<string, unknown> = {};
-  for (let i = 1; i < levels; i++) value = { a: value };
-  return value;
 }
 
 describe('ChatHubClient against the embedded gateway', function () {
