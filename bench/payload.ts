@@ -46,7 +46,7 @@ const ALICE = '01JRZ8M4Q7X9V2K5T3N6P0W1YH';
 const BOB = '01JRZ8M5A2B3C4D5E6F7G8H9JK';
 const CAROL = '01JRZ8M6RSTVWXYZ0123456789';
 
-/** A realistic `ChatMessageDto` with the given ids. */
+/** A realistic `ChatMessageDto` with the given ids, as a real ASP.NET gateway writes it (unset members `null`, `DateTimeOffset` times). */
 export function chatMessage(id: string, conversationId: string = CONVERSATION_ID, clientMessageId: string | null = null): ChatMessageDto {
   return {
     id,
@@ -63,8 +63,8 @@ export function chatMessage(id: string, conversationId: string = CONVERSATION_ID
       },
       {
         $type: 'image',
-        source: { storageKey: 'uploads/2025/03/26/01JRZF1LE0000000000000PHOT.jpg' },
-        thumbnail: { storageKey: 'uploads/2025/03/26/01JRZF1LE0000000000000PHOT.thumb.jpg' },
+        source: { storageKey: 'uploads/2025/03/26/01JRZF1LE0000000000000PHOT.jpg', url: null },
+        thumbnail: { storageKey: 'uploads/2025/03/26/01JRZF1LE0000000000000PHOT.thumb.jpg', url: null },
         altText: 'The harbour at sunset',
         width: 1024,
         height: 768,
@@ -76,12 +76,12 @@ export function chatMessage(id: string, conversationId: string = CONVERSATION_ID
         url: 'https://harbour.example.com/menu',
         title: 'Harbour Kitchen - Menu',
         description: 'Seasonal seafood by the water.',
-        image: { url: 'https://cdn.example.com/images/harbour-1024.jpg' },
+        image: { storageKey: null, url: 'https://cdn.example.com/images/harbour-1024.jpg' },
         siteName: 'Harbour Kitchen',
       },
       {
         $type: 'file',
-        source: { storageKey: 'uploads/2025/03/26/menu-spring.pdf' },
+        source: { storageKey: 'uploads/2025/03/26/menu-spring.pdf', url: null },
         fileName: 'Menu (spring).pdf',
         mimeType: 'application/pdf',
         fileSizeBytes: 1_048_576,
@@ -90,7 +90,7 @@ export function chatMessage(id: string, conversationId: string = CONVERSATION_ID
         $type: 'card',
         title: 'Harbour Kitchen',
         subtitle: 'Seafood · $$',
-        image: { url: 'https://cdn.example.com/images/harbour-1024.jpg' },
+        image: { storageKey: null, url: 'https://cdn.example.com/images/harbour-1024.jpg' },
         fields: [
           { label: 'Opening hours', value: '11:00-22:00' },
           { label: 'Rating', value: '4.7' },
@@ -113,11 +113,11 @@ export function chatMessage(id: string, conversationId: string = CONVERSATION_ID
       { type: 'User', targetId: BOB, displayName: 'Bob Nguyen', offset: 0, length: 11 },
       { type: 'User', targetId: CAROL, displayName: 'Carol Le', offset: 12, length: 9 },
     ],
-    createdAt: '2025-03-26T15:30:00.123Z',
+    createdAt: '2025-03-26T15:30:00.1234567+00:00',
     updatedAt: null,
     clientMessageId,
     systemEvent: null,
-    senderAvatar: { storageKey: 'avatars/01JRZ8M4Q7X9V2K5T3N6P0W1YH.png' },
+    senderAvatar: { storageKey: 'avatars/01JRZ8M4Q7X9V2K5T3N6P0W1YH.png', url: null },
   };
 }
 
