@@ -18,7 +18,7 @@ import {
 import type { ChatService } from './chat-service.js';
 import { GatewayError } from './gateway-error.js';
 import { HubException, InvalidDataException } from './signalr/index.js';
-import { stjInputError, writeNulls } from './stj-profile.js';
+import { bindingError, stjInputError, writeNulls } from './stj-profile.js';
 import type { HubConnectionHandle, HubDefinition, HubMethod } from './signalr/index.js';
 
 /** ASP.NET's text for an argument the hub method's parameter type cannot be read into. */
@@ -45,13 +45,14 @@ interface Ack {
  */
 export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: string, group: string) => void, removeFromGroup: (connectionId: string, group: string) => void): HubDefinition {
   // A typed hub parameter (`SendMessage(SendMessageRequest request)`): what System.Text.Json cannot
-  // read into the record (nesting over 64, a block's `$type` not first) fails binding, as in
-  // ASP.NET; what it reads but the rules refuse is a VALIDATION_ERROR ack. Acks are records:
+  // read into the record (nesting over 64, a block's `$type` not first or unknown, a value of the
+  // wrong JSON kind) fails binding, as in ASP.NET; what it reads but the rules refuse (a missing
+  // member, an empty list) is a VALIDATION_ERROR ack. Acks are records:
   // their unset members are written as null.
   const acked = <C extends t.Any>(codec: C, ackCodec: t.Mixed, run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>): HubMethod => ({
     arity: 1,
     invoke(conn, args) {
-      if (stjInputError(args[0], HUB_ARGUMENT_DEPTH) !== null) throw new InvalidDataException(BINDING_FAILURE);
+      if (stjInputError(args[0], HUB_ARGUMENT_DEPTH) !== null || bindingError(codec as t.Mixed, args[0]) !== null) throw new InvalidDataException(BINDING_FAILURE);
       const decoded = decodeWith(codec)(args[0]);
       if (either.isLeft(decoded)) return writeNulls(ackCodec, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack);
       try {

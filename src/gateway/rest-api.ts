@@ -35,7 +35,7 @@ import type { ChatService } from './chat-service.js';
 import type { FileStore } from './file-store.js';
 import { badRequest, forbidden, GatewayError, notFound } from './gateway-error.js';
 import { applyCors, bearerToken, readBody, sendEmpty, sendJson, sendProblem, sendText } from './http-util.js';
-import { stjInputError, writeNulls } from './stj-profile.js';
+import { bindingError, stjInputError, writeNulls } from './stj-profile.js';
 import type { TokenIssuer, TokenOwner } from './token-issuer.js';
 
 // What each route answers, to write it as a real server's records serialize (unset members null).
@@ -147,7 +147,7 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
     }
     if (parsed === undefined) throw badRequest('A non-empty request body is required.', { '': ['A non-empty request body is required.'] });
     // What System.Text.Json cannot read into the request record is a 400 before any validation.
-    const unreadable = stjInputError(parsed);
+    const unreadable = stjInputError(parsed) ?? bindingError(codec as unknown as t.Mixed, parsed);
     if (unreadable !== null) throw badRequest('One or more validation errors occurred.', { [unreadable.path]: [unreadable.message] });
     const result = decodeWith(codec)(parsed);
     if (either.isLeft(result)) {

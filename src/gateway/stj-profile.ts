@@ -161,3 +161,80 @@ export function stjInputError(body: unknown, enclosingDepth = 0): StjInputError 
   }
   return null;
 }
+
+/** STJ's text when a JSON value does not fit the member's type. */
+const CONVERSION_FAILURE = 'The JSON value could not be converted to the type of the member.';
+
+/**
+ * Where `value` does not fit the C# type behind `codec` as System.Text.Json binds it, or `null`:
+ * a string where a list is declared, a number where a string is, an enum name the enum does not
+ * have, a block without a known `$type`. Absent members and `null` bind (to null or the default)
+ * and are left to the server's own validation, as a real gateway's records behave; so is every
+ * rule beyond the JSON kind (an empty list, a negative number).
+ *
+ * @example
+ * ```ts
+ * bindingError(ChatSendMessageRequest, { conversationId: 'c', blocks: 'x' }); // { path: '$.blocks', … }
+ * ```
+ */
+export function bindingError(codec: t.Mixed, value: unknown): StjInputError | null {
+  const path = misfit(codec, value, '$');
+  return path === null ? null : { path, message: CONVERSION_FAILURE };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function misfit(codec: t.Mixed, value: unknown, path: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (codec === Block) {
+    // [JsonPolymorphic] with the seed's 14 derived types: an unknown or missing `$type` does not bind.
+    if (!isObject(value)) return path;
+    const kind = (KnownBlock.types as readonly t.Mixed[]).find((type) => {
+      const literal = (type as t.InterfaceType<t.Props>).props.$type as t.LiteralType<string> | undefined;
+      return literal?.value === value.$type;
+    });
+    return kind === undefined ? path : misfit(kind, value, path);
+  }
+  if (codec instanceof t.UnionType) {
+    const types = codec.types as readonly t.Mixed[];
+    const nonNull = types.filter((type) => !(type instanceof t.NullType));
+    return nonNull.length === 1 ? misfit(nonNull[0] as t.Mixed, value, path) : null;
+  }
+  if (codec instanceof t.IntersectionType) {
+    for (const type of codec.types as readonly t.Mixed[]) {
+      const found = misfit(type, value, path);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (codec instanceof t.RefinementType || codec instanceof t.ReadonlyType || codec instanceof t.ExactType) return misfit(codec.type as t.Mixed, value, path);
+  if (codec instanceof t.StringType) return typeof value === 'string' ? null : path;
+  if (codec instanceof t.NumberType) return typeof value === 'number' ? null : path;
+  if (codec instanceof t.BooleanType) return typeof value === 'boolean' ? null : path;
+  if (codec instanceof t.KeyofType) return typeof value === 'string' && Object.prototype.hasOwnProperty.call(codec.keys, value) ? null : path;
+  if (codec instanceof t.LiteralType) return typeof value === typeof codec.value ? null : path;
+  if (codec instanceof t.ArrayType) {
+    if (!Array.isArray(value)) return path;
+    for (let i = 0; i < value.length; i++) {
+      const found = misfit(codec.type as t.Mixed, value[i], `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) {
+    if (!isObject(value)) return path;
+    const props = (codec as t.InterfaceType<t.Props>).props as Record<string, t.Mixed>;
+    for (const [key, type] of Object.entries(props)) {
+      if (key === '$type') continue; // metadata, read by the polymorphic converter
+      const found = misfit(type, value[key], `${path}.${key}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (codec instanceof t.AnyDictionaryType || codec instanceof t.DictionaryType) return isObject(value) ? null : path;
+  // Custom string codecs of this library (Cursor, TimeSpan): strings in C#.
+  if (codec.name === 'Cursor' || codec.name === 'TimeSpan') return typeof value === 'string' ? null : path;
+  return null;
+}

@@ -111,7 +111,8 @@ export function expectOk<C extends t.Any>(res: HttpResult, status: number, codec
 
 /**
  * Asserts an RFC 7807 answer: the status, `application/problem+json`, a body with the same
- * `status`, a `title` and a `detail`; for 400 the `errors` object naming at least `fields`.
+ * `status`, a `title` and a `detail`; for 400 the `errors` object naming at least `fields` — as a
+ * rule fails (`blocks`) or as System.Text.Json names a value it could not bind (`$.blocks`).
  */
 export function expectProblem(res: HttpResult, status: number, fields: readonly string[] = []): ProblemDetails {
   expect(res.status, `status (body: ${res.text.slice(0, 300)})`).to.equal(status);
@@ -122,7 +123,8 @@ export function expectProblem(res: HttpResult, status: number, fields: readonly 
   expect(problem.detail).to.be.a('string').and.not.equal('');
   if (status === 400) {
     expect(problem.errors, 'a 400 names the invalid fields in `errors`').to.be.an('object');
-    for (const field of fields) expect(Object.keys(problem.errors ?? {}), `errors of ${res.text}`).to.include(field);
+    const named = Object.keys(problem.errors ?? {}).map((key) => key.replace(/^\$\./, ''));
+    for (const field of fields) expect(named, `errors of ${res.text}`).to.include(field);
   }
   return problem;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as C from '../../src/codecs/index.js';
 import { nestedObject } from '../support/nested.js';
-import { formatDateTimeOffset, ServerClock, stjInputError, writeNulls } from '../../src/gateway/stj-profile.js';
+import { bindingError, formatDateTimeOffset, ServerClock, stjInputError, writeNulls } from '../../src/gateway/stj-profile.js';
 
 describe('gateway: the System.Text.Json wire profile', () => {
   describe('writeNulls', () => {
@@ -62,6 +62,29 @@ describe('gateway: the System.Text.Json wire profile', () => {
       // A hub argument sits inside the invocation message and its arguments array: two levels fewer.
       expect(stjInputError(nestedObject(62), 2)).to.equal(null);
       expect(stjInputError(nestedObject(63), 2)).not.to.equal(null);
+    });
+  });
+
+  describe('bindingError', () => {
+    const text = { $type: 'text', format: 'Plain', content: 'hi', plainText: null };
+    it('names a value of the wrong JSON kind, as STJ fails to bind it', () => {
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: 'x' })?.path).to.equal('$.blocks');
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 7, blocks: [] })?.path).to.equal('$.conversationId');
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [text, { ...text, content: 5 }] })?.path).to.equal('$.blocks[1].content');
+      expect(bindingError(C.ChatDeleteMessageRequest, 'm1')?.path).to.equal('$');
+    });
+
+    it('refuses an enum name the enum does not have and a block without a known $type', () => {
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ ...text, format: 'Shouting' }] })?.path).to.equal('$.blocks[0].format');
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ $type: 'hologram' }] })?.path).to.equal('$.blocks[0]');
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ content: 'no type' }] })?.path).to.equal('$.blocks[0]');
+    });
+
+    it('lets absent members, nulls and rule violations through to the server\'s own validation', () => {
+      expect(bindingError(C.ChatSendMessageRequest, { blocks: [] })).to.equal(null);
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: null, blocks: [text], replyToMessageId: null })).to.equal(null);
+      expect(bindingError(C.ChatSendMessageRequest, null)).to.equal(null);
+      expect(bindingError(C.CreateUploadUrlRequest, { fileName: '', contentType: 'x/y', fileSize: -1 })).to.equal(null);
     });
   });
 });
