@@ -84,12 +84,14 @@ var store = app.Services.GetRequiredService<ChatStore>();
 var events = app.Services.GetRequiredService<EventHub>();
 var bot = app.Services.GetRequiredService<EchoBot>();
 var tokens = app.Services.GetRequiredService<TokenService>();
-var jsonOptions = app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+// The state file is the app's own storage, not the wire: the REST options, with room for the
+// envelope (snapshot → conversations → messages) around the deepest block the API accepts.
+var stateJson = new JsonSerializerOptions(app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions) { MaxDepth = 128 };
 
 // ---- state across restarts (the control server's POST /restart keeps the data, like gateway.restart())
 if (stateFile is not null && File.Exists(stateFile))
 {
-    var snapshot = JsonSerializer.Deserialize<StoreSnapshot>(File.ReadAllBytes(stateFile), jsonOptions);
+    var snapshot = JsonSerializer.Deserialize<StoreSnapshot>(File.ReadAllBytes(stateFile), stateJson);
     if (snapshot is not null)
     {
         store.Restore(snapshot);
@@ -100,7 +102,7 @@ app.Lifetime.ApplicationStopping.Register(bot.Stop);
 app.Lifetime.ApplicationStopped.Register(() =>
 {
     if (stateFile is null) return;
-    lock (store) File.WriteAllBytes(stateFile, JsonSerializer.SerializeToUtf8Bytes(store.Snapshot(tokens.Generation), jsonOptions));
+    lock (store) File.WriteAllBytes(stateFile, JsonSerializer.SerializeToUtf8Bytes(store.Snapshot(tokens.Generation), stateJson));
 });
 bot.Seed();
 events.OnUserMessage = bot.OnUserMessage;

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChatGateway.Dtos;
 
 namespace ChatGateway.Domain;
@@ -8,6 +9,15 @@ namespace ChatGateway.Domain;
 /// </summary>
 public sealed class FieldErrors
 {
+    /// <summary>
+    /// How deep a custom block's <c>data</c> may nest (the data object itself is level 1).
+    /// System.Text.Json writes at most 64 levels (its default MaxDepth, which applies to output
+    /// too), and the deepest place a stored block is written is the conversation list's
+    /// <c>lastMessage</c>: page → items → item → lastMessage → blocks → block → data puts the data
+    /// object at level 7. Deeper data would be stored and then break every read of it with a 500.
+    /// </summary>
+    public const int MaxDataDepth = 58;
+
     private readonly Dictionary<string, List<string>> _errors = [];
 
     public bool Any => _errors.Count > 0;
@@ -27,6 +37,8 @@ public sealed class FieldErrors
         {
             if (blocks[i] is not { } block) { Add($"{field}.{i}", "Expected a block, got null."); continue; }
             foreach (var member in MissingMembers(block)) Add($"{field}.{i}.{member}", $"The {member} field is required.");
+            if (block is CustomBlock { Data: { } data } && DepthOf(data) > MaxDataDepth)
+                Add($"{field}.{i}.data", $"The data may be nested at most {MaxDataDepth} levels deep.");
         }
         return this;
     }
@@ -68,6 +80,15 @@ public sealed class FieldErrors
         var summary = string.Join("; ", _errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
         throw GatewayException.BadRequest($"Invalid {what}: {summary}", _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
     }
+
+    private static int DepthOf(Dictionary<string, JsonElement> data) => 1 + data.Values.Select(DepthOf).DefaultIfEmpty(0).Max();
+
+    private static int DepthOf(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Object => 1 + e.EnumerateObject().Select(p => DepthOf(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonValueKind.Array => 1 + e.EnumerateArray().Select(DepthOf).DefaultIfEmpty(0).Max(),
+        _ => 0,
+    };
 
     /// <summary>The non-nullable members of a block that came as null (or were missing).</summary>
     private static IEnumerable<string> MissingMembers(Block block)
