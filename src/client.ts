@@ -43,7 +43,7 @@ import { pagesSince, RecentIds } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
 import { accumulateStreams, botStreamEvents, type BotStream } from './streams/accumulate-stream.js';
-import { reduceConversationList, type ConversationListAction } from './streams/conversation-list.js';
+import { INITIAL_CONVERSATION_LIST_STATE, reduceConversationListState, type ConversationListAction } from './streams/conversation-list.js';
 import { distinctById } from './streams/distinct-by-id.js';
 import { JoinRegistry } from './streams/join-registry.js';
 import { Timeline, type TimelineOptions } from './streams/timeline.js';
@@ -390,13 +390,17 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       map((message): ConversationListAction => ({ type: 'ownMessage', message })),
     ),
   );
+  // `loading` goes first, before the request is sent: events from then on are applied again on top of its answer.
   const loadList$ = (): Observable<ConversationListAction> =>
-    rest.conversations.list({ limit: 100 }).pipe(
-      map((page): ConversationListAction => ({ type: 'loaded', items: page.items })),
-      catchError((error: unknown) => {
-        report(error);
-        return EMPTY;
-      }),
+    concat(
+      of<ConversationListAction>({ type: 'loading' }),
+      rest.conversations.list({ limit: 100 }).pipe(
+        map((page): ConversationListAction => ({ type: 'loaded', items: page.items })),
+        catchError((error: unknown) => {
+          report(error);
+          return of<ConversationListAction>({ type: 'loadFailed' });
+        }),
+      ),
     );
   const conversationList$ = merge(
     listEvents$,
@@ -406,7 +410,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       switchMap(() => loadList$()),
     ),
   ).pipe(
-    scan(reduceConversationList, [] as readonly ConversationListItemDto[]),
+    scan(reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE),
+    map((state) => state.list),
     startWith([] as readonly ConversationListItemDto[]),
     distinctUntilChanged(),
     shareReplay({ bufferSize: 1, refCount: true }),

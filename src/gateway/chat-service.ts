@@ -21,6 +21,7 @@ import type {
   SystemEventType,
 } from '../codecs/index.js';
 import { plainTextOf } from '../codecs/blocks.js';
+import { MAX_JSON_DEPTH, pathBeyondDepth } from '../codecs/json-depth.js';
 import { compareIsoDateTimes } from '../codecs/scalars.js';
 import { badRequest, conflict, forbidden, GatewayError, notFound } from './gateway-error.js';
 import { ServerClock } from './stj-profile.js';
@@ -726,7 +727,7 @@ export class ChatService {
     const m = this.visibleMessage(userId, messageId);
     if (m.senderId !== userId) throw forbidden('Only the sender can edit a message.');
     if (m.isDeleted) throw badRequest('A deleted message cannot be edited.');
-    if (blocks.length === 0) throw badRequest('A message needs at least one block.', { blocks: ['At least one block is required.'] });
+    validateBlocks(blocks);
     const now = this.nowIso();
     m.blocks = blocks;
     const text = plainTextOf(blocks);
@@ -1050,8 +1051,26 @@ function requireText(field: string, value: unknown): void {
   if (typeof value !== 'string' || value.trim() === '') throw badRequest(`The ${field} field is required.`, { [field]: [`The ${field} field is required.`] });
 }
 
+/**
+ * How deep a custom block's `data` may nest (the data object is level 1). A server writes at most
+ * 64 levels (System.Text.Json's `MaxDepth` applies to output too), and the deepest place a stored
+ * block is written is a conversation list item's `lastMessage`, whose blocks' `data` object sits at
+ * level 7: deeper data would be stored and then break every read of its conversation.
+ */
+const MAX_DATA_DEPTH = MAX_JSON_DEPTH - 6;
+
+function validateBlocks(blocks: readonly Block[]): void {
+  if (blocks.length === 0) throw badRequest('A message needs at least one block.', { blocks: ['At least one block is required.'] });
+  blocks.forEach((block, i) => {
+    if (block.$type === 'custom' && pathBeyondDepth((block as { data?: unknown }).data, MAX_DATA_DEPTH) !== null) {
+      const message = `The data may be nested at most ${MAX_DATA_DEPTH} levels deep.`;
+      throw badRequest(message, { [`blocks.${i}.data`]: [message] });
+    }
+  });
+}
+
 function validateNewMessage(request: NewMessage): void {
-  if (request.blocks.length === 0) throw badRequest('A message needs at least one block.', { blocks: ['At least one block is required.'] });
+  validateBlocks(request.blocks);
   if (request.clientMessageId != null && request.clientMessageId.length > 128) {
     throw badRequest('clientMessageId is longer than 128 characters.', { clientMessageId: ['The field clientMessageId must be a string with a maximum length of 128.'] });
   }

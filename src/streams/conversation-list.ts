@@ -13,8 +13,13 @@ import type {
   UnreadCountChangedDto,
 } from '../codecs/index.js';
 
-/** What changes the conversation list. */
+/**
+ * What changes the conversation list. `loading` marks a list request sent and `loadFailed` one
+ * that failed; `loaded` carries its answer (see {@link reduceConversationListState}).
+ */
 export type ConversationListAction =
+  | { readonly type: 'loading' }
+  | { readonly type: 'loadFailed' }
   | { readonly type: 'loaded'; readonly items: readonly ConversationListItemDto[] }
   | { readonly type: 'unreadCountChanged'; readonly dto: UnreadCountChangedDto }
   | { readonly type: 'newMessage'; readonly dto: NewMessageNotificationDto }
@@ -42,6 +47,48 @@ export function compareConversations(a: ConversationListItemDto, b: Conversation
   return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
 }
 
+/** The list, and the events seen since a list request was sent (null when none is in flight). */
+export interface ConversationListState {
+  readonly list: readonly ConversationListItemDto[];
+  readonly sinceLoading: readonly ConversationListAction[] | null;
+}
+
+/** No conversations, no request in flight. */
+export const INITIAL_CONVERSATION_LIST_STATE: ConversationListState = { list: [], sinceLoading: null };
+
+/**
+ * The reducer behind `conversationList$`, safe against a slow list request: events are applied
+ * as they come, and those that arrive while a request is in flight (between `loading` and its
+ * `loaded`) are applied **again on top of the answer**, which may have been taken before them —
+ * a conversation created while the first list was loading is not lost when the older snapshot
+ * lands. Re-applying is harmless for every event but a participant joining or leaving, which
+ * moves `participantCount` by one: when the answer already counted it, the count is one off
+ * until the next event that carries the count (`conversationCreated` / `conversationUpdated`)
+ * or the next load.
+ *
+ * @example
+ * ```ts
+ * let s = reduceConversationListState(INITIAL_CONVERSATION_LIST_STATE, { type: 'loading' });
+ * s = reduceConversationListState(s, { type: 'created', dto });          // shown at once
+ * s = reduceConversationListState(s, { type: 'loaded', items: older });  // still shown
+ * ```
+ */
+export function reduceConversationListState(state: ConversationListState, action: ConversationListAction): ConversationListState {
+  switch (action.type) {
+    case 'loading':
+      return state.sinceLoading === null ? { list: state.list, sinceLoading: [] } : state;
+    case 'loadFailed':
+      return state.sinceLoading === null ? state : { list: state.list, sinceLoading: null };
+    case 'loaded':
+      return { list: (state.sinceLoading ?? []).reduce(reduceConversationList, reduceConversationList(state.list, action)), sinceLoading: null };
+    default: {
+      const list = reduceConversationList(state.list, action);
+      if (state.sinceLoading === null) return list === state.list ? state : { list, sinceLoading: null };
+      return { list, sinceLoading: [...state.sinceLoading, action] };
+    }
+  }
+}
+
 /**
  * The pure reducer behind `conversationList$`: applies one notification to the list and keeps
  * the server's order. Returns the same array when nothing changed. O(n) per event (the list is
@@ -54,6 +101,9 @@ export function compareConversations(a: ConversationListItemDto, b: Conversation
  */
 export function reduceConversationList(list: readonly ConversationListItemDto[], action: ConversationListAction): readonly ConversationListItemDto[] {
   switch (action.type) {
+    case 'loading':
+    case 'loadFailed':
+      return list;
     case 'loaded':
       return [...action.items].sort(compareConversations);
     case 'unreadCountChanged':

@@ -4,8 +4,8 @@
  */
 export { accumulateStreams, botStreamEvents, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
 export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
-export { compareConversations, reduceConversationList } from './conversation-list.js';
-export type { ConversationListAction } from './conversation-list.js';
+export { compareConversations, reduceConversationList, reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE } from './conversation-list.js';
+export type { ConversationListAction, ConversationListState } from './conversation-list.js';
 export { distinctById } from './distinct-by-id.js';
 export { JoinRegistry } from './join-registry.js';
 export { outgoingTyping } from './outgoing-typing.js';

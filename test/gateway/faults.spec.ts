@@ -380,7 +380,9 @@ describe('gateway faults', () => {
         api(gw, 'POST', `/api/conversations/${conversationId}/messages`, { token: alice.token, rawBody: huge }),
         sendText(gw, alice, conversationId, 'still fine'),
       ]);
-      expectProblem(malformed, 400, ['$']);
+      // Named by a JSON path: where the parser stopped (`$` here; System.Text.Json says `$.blocks[0]`).
+      const problem = expectProblem(malformed, 400);
+      expect(Object.keys(problem.errors ?? {}).filter((key) => key.startsWith('$'))).to.have.length.greaterThan(0);
       expectProblem(tooBig, 413);
       await b.waitFor('messageReceived', (m) => m.id === fine.id);
       const history = expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: bob.token }), 200, MessagePage);

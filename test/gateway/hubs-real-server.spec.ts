@@ -100,7 +100,7 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
       expect((history.json as { items: unknown[] }).items).to.deep.equal([]);
     });
 
-    it('REST: a block nested deeper than 64 levels is a 400 and is not stored; 60 levels are fine', async () => {
+    it('REST: a body nested deeper than 64 levels is a 400 and is not stored; so is custom data deeper than can be sent back (58)', async () => {
       const [alice] = await newUsers(gw, 'alice');
       const conversationId = (await createConversation(gw, alice, 'Group', [], 'Deep')).id;
       // Written as text: JSON.stringify itself overflows the stack at this depth.
@@ -110,30 +110,55 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
           rawBody: `{"blocks":[{"$type":"custom","type":"deep","data":${'{"a":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}}]}`,
         });
       expectProblem(await send(10_000), 400);
-      expectOk(await send(60), 201, MessageDto);
+      // Stored data is written back deeper than it was read (a list item's lastMessage puts `data`
+      // at level 7 of 64), so a server refuses what it could not send back.
+      expectProblem(await send(59), 400, ['blocks.0.data']);
+      expectOk(await send(58), 201, MessageDto);
+      const list = await api(gw, 'GET', '/api/conversations', { token: alice.token });
+      expect(list.status, 'the conversation list still serializes').to.equal(200);
       const history = await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: alice.token });
       expect(history.status).to.equal(200);
       expect((history.json as { items: unknown[] }).items).to.have.length(1);
     });
 
-    it('hub: SendMessage with a block whose $type is not first, or nested too deep, fails binding', async () => {
+    it('hub: SendMessage with a block whose $type is not first (or unknown) fails binding; custom data over 58 levels is refused in the ack', async () => {
       const [alice] = await newUsers(gw, 'alice');
       const conversationId = (await createConversation(gw, alice, 'Group', [], 'Solo')).id;
       const a = await hubs.chat(alice.token);
       await a.connection.invoke('JoinConversation', conversationId);
       const failures: string[] = [];
-      for (const block of [{ content: 'x', format: 'Plain', plainText: null, $type: 'text' }, { $type: 'custom', type: 'deep', data: nestedObject(200) }]) {
+      for (const block of [{ content: 'x', format: 'Plain', plainText: null, $type: 'text' }, { $type: 'hologram' }]) {
         await a.connection.invoke('SendMessage', { conversationId, blocks: [block] }).then(
           () => failures.push('accepted'),
           (error: unknown) => failures.push((error as Error).message),
         );
       }
       expect(failures).to.deep.equal(["Failed to invoke 'SendMessage' due to an error on the server.", "Failed to invoke 'SendMessage' due to an error on the server."]);
+      const deep = decoded(SendMessageAck, await a.connection.invoke('SendMessage', { conversationId, blocks: [{ $type: 'custom', type: 'deep', data: nestedObject(59) }] }));
+      expect([deep.success, deep.errorCode]).to.deep.equal([false, 'VALIDATION_ERROR']);
       const ok = decoded(SendMessageAck, await a.connection.invoke('SendMessage', { conversationId, blocks: [text('fine')] }));
       expect(ok.success).to.equal(true);
       const received = await a.waitFor('messageReceived', (m) => m.id === ok.messageId);
       expect(a.events('messageReceived')).to.have.length(1);
       expect(received.id).to.equal(ok.messageId);
+    });
+  });
+
+  describe('a hub message deeper than the server reads', () => {
+    it('is unreadable: the connection is closed with an error (reconnect allowed), nothing is stored, others carry on', async () => {
+      const [alice, bob] = await newUsers(gw, 'alice', 'bob');
+      const conversationId = (await createConversation(gw, alice, 'Group', [bob.id], 'Pair')).id;
+      const [a, b] = await Promise.all([hubs.chat(alice.token), hubs.chat(bob.token)]);
+      await b.connection.invoke('JoinConversation', conversationId);
+      const closed = new Promise<Error | undefined>((resolve) => a.connection.onclose(resolve));
+      const invocation = a.connection.invoke('SendMessage', { conversationId, blocks: [{ $type: 'custom', type: 'deep', data: nestedObject(200) }] });
+      const failure = await invocation.then(() => undefined, (error: unknown) => error as Error);
+      expect(failure, 'the invocation fails').to.be.instanceOf(Error);
+      expect((await closed)?.message).to.equal('Server returned an error on close: Connection closed with an error.');
+      const fine = await sendText(gw, alice, conversationId, 'still fine');
+      await b.waitFor('messageReceived', (m) => m.id === fine.id);
+      const history = await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: alice.token });
+      expect((history.json as { items: Array<{ id: string }> }).items.map((m) => m.id)).to.deep.equal([fine.id]);
     });
   });
 

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import type { ConversationListItemDto } from '../../src/codecs/index.js';
-import { compareConversations, type ConversationListAction, reduceConversationList } from '../../src/streams/conversation-list.js';
+import {
+  compareConversations,
+  type ConversationListAction,
+  type ConversationListState,
+  INITIAL_CONVERSATION_LIST_STATE,
+  reduceConversationList,
+  reduceConversationListState,
+} from '../../src/streams/conversation-list.js';
 import { at, chatMessage, row } from './fixtures.js';
 
 const ids = (list: readonly ConversationListItemDto[]): string[] => list.map((c) => c.id);
@@ -181,5 +188,46 @@ describe('reduceConversationList (table)', () => {
     const list = base();
     for (let i = 0; i + 1 < list.length; i++) expect(compareConversations(list[i] as ConversationListItemDto, list[i + 1] as ConversationListItemDto)).to.equal(-1);
     expect(compareConversations(list[0] as ConversationListItemDto, list[0] as ConversationListItemDto)).to.equal(0);
+  });
+});
+
+describe('reduceConversationListState: a slow list request loses nothing', () => {
+  const created = (id: string): ConversationListAction => ({ type: 'created', dto: { conversationId: id, type: 'Group', name: id, avatar: null, participantCount: 2 } });
+  const unread = (id: string, unreadCount: number): ConversationListAction => ({
+    type: 'unreadCountChanged',
+    dto: { conversationId: id, unreadCount, lastMessageAt: at(50), lastMessageId: 'm50' },
+  });
+  const fold = (...actions: ConversationListAction[]): ConversationListState => actions.reduce(reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE);
+
+  it('a conversation created while the list loads survives the older answer, and later events reach it', () => {
+    const state = fold({ type: 'loading' }, created('new'), { type: 'loaded', items: [row('old')] }, unread('new', 3));
+    expect(ids(state.list).sort()).to.deep.equal(['new', 'old']);
+    expect(state.list.find((c) => c.id === 'new')?.unreadCount).to.equal(3);
+    expect(state.sinceLoading).to.equal(null);
+  });
+
+  it('events while loading are applied at once too, and again over the answer (idempotent ones agree)', () => {
+    const during = fold({ type: 'loading' }, created('new'), unread('new', 2));
+    expect(ids(during.list)).to.deep.equal(['new']);
+    expect(during.sinceLoading).to.have.length(2);
+    const after = reduceConversationListState(during, { type: 'loaded', items: [row('new', { unreadCount: 1 })] });
+    expect(after.list.find((c) => c.id === 'new')?.unreadCount).to.equal(2);
+  });
+
+  it('without a request in flight nothing is recorded; a failed request stops recording', () => {
+    expect(fold(created('a')).sinceLoading).to.equal(null);
+    const failed = fold({ type: 'loading' }, created('a'), { type: 'loadFailed' }, created('b'));
+    expect(failed.sinceLoading).to.equal(null);
+    expect(ids(failed.list).sort()).to.deep.equal(['a', 'b']);
+  });
+
+  it('a second request while one is in flight keeps every event since the first', () => {
+    const state = fold({ type: 'loading' }, created('x'), { type: 'loading' }, created('y'), { type: 'loaded', items: [] });
+    expect(ids(state.list).sort()).to.deep.equal(['x', 'y']);
+  });
+
+  it('returns the same state for an event that changes nothing', () => {
+    const state = fold({ type: 'loaded', items: [row('a')] });
+    expect(reduceConversationListState(state, { type: 'unpinned', dto: { conversationId: 'a' } })).to.equal(state);
   });
 });

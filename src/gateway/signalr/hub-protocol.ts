@@ -5,6 +5,7 @@
  * Spec: dotnet/aspnetcore `src/SignalR/docs/specs/HubProtocol.md` and `TransportProtocols.md`.
  */
 import { errorMessages } from './error-messages.js';
+import { pathBeyondDepth } from '../../codecs/json-depth.js';
 import { InvalidDataException } from './invalid-data-exception.js';
 
 /** Ends every JSON record, handshake included (ASCII "record separator", 0x1E). */
@@ -158,6 +159,8 @@ function parseJsonObject(text: string): JsonObject {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidDataException(`Unexpected JSON Token Type '${jsonTokenName(value)}'. Expected a JSON Object.`);
   }
+  // ASP.NET reads the whole message with System.Text.Json's 64-level limit: a deeper one is unreadable.
+  if (pathBeyondDepth(value) !== null) throw new InvalidDataException('Error reading JSON.');
   return value as JsonObject;
 }
 
