@@ -51,6 +51,7 @@ import {
   type TimelineMessage,
   type UploadResponse,
 } from '../index.js';
+import { safeHref } from './safe-href.js';
 
 // ---- DOM helpers
 
@@ -390,10 +391,12 @@ function startSession(client: ChatClient, me: string): Session {
 
   function renderFile(block: FileBlock): HTMLElement {
     const key = block.source.storageKey;
-    const href = block.source.url ?? (key != null ? client.files.getDownloadUrl(key) : undefined);
+    const raw = block.source.url ?? (key != null ? client.files.getDownloadUrl(key) : undefined);
+    // Only http(s) becomes a link: a sender may write any URL (`javascript:…`) into a file block.
+    const href = raw === undefined ? undefined : safeHref(raw, location.href);
     return h(
-      'a',
-      { class: 'file', 'data-testid': 'message-file', href, target: '_blank', rel: 'noopener', download: block.fileName },
+      href === undefined ? 'span' : 'a',
+      { class: 'file', 'data-testid': 'message-file', href, target: href === undefined ? undefined : '_blank', rel: 'noopener', download: href === undefined ? undefined : block.fileName },
       h('span', { class: 'file-icon', 'aria-hidden': 'true' }),
       `${block.fileName} · ${formatBytes(block.fileSizeBytes)}`,
     );

@@ -173,6 +173,21 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
     expect(downloaded.equals(bytes)).to.equal(true);
   });
 
+  it('links a file block only to an http(s) URL: a javascript: URL from a sender renders as text', async () => {
+    const g = gateway as Gateway;
+    const alice = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'alice', password: 'dev' });
+    const file = (fileName: string, url: string) => ({ $type: 'file', source: { url }, fileName, mimeType: null, fileSizeBytes: 1 });
+    await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, alice.token, {
+      blocks: [file('evil.pdf', 'javascript:document.title="pwned"'), file('fine.pdf', 'https://files.example.com/fine.pdf')],
+    });
+    const evil = page.locator('[data-testid="message-file"]', { hasText: 'evil.pdf' });
+    const fine = page.locator('[data-testid="message-file"]', { hasText: 'fine.pdf' });
+    await evil.waitFor();
+    await fine.waitFor();
+    expect(await evil.evaluate((element) => [element.tagName, element.getAttribute('href')])).to.deep.equal(['SPAN', null]);
+    expect(await fine.evaluate((element) => [element.tagName, element.getAttribute('href')])).to.deep.equal(['A', 'https://files.example.com/fine.pdf']);
+  });
+
   it('"drop connection": reconnecting → connected, and a message sent meanwhile shows up', async () => {
     const g = gateway as Gateway;
     // bob joins alice's conversation (alice adds him over REST)
