@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { catchError, concatMap, filter, firstValueFrom, from, lastValueFrom, map, type Observable, of, tap } from 'rxjs';
+import { catchError, concatMap, defer, filter, firstValueFrom, from, lastValueFrom, map, type Observable, of, tap } from 'rxjs';
 import { HubError } from '../hubs/hub-error.js';
 import { createChatClient, type ChatClient } from '../client.js';
 import { startGateway } from '../gateway/index.js';
@@ -144,6 +144,21 @@ async function tailCommand(args: ParsedArgs, conversationId: string | undefined)
   return 0;
 }
 
+/**
+ * Sends one stdin line: over the chat hub, or over REST when the line would not fit in one hub
+ * message (the server would close the connection); either way an ack-shaped result. A bad line
+ * (an argument the client refuses) errors the returned Observable, never the whole command.
+ */
+function sendLine(client: ChatClient, conversationId: string, line: string): Observable<Record<string, unknown>> {
+  const blocks = [{ $type: 'text' as const, format: 'Plain' as const, content: line, plainText: line }];
+  const chat = client.realtime.chat;
+  const request = { conversationId, blocks };
+  if (chat.invocationBytes('SendMessage', [request]) <= chat.maxMessageBytes) return chat.sendMessage(request);
+  return client.messages.send(conversationId, { blocks }).pipe(
+    map((message) => ({ success: true, messageId: message.id, clientMessageId: message.clientMessageId, createdAt: message.createdAt, via: 'rest' })),
+  );
+}
+
 async function sendCommand(args: ParsedArgs, conversationId: string | undefined): Promise<number> {
   if (conversationId === undefined) throw new CliError('send: a conversationId is required');
   const client = await connectedClient(args);
@@ -153,7 +168,7 @@ async function sendCommand(args: ParsedArgs, conversationId: string | undefined)
     from(lines).pipe(
       filter((line) => line.trim() !== ''),
       concatMap((line) =>
-        client.realtime.chat.sendMessage({ conversationId, blocks: [{ $type: 'text', format: 'Plain', content: line, plainText: line }] }).pipe(
+        defer(() => sendLine(client, conversationId, line)).pipe(
           map((ack): Record<string, unknown> => ({ ok: true, ...ack })),
           catchError((error: unknown) => {
             failures += 1;

@@ -169,6 +169,19 @@ describe('chat-rx (the command line, run as a child process)', function () {
         expect(items.every((m) => m.senderId === alice.id)).to.equal(true);
       });
 
+      it('a line too big for one hub message (over 32 KB) is sent over REST, the others over the hub', async () => {
+        const conversationId = await newConversation();
+        const cli = startCli(['send', conversationId, '--url', gw.url, '--user', aliceName]);
+        const big = 'x'.repeat(40 * 1024);
+        cli.child.stdin.end(`small before\n${big}\nsmall after\n`);
+        expect(await cli.exit(20_000)).to.deep.equal(cleanExit);
+        const acks = cli.lines().map((line) => JSON.parse(line) as { ok: unknown; success: unknown; via?: unknown });
+        expect(acks.map((a) => [a.ok, a.success, a.via ?? 'hub'])).to.deep.equal([[true, true, 'hub'], [true, true, 'rest'], [true, true, 'hub']]);
+        const history = await api(gw, 'GET', `/api/conversations/${conversationId}/messages?limit=50`, { token: bob.token });
+        const lengths = (history.json as { items: { blocks: { content?: string }[] }[] }).items.map((m) => m.blocks[0]?.content?.length).reverse();
+        expect(lengths).to.deep.equal([12, big.length, 11]);
+      });
+
       it('prints ok: false for each line it could not send and exits 1 (a conversation that does not exist)', async () => {
         const cli = startCli(['send', 'no-such-conversation', '--url', gw.url, '--user', aliceName]);
         cli.child.stdin.end('one\ntwo\n');
