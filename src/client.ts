@@ -38,7 +38,7 @@ import type { AuthSessionOptions, SessionSnapshot } from './http/auth-session.js
 import type { HttpTransportOptions } from './http/http-transport.js';
 import { InvalidArgumentError } from './http/invalid-argument-error.js';
 import { assertId, assertIdArray } from './http/validate.js';
-import { ChatHubClient } from './hubs/chat-hub-client.js';
+import { ChatHubClient, type ChatHubClientOptions } from './hubs/chat-hub-client.js';
 import { pagesSince, RecentIds } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
@@ -52,8 +52,12 @@ import { fromChatMessageDto, fromMessageDto, type TimelineMessage } from './stre
 /** Where the client's diagnostics go. Tokens never reach it (they are redacted). */
 export type ChatLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
 
-/** Hub settings shared by both hubs. */
-export type ChatClientHubOptions = Omit<HubClientOptions, 'url' | 'accessTokenFactory' | 'refreshToken' | 'scheduler' | 'logger'>;
+/**
+ * Hub settings shared by both hubs, plus the chat hub's `maxMessageBytes` (the server's maximum
+ * message size, 32768 by default: a larger message goes over REST from `timeline.send` and is
+ * refused at once by `chat.sendMessage`/`editMessage`).
+ */
+export type ChatClientHubOptions = Omit<ChatHubClientOptions, 'url' | 'accessTokenFactory' | 'refreshToken' | 'scheduler' | 'logger'>;
 
 /** Options of {@link createChatClient}. Durations are milliseconds. */
 export interface ChatClientOptions {
@@ -77,7 +81,10 @@ export interface ChatClientOptions {
   readonly refreshTimeoutMs?: number;
   /** REST settings: `timeoutMs`, `adapter`, `headers`, `routes`, `axiosDefaults`. @default axios defaults, 30 s timeout */
   readonly http?: Omit<HttpTransportOptions, 'baseUrl' | 'session' | 'scheduler'>;
-  /** Hub settings: reconnect delays (2 s, 5 s, 10 s), attempts (20), stateful reconnect (on), keep-alive, timeouts, protocol. */
+  /**
+   * Hub settings: reconnect delays (2 s, 5 s, 10 s), attempts (20), stateful reconnect (on),
+   * keep-alive, timeouts, protocol, and the chat hub's `maxMessageBytes` (32768).
+   */
   readonly hubs?: ChatClientHubOptions;
   /** Defaults for every `timeline()`. */
   readonly timeline?: Omit<TimelineOptions, 'scheduler'>;
@@ -197,6 +204,10 @@ function validateOptions(options: ChatClientOptions): void {
   if (url.search !== '' || url.hash !== '') throw new InvalidArgumentError('options.baseUrl', 'must not have a query or fragment');
   if (options.token !== undefined && options.session !== undefined) throw new InvalidArgumentError('options.token', 'give either token or session, not both');
   if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) throw new InvalidArgumentError('options.token', 'expected a non-empty string');
+  const maxMessageBytes: unknown = options.hubs?.maxMessageBytes;
+  if (maxMessageBytes !== undefined && !(maxMessageBytes === Number.POSITIVE_INFINITY || (typeof maxMessageBytes === 'number' && Number.isInteger(maxMessageBytes) && maxMessageBytes > 0))) {
+    throw new InvalidArgumentError('options.hubs.maxMessageBytes', `expected a positive whole number of bytes (or Infinity), got ${String(maxMessageBytes)}`);
+  }
   for (const key of ['tokenProvider', 'refreshToken', 'logger'] as const) {
     if (options[key] !== undefined && typeof options[key] !== 'function') throw new InvalidArgumentError(`options.${key}`, 'expected a function');
   }
@@ -241,8 +252,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     ...(scheduler !== undefined ? { scheduler } : {}),
   });
   const session = rest.session;
+  const { maxMessageBytes, ...sharedHubOptions } = options.hubs ?? {};
   const hubOptions = (path: string): HubClientOptions => ({
-    ...(options.hubs ?? {}),
+    ...sharedHubOptions,
     ...(options.hubs?.logLevel === undefined && options.signalrOptions?.logLevel !== undefined ? { logLevel: options.signalrOptions.logLevel } : {}),
     url: `${baseUrl}${path}`,
     accessTokenFactory: () => firstValueFrom(session.freshToken(), { defaultValue: null }),
@@ -250,7 +262,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     ...(scheduler !== undefined ? { scheduler } : {}),
     ...(logger !== undefined ? { logger } : {}),
   });
-  const chat = new ChatHubClient(hubOptions('/hubs/chat'));
+  const chat = new ChatHubClient({ ...hubOptions('/hubs/chat'), ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}) });
   const notifications = new NotificationHubClient(hubOptions('/hubs/notifications'));
   const reports = new Subject<unknown>();
   const report = (error: unknown): void => {

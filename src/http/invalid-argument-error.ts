@@ -1,7 +1,10 @@
 /**
- * Thrown synchronously by a REST method, before it returns an Observable, when an argument is
- * unusable: a wrong type, an empty id, a numeric cursor, a negative limit, a file over 50 MB, a
- * storage key with a `..` segment… Nothing has been sent when it is thrown.
+ * Thrown synchronously by a REST method, a hub invocation or `timeline.send`, before it returns
+ * an Observable, when an argument is unusable: a wrong type, an empty id or one that is `.` or
+ * `..`, a numeric cursor, a negative limit, a file over 50 MB, a storage key with a `..` segment,
+ * a message without blocks, a text block over 100,000 characters, a `clientMessageId` over 128
+ * characters, a hub invocation larger than the hub's `maxMessageBytes`… Nothing has been sent
+ * when it is thrown, and no connection was touched.
  *
  * It is a `TypeError`, so `catch (e) { if (e instanceof TypeError) … }` also catches it; range
  * problems (negative limit, oversize file) are `RangeError`s: see {@link ArgumentRangeError}.

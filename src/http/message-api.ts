@@ -13,11 +13,13 @@ import { cursorPageSource, paginate, paginateItems, type PaginateOptions } from 
 import {
   assertBody,
   assertId,
+  assertMessageFields,
   assertNonEmptyString,
   assertOneOf,
   assertOptionalCursor,
   assertOptionalInteger,
   assertOptionalObject,
+  assertSegmentValue,
 } from './validate.js';
 
 const MessagePage = CursorPaginatedResult(MessageDto);
@@ -52,6 +54,11 @@ export class MessageApi {
   /**
    * Sends a message: `POST /api/conversations/{id}/messages` (201, the full `MessageDto`).
    *
+   * @throws InvalidArgumentError at once for a bad id, a request that does not match
+   * `SendMessageRequest`, no blocks (`request.blocks`), a text block over 100,000 characters
+   * (`request.blocks[i].content`), a `clientMessageId` that is empty or over 128 characters, or an
+   * empty `replyToMessageId`.
+   *
    * @example
    * ```ts
    * client.messages.send(convId, { blocks, clientMessageId: uuid }).subscribe();
@@ -60,6 +67,7 @@ export class MessageApi {
   send(conversationId: string, request: SendMessageRequest): Observable<MessageDto> {
     assertId('conversationId', conversationId);
     assertBody('request', SendMessageRequest, request);
+    assertMessageFields('request', request);
     return this.http.request({
       ...this.http.route('messages.send', { conversationId }),
       body: request,
@@ -163,6 +171,9 @@ export class MessageApi {
    * Edits a message (sender only): `PUT /api/messages/{id}` with `{ blocks, mentions }` (the REST
    * names; the hub uses `newBlocks`/`newMentions`).
    *
+   * @throws InvalidArgumentError at once for a bad id, a request that does not match
+   * `EditMessageRequest`, no blocks, or a text block over 100,000 characters.
+   *
    * @example
    * ```ts
    * client.messages.edit(messageId, { blocks, mentions: [] }).subscribe();
@@ -171,6 +182,7 @@ export class MessageApi {
   edit(messageId: string, request: EditMessageRequest): Observable<MessageDto> {
     assertId('messageId', messageId);
     assertBody('request', EditMessageRequest, request);
+    assertMessageFields('request', request);
     return this.http.request({
       ...this.http.route('messages.edit', { id: messageId }),
       body: request,
@@ -221,7 +233,7 @@ export class MessageApi {
    */
   addReaction(messageId: string, emoji: string): Observable<void> {
     assertId('messageId', messageId);
-    assertNonEmptyString('emoji', emoji);
+    assertSegmentValue('emoji', emoji);
     return this.http.request({
       ...this.http.route('messages.addReaction', { id: messageId, emoji }),
       auth: true,
@@ -239,7 +251,7 @@ export class MessageApi {
    */
   removeReaction(messageId: string, emoji: string): Observable<void> {
     assertId('messageId', messageId);
-    assertNonEmptyString('emoji', emoji);
+    assertSegmentValue('emoji', emoji);
     return this.http.request({
       ...this.http.route('messages.removeReaction', { id: messageId, emoji }),
       auth: true,

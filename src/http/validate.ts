@@ -16,10 +16,93 @@ function describe(value: unknown): string {
   return typeof value === 'number' ? `the number ${value}` : `a value of type ${typeof value}`;
 }
 
-/** Asserts a non-empty, non-blank string id. */
+/**
+ * Asserts a non-empty, non-blank string id that is not `.` or `..`: an id fills one URL path
+ * segment, and a dot-segment there would be resolved away by the URL (`DELETE /api/messages/..`
+ * becomes `DELETE /api/`), sending the request to another route.
+ */
 export function assertId(argument: string, value: unknown): asserts value is string {
   if (typeof value !== 'string') throw new InvalidArgumentError(argument, `expected a non-empty string id, got ${describe(value)}`);
   if (value.trim() === '') throw new InvalidArgumentError(argument, 'expected a non-empty string id, got an empty or blank string');
+  if (value === '.' || value === '..') {
+    throw new InvalidArgumentError(argument, `expected an id, got the dot-segment ${JSON.stringify(value)}, which would change the request's route`);
+  }
+}
+
+/** Asserts an id, or `undefined`/`null` (an optional id field such as `replyToMessageId`). */
+export function assertOptionalId(argument: string, value: unknown): asserts value is string | null | undefined {
+  if (value === undefined || value === null) return;
+  assertId(argument, value);
+}
+
+/**
+ * Asserts a non-empty string that fills one URL path segment (an emoji in
+ * `/api/messages/{id}/reactions/{emoji}`): `.` and `..` are refused, as they would change the route.
+ */
+export function assertSegmentValue(argument: string, value: unknown): asserts value is string {
+  assertNonEmptyString(argument, value);
+  if (value === '.' || value === '..') {
+    throw new InvalidArgumentError(argument, `got the dot-segment ${JSON.stringify(value)}, which would change the request's route`);
+  }
+}
+
+/**
+ * The most characters (UTF-16 code units, JavaScript's and .NET's `length`) a text block's
+ * `content` — and its `plainText` — may have: 100,000. Neither the seed SDK nor the gateway
+ * names a limit; this one keeps a message whose text is `content` and `plainText` both well
+ * under a gateway's 1 MB request body, even in 3-byte UTF-8 characters.
+ */
+export const MAX_TEXT_BLOCK_LENGTH = 100_000;
+
+/** The most characters a `clientMessageId` may have: 128 (the seed SDK's and the gateway's limit). */
+export const MAX_CLIENT_MESSAGE_ID_LENGTH = 128;
+
+/**
+ * Asserts the blocks of a message (already checked against the `Block` codec): at least one
+ * block (a server refuses an empty message), and no text block whose `content` or `plainText` is
+ * longer than {@link MAX_TEXT_BLOCK_LENGTH}. The failing block is named: `request.blocks[2].content`.
+ */
+export function assertMessageBlocks(argument: string, blocks: unknown): void {
+  if (!Array.isArray(blocks)) throw new InvalidArgumentError(argument, `expected an array of blocks, got ${describe(blocks)}`);
+  if (blocks.length === 0) throw new InvalidArgumentError(argument, 'a message needs at least one block, got an empty array');
+  blocks.forEach((block: unknown, index) => {
+    if (typeof block !== 'object' || block === null || (block as { $type?: unknown }).$type !== 'text') return;
+    for (const field of ['content', 'plainText'] as const) assertTextLength(`${argument}[${index}].${field}`, (block as Record<string, unknown>)[field]);
+  });
+}
+
+/** Asserts that a text (when it is a string) is at most {@link MAX_TEXT_BLOCK_LENGTH} characters long. */
+export function assertTextLength(argument: string, text: unknown): void {
+  if (typeof text === 'string' && text.length > MAX_TEXT_BLOCK_LENGTH) {
+    throw new InvalidArgumentError(argument, `is ${text.length} characters long; a text block holds at most ${MAX_TEXT_BLOCK_LENGTH} (split the text into several messages)`);
+  }
+}
+
+/**
+ * Asserts an optional `clientMessageId`: `undefined`/`null`, or a non-blank string of at most
+ * {@link MAX_CLIENT_MESSAGE_ID_LENGTH} characters (an empty one would make every message sent
+ * with it "the same message" to the server's de-duplication).
+ */
+export function assertOptionalClientMessageId(argument: string, value: unknown): asserts value is string | null | undefined {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new InvalidArgumentError(argument, `expected a non-empty string of at most ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters, got ${describe(value)}`);
+  }
+  if (value.length > MAX_CLIENT_MESSAGE_ID_LENGTH) {
+    throw new InvalidArgumentError(argument, `is ${value.length} characters long; a Chat Gateway accepts at most ${MAX_CLIENT_MESSAGE_ID_LENGTH}`);
+  }
+}
+
+/**
+ * Asserts what a message request (REST send/edit, hub SendMessage/EditMessage, already checked
+ * against its codec) carries beyond its shape: its blocks (at `blocksKey`, see
+ * {@link assertMessageBlocks}), and, when present, `clientMessageId` and `replyToMessageId`.
+ */
+export function assertMessageFields(argument: string, request: object, blocksKey: 'blocks' | 'newBlocks' = 'blocks'): void {
+  const fields = request as Record<string, unknown>;
+  assertMessageBlocks(`${argument}.${blocksKey}`, fields[blocksKey]);
+  assertOptionalClientMessageId(`${argument}.clientMessageId`, fields['clientMessageId']);
+  assertOptionalId(`${argument}.replyToMessageId`, fields['replyToMessageId']);
 }
 
 /** Asserts a non-empty string (search text, emoji, file name…). */

@@ -26,8 +26,20 @@ import {
   tap,
   timeout,
 } from 'rxjs';
-import type { Block, CursorPaginatedResult, Mention, MessageDto, QuickReply, SendMessageAck } from '../codecs/index.js';
+import * as t from 'io-ts';
+import { Block, type CursorPaginatedResult, Mention, type MessageDto, QuickReply, type SendMessageAck } from '../codecs/index.js';
+import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
+import { array, optional } from '../codecs/scalars.js';
 import { InvalidArgumentError } from '../http/invalid-argument-error.js';
+import {
+  assertBody,
+  assertMessageBlocks,
+  assertNonEmptyString,
+  assertOptionalClientMessageId,
+  assertOptionalId,
+  assertOptionalObject,
+  assertTextLength,
+} from '../http/validate.js';
 import type { ChatHubClient } from '../hubs/chat-hub-client.js';
 import { HubError } from '../hubs/hub-error.js';
 import type { BotStream } from './accumulate-stream.js';
@@ -37,6 +49,19 @@ import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineSta
 import { pagesSince } from './gap-recovery.js';
 import { JoinRegistry } from './join-registry.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
+
+/**
+ * How deep the blocks of a send may nest: they go as `request.blocks` of a hub argument (the
+ * invocation message, its `arguments` array and the request object come first) or of a REST body.
+ */
+const BLOCKS_MAX_DEPTH = MAX_JSON_DEPTH - 3;
+/** What `send`'s blocks are checked against. */
+const SendBlocks = array(Block, 'Block[]');
+/** What `send`'s options are checked against. */
+const SendOptionsCodec = optional(
+  { replyToMessageId: t.string, mentions: array(Mention), quickReplies: array(QuickReply), clientMessageId: t.string },
+  'SendOptions',
+);
 
 /** Marks the end of the first history page in the action stream (not an action). */
 const FIRST_PAGE_DONE = Symbol('first page done');
@@ -214,19 +239,20 @@ export class Timeline {
   /**
    * Sends a message optimistically. On subscribe a `pending` message (a generated
    * `clientMessageId`, id `local:…`) enters the timeline at once; it goes over the chat hub (over
-   * REST when the hub is not connected) and moves to `sent` with the server's id, then to
-   * `confirmed` when the echo comes — never a second copy. Emits the message at each step here
-   * (pending, then sent or failed) and completes; a failure does not error: the message is
-   * `failed` with `error`, and `retry(clientMessageId)` sends it again.
+   * REST when the hub is not connected, or when the message is larger than the hub's
+   * `maxMessageBytes` — a server closes the connection on a bigger one) and moves to `sent` with
+   * the server's id, then to `confirmed` when the echo comes — never a second copy. Emits the
+   * message at each step here (pending, then sent or failed) and completes; a failure does not
+   * error: the message is `failed` with `error`, and `retry(clientMessageId)` sends it again.
    *
-   * @throws InvalidArgumentError at once for empty content.
+   * @throws InvalidArgumentError at once, before anything enters the timeline, for content that
+   * is neither text nor an array of blocks, blank text, no blocks, text (or a text block) over
+   * 100,000 characters, or bad options (`options.clientMessageId` empty or over 128 characters,
+   * an empty `options.replyToMessageId`, malformed mentions or quick replies).
    */
   send(content: string | readonly Block[], options: SendOptions = {}): Observable<TimelineMessage> {
-    const blocks: Block[] =
-      typeof content === 'string' ? [{ $type: 'text', format: 'Plain', content, plainText: content }] : [...content];
-    if ((typeof content === 'string' && content.trim() === '') || blocks.length === 0) {
-      throw new InvalidArgumentError('content', 'expected non-empty text or at least one block');
-    }
+    const blocks = sendBlocks(content);
+    assertSendOptions(options);
     return defer(() => {
       const clientMessageId = options.clientMessageId ?? this.deps.newClientMessageId();
       const state = this.state;
@@ -255,6 +281,7 @@ export class Timeline {
 
   /** Sends a `failed` message again, same `clientMessageId` (the server keeps one copy). Emits like `send`. */
   retry(clientMessageId: string): Observable<TimelineMessage> {
+    assertNonEmptyString('clientMessageId', clientMessageId);
     return defer(() => {
       const failed = this.state?.byClientMessageId(clientMessageId);
       if (!failed || failed.status !== 'failed') return EMPTY;
@@ -285,9 +312,13 @@ export class Timeline {
     };
     const overRest$ = (): Observable<{ messageId: string; message?: MessageDto }> =>
       this.deps.messages.send(this.conversationId, { blocks, clientMessageId, ...extra }).pipe(map((message) => ({ messageId: message.id, message })));
-    const viaHub = this.deps.chat.status.status === 'connected';
+    const chat = this.deps.chat;
+    const hubRequest = { conversationId: this.conversationId, blocks, clientMessageId, ...extra };
+    // A message larger than the server reads would close the connection (re-joins, gap recovery,
+    // bot streams cut off): it goes over REST, as it does while the hub is not connected.
+    const viaHub = chat.status.status === 'connected' && fitsOneHubMessage(chat, hubRequest);
     const request$: Observable<{ messageId: string; message?: MessageDto }> = viaHub
-      ? this.deps.chat.sendMessage({ conversationId: this.conversationId, blocks, clientMessageId, ...extra }).pipe(
+      ? defer(() => chat.sendMessage(hubRequest)).pipe(
           timeout({ first: this.options.sendTimeoutMs ?? 30_000, scheduler: this.scheduler }),
           map((ack: SendMessageAck): { messageId: string; message?: MessageDto } => ({ messageId: ack.messageId ?? '' })),
           catchError((error: unknown) => (HubError.is(error) && error.kind === 'not-connected' ? overRest$() : throwErrorOf(error))),
@@ -461,6 +492,38 @@ class HistoryPaging {
     }
     return cursor;
   }
+}
+
+/** `send`'s content as blocks, checked (see `send`'s `@throws`). */
+function sendBlocks(content: unknown): Block[] {
+  if (typeof content === 'string') {
+    if (content.trim() === '') throw new InvalidArgumentError('content', 'expected non-empty text or at least one block, got a blank string');
+    assertTextLength('content', content);
+    return [{ $type: 'text', format: 'Plain', content, plainText: content }];
+  }
+  if (!Array.isArray(content)) {
+    throw new InvalidArgumentError('content', `expected text or an array of blocks, got ${content === null ? 'null' : `a value of type ${typeof content}`}`);
+  }
+  assertBody('content', SendBlocks, content, BLOCKS_MAX_DEPTH);
+  assertMessageBlocks('content', content);
+  return [...(content as Block[])];
+}
+
+/** Checks `send`'s options (see `send`'s `@throws`). */
+function assertSendOptions(options: unknown): asserts options is SendOptions {
+  assertOptionalObject('options', options);
+  if (options === undefined) return;
+  assertBody('options', SendOptionsCodec, options, BLOCKS_MAX_DEPTH);
+  const { clientMessageId, replyToMessageId } = options as SendOptions;
+  assertOptionalClientMessageId('options.clientMessageId', clientMessageId);
+  assertOptionalId('options.replyToMessageId', replyToMessageId);
+}
+
+/** True when `SendMessage(request)` fits in one message the server reads (a hub client without the check: assumed). */
+function fitsOneHubMessage(chat: ChatHubClient, request: object): boolean {
+  const hub = chat as Partial<Pick<ChatHubClient, 'invocationBytes' | 'maxMessageBytes'>>;
+  if (typeof hub.invocationBytes !== 'function' || typeof hub.maxMessageBytes !== 'number') return true;
+  return hub.invocationBytes.call(chat, 'SendMessage', [request]) <= hub.maxMessageBytes;
 }
 
 function throwErrorOf(error: unknown): Observable<never> {

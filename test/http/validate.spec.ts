@@ -8,6 +8,7 @@ import { textBlock } from './samples.js';
 const api = createRestApi({ baseUrl: 'http://127.0.0.1:9', token: 't' });
 const any = (value: unknown): never => value as never;
 const MB = 1024 * 1024;
+const longText = (length: number) => ({ $type: 'text', format: 'Plain', content: 'x'.repeat(length), plainText: null }) as const;
 
 type Case = readonly [call: string, argument: string, kind: typeof InvalidArgumentError | typeof ArgumentRangeError, run: () => unknown];
 
@@ -81,6 +82,28 @@ const cases: readonly Case[] = [
   ['proxy.get("a b", "x")', 'service', InvalidArgumentError, () => api.proxy.get('a b', 'x')],
   ['proxy.get("svc", "../../api/bots")', 'path', InvalidArgumentError, () => api.proxy.get('svc', '../../api/bots')],
   ['proxy.request("svc", "x", {method: "TRACE"})', 'options.method', InvalidArgumentError, () => api.proxy.request('svc', 'x', any({ method: 'TRACE' }))],
+  // Issue 16: "." and ".." are dot-segments, not ids — `DELETE /api/messages/..` is `DELETE /api/`.
+  ['messages.delete("..")', 'messageId', InvalidArgumentError, () => api.messages.delete('..')],
+  ['messages.delete(".")', 'messageId', InvalidArgumentError, () => api.messages.delete('.')],
+  ['messages.getById("..")', 'messageId', InvalidArgumentError, () => api.messages.getById('..')],
+  ['messages.edit("..", …)', 'messageId', InvalidArgumentError, () => api.messages.edit('..', { blocks: [textBlock] })],
+  ['messages.send("..", …)', 'conversationId', InvalidArgumentError, () => api.messages.send('..', { blocks: [textBlock] })],
+  ['messages.addReaction("m", "..")', 'emoji', InvalidArgumentError, () => api.messages.addReaction('m', '..')],
+  ['messages.removeReaction("m", ".")', 'emoji', InvalidArgumentError, () => api.messages.removeReaction('m', '.')],
+  ['conversations.getById("..")', 'id', InvalidArgumentError, () => api.conversations.getById('..')],
+  ['conversations.removeParticipant("c", ".")', 'participantId', InvalidArgumentError, () => api.conversations.removeParticipant('c', '.')],
+  ['participants.getById(".")', 'id', InvalidArgumentError, () => api.participants.getById('.')],
+  ['participants.getByUniqueName("..")', 'uniqueName', InvalidArgumentError, () => api.participants.getByUniqueName('..')],
+  ['participants.getBatch(["a", ".."])', 'ids[1]', InvalidArgumentError, () => api.participants.getBatch(['a', '..'])],
+  ['bots.delete("..")', 'id', InvalidArgumentError, () => api.bots.delete('..')],
+  // Issue 16: message content the server would refuse (or should never get) fails here.
+  ['messages.send("c", {blocks: []})', 'request.blocks', InvalidArgumentError, () => api.messages.send('c', { blocks: [] })],
+  ['messages.edit("m", {blocks: []})', 'request.blocks', InvalidArgumentError, () => api.messages.edit('m', { blocks: [] })],
+  ['messages.send("c", a text of 100,001 characters)', 'request.blocks[1].content', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock, longText(100_001)] })],
+  ['messages.edit("m", a text of 100,001 characters)', 'request.blocks[0].content', InvalidArgumentError, () => api.messages.edit('m', { blocks: [longText(100_001)] })],
+  ['messages.send("c", {clientMessageId: 129 characters})', 'request.clientMessageId', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock], clientMessageId: 'x'.repeat(129) })],
+  ['messages.send("c", {clientMessageId: ""})', 'request.clientMessageId', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock], clientMessageId: '' })],
+  ['messages.send("c", {replyToMessageId: ".."})', 'request.replyToMessageId', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock], replyToMessageId: '..' })],
 ];
 
 describe('argument validation (synchronous, before any Observable)', () => {
@@ -122,5 +145,13 @@ describe('argument validation (synchronous, before any Observable)', () => {
     expect(() => api.files.createUploadUrl({ fileName: 'a', contentType: 'x/y', fileSize: 50 * MB })).not.to.throw();
     expect(() => api.auth.login('custom-provider.v2', { token: 'x' })).not.to.throw();
     expect(() => api.proxy.get('svc', '')).not.to.throw();
+  });
+
+  it('accepts the limits themselves: 128-character clientMessageId, 100,000-character text, ids with dots in them', () => {
+    expect(() => api.messages.send('c', { blocks: [longText(100_000)], clientMessageId: 'x'.repeat(128) })).not.to.throw();
+    expect(() => api.messages.edit('m', { blocks: [longText(100_000)] })).not.to.throw();
+    expect(() => api.messages.delete('...')).not.to.throw();
+    expect(() => api.messages.delete('a.b')).not.to.throw();
+    expect(() => api.participants.getByUniqueName('john.doe')).not.to.throw();
   });
 });
