@@ -152,7 +152,13 @@ export class AuthSession {
   private keeper: Subscription | undefined;
   /** Set when `refreshToken` gave up (returned null) while this token was current. */
   private gaveUp: { readonly token: string | null } | null = null;
+  /**
+   * The last refresh that failed (rejected, threw, timed out): the token it started with, its
+   * error, and the {@link refreshEpoch} it ended at. Callers that read the epoch before it share it.
+   */
+  private failed: { readonly token: string | null; readonly error: unknown; readonly epoch: number } | null = null;
   private refreshCount = 0;
+  private refreshesEnded = 0;
 
   constructor(options: AuthSessionOptions = {}) {
     this.scheduler = options.scheduler ?? asyncScheduler;
@@ -182,6 +188,15 @@ export class AuthSession {
   }
 
   /**
+   * How many refreshes have ended so far (answered, gave up or failed). Read it when you send a
+   * request, and pass it to {@link refresh} with the token the request was refused with: a refresh
+   * for that token that failed after you read it is shared instead of asked again.
+   */
+  get refreshEpoch(): number {
+    return this.refreshesEnded;
+  }
+
+  /**
    * The current token: the session's own (option, `setToken`, login, refresh) or else the
    * `tokenProvider`'s, or null.
    */
@@ -207,6 +222,7 @@ export class AuthSession {
     this.ownToken = token;
     this.ownExpiry = token === null ? null : toEpochMs(expiresAt);
     this.gaveUp = null;
+    this.failed = null;
     // A token given from outside settles the question a refresh under way was asking: callers
     // that arrive from now on use it, and those waiting get it at once.
     this.inflight$ = null;
@@ -293,13 +309,19 @@ export class AuthSession {
    *
    * With `rejectedToken` (the token a 401 answered), nothing is called when the session already
    * holds another token (emits that one), nor when `refreshToken` already gave up on this token.
+   * With `sentAt` too (the {@link refreshEpoch} read when the refused request was sent), a refresh
+   * for this token that failed since then is not asked again: the caller gets its error. So a
+   * burst of 401s shares one failed refresh, however fast it failed; a request sent after the
+   * failure (a later, separate 401) may try again, and so may a caller without `sentAt`.
    *
    * @example
    * ```ts
    * session.refresh().subscribe((token) => token ?? redirectToLogin());
+   * const sentAt = session.refreshEpoch; // when sending
+   * session.refresh(sentToken, sentAt);  // on its 401
    * ```
    */
-  refresh(rejectedToken?: string | null): Observable<string | null> {
+  refresh(rejectedToken?: string | null, sentAt?: number): Observable<string | null> {
     return defer(() => {
       let refreshing$: Observable<string | null>;
       if (this.inflight$ !== null) refreshing$ = this.inflight$;
@@ -308,6 +330,10 @@ export class AuthSession {
           const current = this.getToken();
           if (current !== null && current !== rejectedToken) return of(current);
           if (this.gaveUp !== null && this.gaveUp.token === current) return of(null);
+          const failed = this.failed;
+          if (failed !== null && sentAt !== undefined && sentAt < failed.epoch && failed.token === current) {
+            return throwError(() => failed.error);
+          }
         }
         refreshing$ = this.startRefresh();
       }
@@ -360,9 +386,16 @@ export class AuthSession {
         if (typeof token !== 'string') throw new TypeError('refreshToken must resolve to a string or null');
         return token;
       }),
-      tap((token) => {
-        if (token !== null) this.setToken(token);
-        else this.gaveUp = { token: startedWith };
+      tap({
+        next: (token) => {
+          this.refreshesEnded++;
+          if (token !== null) this.setToken(token);
+          else this.gaveUp = { token: startedWith };
+        },
+        error: (error: unknown) => {
+          this.refreshesEnded++;
+          this.failed = { token: startedWith, error, epoch: this.refreshesEnded };
+        },
       }),
       finalize(() => {
         if (this.inflight$ === shared$) {

@@ -1,4 +1,11 @@
-import axios, { type AxiosInstance, type AxiosRequestConfig, type CreateAxiosDefaults } from 'axios';
+import axios, {
+  type AxiosInstance,
+  type AxiosProgressEvent,
+  type AxiosRequestConfig,
+  type AxiosResponse,
+  type AxiosResponseTransformer,
+  type CreateAxiosDefaults,
+} from 'axios';
 import { either } from 'fp-ts';
 import type * as t from 'io-ts';
 import {
@@ -14,6 +21,7 @@ import {
   throwError,
   timeout,
   type SchedulerLike,
+  type Subscriber,
 } from 'rxjs';
 import type { DecodeError } from '../codecs/decode-error.js';
 import { decodeWith } from '../codecs/decode-with.js';
@@ -106,9 +114,28 @@ export interface HttpTransportOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Further axios defaults (agents, proxy, `withCredentials`…), passed to `axios.create`. @default {} */
   readonly axiosDefaults?: CreateAxiosDefaults;
-  /** The scheduler timeouts run on. @default asyncScheduler */
+  /** The scheduler timeouts run on, and whose `now()` a `Retry-After` date is measured from. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
+  /**
+   * The largest response body read, in bytes: a larger one is abandoned (the connection is closed
+   * as soon as the limit is passed) and the call fails with a {@link ChatApiError} of kind
+   * `invalid-response` ("Response too large"). Enforced while reading by axios's Node (`http`) and
+   * `fetch` adapters; with `xhr` the browser reads the whole body first and it is refused then.
+   * @default 67_108_864 (64 MiB)
+   */
+  readonly maxResponseBytes?: number;
+  /**
+   * The header a JSON body's string `clientMessageId` (a message send) is also sent in, so that a
+   * server can recognise a request sent twice (the transport re-sends one that failed on a stale
+   * keep-alive socket); `null` sends none (e.g. for a gateway whose CORS policy does not allow it).
+   * A header of that name in the request's own `headers` wins.
+   * @default 'Idempotency-Key'
+   */
+  readonly idempotencyKeyHeader?: string | null;
 }
+
+/** The default of {@link HttpTransportOptions.maxResponseBytes}: 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /** A response as it arrives, before decoding. */
 interface RawResponse {
@@ -122,8 +149,8 @@ function isAbsoluteUrl(url: string): boolean {
   return ABSOLUTE_URL.test(url) || url.startsWith('//');
 }
 
-/** The body as axios should send it, its content type and size in bytes (when known). */
-function encodeBody(body: unknown, contentType: string | undefined): { data: unknown; contentType: string | undefined; size: number | undefined } {
+/** The body as axios should send it, its content type, size in bytes (when known) and whether it is JSON we wrote. */
+function encodeBody(body: unknown, contentType: string | undefined): { data: unknown; contentType: string | undefined; size: number | undefined; json?: true } {
   if (body === undefined) return { data: undefined, contentType, size: undefined };
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
     return { data: body, contentType: contentType ?? (body.type !== '' ? body.type : 'application/octet-stream'), size: body.size };
@@ -148,11 +175,123 @@ function encodeBody(body: unknown, contentType: string | undefined): { data: unk
   }
   if (typeof body === 'string' && contentType !== undefined) return { data: body, contentType, size: undefined };
   // `$type` first in every block: System.Text.Json refuses a polymorphic object whose `$type` is not.
-  return { data: JSON.stringify(typeFirst(body)), contentType: contentType ?? 'application/json', size: undefined };
+  return { data: JSON.stringify(typeFirst(body)), contentType: contentType ?? 'application/json', size: undefined, json: true };
 }
 
 function isUnauthorized(error: unknown): error is ChatApiError {
   return ChatApiError.is(error) && error.kind === 'http' && error.status === 401;
+}
+
+// Everything an axios request config holds lives as long as the config, and the config outlives
+// the request: an idle keep-alive socket in the agent's pool keeps the config of a request it
+// served reachable (5 s on the embedded gateway, 130 s on ASP.NET; axios 1.15.2 and later also pin
+// each socket's first request scope to it, axios/axios#11091). So the config holds only these
+// module-level constants and closures made by the factories below, which reach the subscriber
+// through an {@link ExchangeSink} that is cut when the exchange ends — never a closure made inside
+// the subscribe function, whose scope holds the subscriber (and through it the whole pipeline).
+
+/** Every status is a response: the transport tells success from failure itself. */
+const ACCEPT_EVERY_STATUS = (): boolean => true;
+/** Bodies go out as encoded and come back as text: no axios transform. */
+const AS_IS: AxiosResponseTransformer[] = [(body: unknown): unknown => body];
+
+/**
+ * The link from axios's callbacks to one exchange's subscriber: `subscriber` is set to null when
+ * the exchange ends (answered, failed or unsubscribed), so whatever keeps the callbacks (or the
+ * config they sit in) afterwards keeps nothing of the subscriber.
+ */
+interface ExchangeSink {
+  subscriber: Subscriber<HttpEvent<RawResponse>> | null;
+  /** True once axios answered (then unsubscribing has nothing left to abort). */
+  settled: boolean;
+}
+
+/** The `onUploadProgress` of one exchange: forwards bytes sent while the exchange runs. */
+function progressTo(sink: ExchangeSink, size: number | undefined): (progress: AxiosProgressEvent) => void {
+  return (progress) => {
+    const subscriber = sink.subscriber;
+    if (subscriber === null || subscriber.closed) return;
+    subscriber.next({ type: 'progress', loaded: progress.loaded, total: progress.total ?? size });
+  };
+}
+
+/** What a transport's exchange needs to turn axios's outcome into events. */
+interface ExchangeContext {
+  readonly maxResponseBytes: number;
+  readonly scheduler: SchedulerLike;
+}
+
+/** Socket error codes of a keep-alive socket the server had closed when the request was written. */
+const STALE_SOCKET_CODES: ReadonlySet<unknown> = new Set(['ECONNRESET', 'EPIPE']);
+
+/** The failures of a request on a reused keep-alive socket before any response byte (safe to send again). */
+const staleSocketFailures = new WeakSet<ChatApiError>();
+
+/**
+ * True when axios failed because the keep-alive socket it reused had been closed by the server
+ * before any response byte came back — Node's documented retry case (`request.reusedSocket` and
+ * `ECONNRESET`). axios gives the request it failed on as `error.request`: Node's `ClientRequest`,
+ * or follow-redirects' wrapper (axios's default transport) holding it as `_currentRequest`.
+ */
+function failedOnStaleSocket(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; cause?: { code?: unknown }; request?: unknown; response?: unknown };
+  if (e.response !== undefined && e.response !== null) return false;
+  if (!STALE_SOCKET_CODES.has(e.code) && !STALE_SOCKET_CODES.has(e.cause?.code)) return false;
+  if (typeof e.request !== 'object' || e.request === null) return false;
+  const native = ((e.request as { _currentRequest?: unknown })._currentRequest ?? e.request) as { reusedSocket?: unknown; res?: unknown };
+  return native.reusedSocket === true && (native.res === undefined || native.res === null);
+}
+
+/** True for a failure the transport sends once more at once: see {@link HttpTransport}. */
+function isStaleSocketFailure(error: unknown): boolean {
+  return ChatApiError.is(error) && staleSocketFailures.has(error);
+}
+
+/** axios answered: emit the response (2xx) or its error, then end the exchange. */
+function onAnswer(sink: ExchangeSink, context: ExchangeContext): (response: AxiosResponse<unknown>) => void {
+  return (response) => {
+    sink.settled = true;
+    const subscriber = sink.subscriber;
+    if (subscriber === null) return;
+    const text = typeof response.data === 'string' ? response.data : response.data == null ? '' : String(response.data);
+    // An adapter that does not enforce `maxContentLength` (the browser's xhr) read it all: refuse it now.
+    if (text.length > context.maxResponseBytes) {
+      subscriber.error(ChatApiError.tooLarge(response.status, `the response body is over ${context.maxResponseBytes} bytes`));
+      return;
+    }
+    if (response.status < 200 || response.status >= 300) {
+      subscriber.error(ChatApiError.fromResponse(response.status, text, response.statusText, undefined, { headers: response.headers, now: context.scheduler.now() }));
+      return;
+    }
+    subscriber.next({ type: 'done', response: { status: response.status, text } });
+    subscriber.complete();
+  };
+}
+
+/** axios failed: emit the error as a ChatApiError (remembering a stale-socket failure), ending the exchange. */
+function onFailure(sink: ExchangeSink, context: ExchangeContext): (error: unknown) => void {
+  return (error) => {
+    sink.settled = true;
+    const subscriber = sink.subscriber;
+    if (subscriber === null) return;
+    const failure = ChatApiError.from(error, { now: context.scheduler.now() });
+    if (failedOnStaleSocket(error)) staleSocketFailures.add(failure);
+    subscriber.error(failure);
+  };
+}
+
+/** The `Idempotency-Key` of a JSON body: its `clientMessageId` when that is a usable header value. */
+function idempotencyKeyOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) return undefined;
+  const id = (body as { clientMessageId?: unknown }).clientMessageId;
+  // Visible ASCII (and inner spaces) only: anything else is not a valid header value.
+  return typeof id === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(id) ? id : undefined;
+}
+
+function hasHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
+  const lower = name.toLowerCase();
+  return Object.keys(headers).some((key) => key.toLowerCase() === lower);
 }
 
 /**
@@ -165,7 +304,13 @@ function isUnauthorized(error: unknown): error is ChatApiError {
  *   is known to expire within the session's margin), and sent only to the gateway's own origin:
  *   an absolute URL on another origin (a presigned storage URL) never gets the Authorization header.
  * - On a 401 it waits for the session's single-flight refresh and retries once with the new
- *   token; when the refresh gives up (`null`) the 401 reaches the subscriber.
+ *   token; when the refresh gives up (`null`) the 401 reaches the subscriber, and so does the
+ *   error of a refresh that failed after the request was sent (the whole burst shares it).
+ * - A request that failed on a reused keep-alive socket before any response byte (Node:
+ *   `reusedSocket` and `ECONNRESET`/`EPIPE`, e.g. the first request after a gateway restart) is
+ *   sent once more at once, whatever its method; a GET or HEAD is also sent once more after any
+ *   other network failure. A JSON body's string `clientMessageId` goes along as `Idempotency-Key`.
+ * - A response body over `maxResponseBytes` (64 MiB) is not read: kind `invalid-response`.
  * - The body is decoded through `decodeWith`; every failure is a {@link ChatApiError}.
  *
  * Exported for power users who build extra API modules (the seed's `HttpClient`).
@@ -190,6 +335,8 @@ export class HttpTransport {
   private readonly scheduler: SchedulerLike;
   private readonly defaultHeaders: Readonly<Record<string, string>>;
   private readonly gatewayOrigin: string | null;
+  private readonly idempotencyKeyHeader: string | null;
+  private readonly context: ExchangeContext;
 
   constructor(options: HttpTransportOptions) {
     if (typeof options.baseUrl !== 'string') throw new InvalidArgumentError('baseUrl', 'expected a string');
@@ -203,6 +350,12 @@ export class HttpTransport {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.defaultHeaders = options.headers ?? {};
+    const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (typeof maxResponseBytes !== 'number' || Number.isNaN(maxResponseBytes) || maxResponseBytes <= 0) {
+      throw new InvalidArgumentError('maxResponseBytes', 'expected a positive number of bytes');
+    }
+    this.idempotencyKeyHeader = options.idempotencyKeyHeader === undefined ? 'Idempotency-Key' : options.idempotencyKeyHeader;
+    this.context = { maxResponseBytes, scheduler: this.scheduler };
     this.http = axios.create({
       ...options.axiosDefaults,
       ...(options.adapter !== undefined ? { adapter: options.adapter } : {}),
@@ -295,29 +448,32 @@ export class HttpTransport {
       const url = this.url(spec.path, spec.query);
       const mode = spec.response ?? 'json';
       const decode = spec.codec !== undefined ? decodeWith(spec.codec) : undefined;
-      // A safe request (GET, HEAD) that failed without any response is sent once more at once: a
-      // keep-alive socket the server closed meanwhile (a gateway restart) fails the first request
-      // on it with "socket hang up" although nothing is wrong any more.
+      // A keep-alive socket the server closed meanwhile (a gateway restart) fails the first request
+      // on it with "socket hang up" before any response byte, although nothing is wrong any more:
+      // that request is sent once more at once, whatever its method (the server never read it).
+      // A safe request (GET, HEAD) is also sent once more after any other network failure.
       const safe = spec.method === 'GET' || spec.method === 'HEAD';
-      const attempt = (token: string | null): Observable<HttpEvent<RawResponse>> => {
-        const once = this.attempt(spec, url, token, withProgress || spec.onUploadProgress !== undefined);
-        return safe
-          ? once.pipe(retry({ count: 1, delay: (error: unknown) => (ChatApiError.is(error) && error.kind === 'network' ? of(0) : throwError(() => error)) }))
-          : once;
-      };
+      const resend = (error: unknown): boolean => isStaleSocketFailure(error) || (safe && ChatApiError.is(error) && error.kind === 'network');
+      const attempt = (token: string | null): Observable<HttpEvent<RawResponse>> =>
+        this.attempt(spec, url, token, withProgress || spec.onUploadProgress !== undefined).pipe(
+          retry({ count: 1, delay: (error: unknown) => (resend(error) ? of(0) : throwError(() => error)) }),
+        );
 
       let raw$: Observable<HttpEvent<RawResponse>>;
       if (!spec.auth || !this.isGatewayUrl(url)) {
         raw$ = attempt(null);
       } else {
         const session = this.session;
+        // Read before anything is sent: a refresh that fails from now on answers this request's
+        // 401 too, instead of being asked again (one refreshToken call for a burst of 401s).
+        const sentAt = session.refreshEpoch;
         raw$ = session.freshToken().pipe(
           catchError(() => of(session.getToken())),
           switchMap((token) =>
             attempt(token).pipe(
               catchError((error: unknown) => {
                 if (!isUnauthorized(error) || !session.canRefresh) return throwError(() => error);
-                return session.refresh(token).pipe(
+                return session.refresh(token, sentAt).pipe(
                   catchError((refreshError: unknown) =>
                     throwError(() => new ChatApiError({ ...error, kind: 'http', cause: refreshError })),
                   ),
@@ -355,6 +511,36 @@ export class HttpTransport {
     });
   }
 
+  /**
+   * The axios config of one exchange. Built outside the subscribe function on purpose: it holds
+   * constants, strings, the body, the abort signal and closures over `sink` only.
+   */
+  private configFor(spec: RequestSpec, url: string, token: string | null, reportProgress: boolean, sink: ExchangeSink, signal: AbortSignal): AxiosRequestConfig {
+    const { data, contentType, size, json } = encodeBody(spec.body, spec.contentType);
+    const headers: Record<string, string> = { ...this.defaultHeaders, ...spec.headers };
+    if (contentType !== undefined) headers['Content-Type'] = contentType;
+    if (token !== null) headers['Authorization'] = `Bearer ${token}`;
+    const keyHeader = this.idempotencyKeyHeader;
+    if (keyHeader !== null && json === true && !hasHeader(headers, keyHeader)) {
+      const key = idempotencyKeyOf(spec.body);
+      if (key !== undefined) headers[keyHeader] = key;
+    }
+    return {
+      url,
+      method: spec.method,
+      headers,
+      data,
+      signal,
+      responseType: 'text',
+      transformRequest: AS_IS,
+      transformResponse: AS_IS,
+      validateStatus: ACCEPT_EVERY_STATUS,
+      maxBodyLength: Infinity,
+      maxContentLength: this.context.maxResponseBytes,
+      ...(reportProgress && data !== undefined ? { onUploadProgress: progressTo(sink, size) } : {}),
+    };
+  }
+
   /** One HTTP exchange: the boundary where axios becomes an Observable (unsubscribe aborts). */
   private attempt(
     spec: RequestSpec,
@@ -364,49 +550,13 @@ export class HttpTransport {
   ): Observable<HttpEvent<RawResponse>> {
     const limit = spec.timeoutMs ?? this.timeoutMs;
     const exchange$ = new Observable<HttpEvent<RawResponse>>((subscriber) => {
+      // Nothing handed to axios below may close over `subscriber` (see ExchangeSink).
       const controller = new AbortController();
-      let settled = false;
-      const { data, contentType, size } = encodeBody(spec.body, spec.contentType);
-      const headers: Record<string, string> = { ...this.defaultHeaders, ...spec.headers };
-      if (contentType !== undefined) headers['Content-Type'] = contentType;
-      if (token !== null) headers['Authorization'] = `Bearer ${token}`;
-      const config: AxiosRequestConfig = {
-        url,
-        method: spec.method,
-        headers,
-        data,
-        signal: controller.signal,
-        responseType: 'text',
-        transformRequest: [(body: unknown) => body],
-        transformResponse: [(body: unknown) => body],
-        validateStatus: () => true,
-        maxBodyLength: Infinity,
-        maxContentLength: Infinity,
-      };
-      if (reportProgress && data !== undefined) {
-        config.onUploadProgress = (progress) => {
-          if (subscriber.closed) return;
-          subscriber.next({ type: 'progress', loaded: progress.loaded, total: progress.total ?? size });
-        };
-      }
-      this.http.request<unknown>(config).then(
-        (response) => {
-          settled = true;
-          const text = typeof response.data === 'string' ? response.data : response.data == null ? '' : String(response.data);
-          if (response.status < 200 || response.status >= 300) {
-            subscriber.error(ChatApiError.fromResponse(response.status, text, response.statusText));
-            return;
-          }
-          subscriber.next({ type: 'done', response: { status: response.status, text } });
-          subscriber.complete();
-        },
-        (error: unknown) => {
-          settled = true;
-          subscriber.error(ChatApiError.from(error));
-        },
-      );
+      const sink: ExchangeSink = { subscriber, settled: false };
+      this.http.request<unknown>(this.configFor(spec, url, token, reportProgress, sink, controller.signal)).then(onAnswer(sink, this.context), onFailure(sink, this.context));
       return () => {
-        if (!settled) controller.abort();
+        sink.subscriber = null;
+        if (!sink.settled) controller.abort();
       };
     });
     if (limit <= 0) return exchange$;

@@ -18,14 +18,39 @@ export interface PagesSinceOptions {
   readonly pageSize: number;
   /** Pages to fetch at most before giving up on reaching `newest`. */
   readonly maxPages: number;
-  /** Waits before asking a failed page again; its length is the number of retries. @default [1000, 2000, 5000] */
+  /**
+   * Waits before asking a failed page again; its length is the number of retries. A failure that
+   * carries the server's `Retry-After` (`ChatApiError.retryAfterMs`, on a 429 or 503) waits that
+   * long instead, at most `maxRetryAfterMs`.
+   * @default [1000, 2000, 5000]
+   */
   readonly retryDelaysMs?: readonly number[];
+  /** The longest wait a `Retry-After` may ask for; a longer one is cut to this. @default 30_000 */
+  readonly maxRetryAfterMs?: number;
   /** The scheduler of those waits. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
 }
 
 /** Retry delays of gap recovery: a restarting gateway or a refused connection passes within seconds. */
 export const GAP_RETRY_DELAYS_MS: readonly number[] = [1000, 2000, 5000];
+
+/** The default of {@link PagesSinceOptions.maxRetryAfterMs}: a server's `Retry-After` is honoured up to 30 s. */
+export const GAP_MAX_RETRY_AFTER_MS = 30_000;
+
+/**
+ * How long to wait before retry number `attempt` (1-based) after `error`: the server's
+ * `Retry-After` when the error carries one (at most `maxRetryAfterMs`), else `delays[attempt - 1]`.
+ *
+ * @example
+ * ```ts
+ * retryDelayMs(new ChatApiError({ kind: 'http', status: 503, title: 'x', retryAfterMs: 4000 }), 1, [1000], 30_000); // 4000
+ * ```
+ */
+export function retryDelayMs(error: unknown, attempt: number, delays: readonly number[], maxRetryAfterMs: number = GAP_MAX_RETRY_AFTER_MS): number {
+  const retryAfter = ChatApiError.is(error) ? error.retryAfterMs : undefined;
+  if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter, maxRetryAfterMs);
+  return delays[attempt - 1] ?? 0;
+}
 
 /** True for failures that asking again may cure: no response, a timeout, a 5xx or a 429. */
 export function isTransient(error: unknown): boolean {
@@ -38,8 +63,9 @@ export function isTransient(error: unknown): boolean {
  * The newest pages of `conversationId`'s history (`direction: 'older'`), newest first, until a
  * page holds a message at or below `newest` (no limit when `newest` is undefined: one page), the
  * history ends, or `maxPages` were fetched. A page that fails with a transient error is asked
- * again after each delay of `retryDelaysMs`; then, or at once for any other error, the
- * Observable errors (the pages already emitted stay emitted). Cold: fetches on subscribe.
+ * again after each delay of `retryDelaysMs` (or after the server's `Retry-After`, up to
+ * `maxRetryAfterMs`); then, or at once for any other error, the Observable errors (the pages
+ * already emitted stay emitted). Cold: fetches on subscribe.
  *
  * @example
  * ```ts
@@ -50,6 +76,7 @@ export function isTransient(error: unknown): boolean {
 export function pagesSince(api: GapHistoryApi, conversationId: string, newest: string | undefined, options: PagesSinceOptions): Observable<CursorPaginatedResult<MessageDto>> {
   const delays = options.retryDelaysMs ?? GAP_RETRY_DELAYS_MS;
   const scheduler = options.scheduler ?? asyncScheduler;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? GAP_MAX_RETRY_AFTER_MS;
   return defer(() => {
     let pages = 0;
     const fetch = (cursor: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
@@ -57,7 +84,8 @@ export function pagesSince(api: GapHistoryApi, conversationId: string, newest: s
       return api.getHistory(conversationId, { limit: options.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) }).pipe(
         retry({
           count: delays.length,
-          delay: (error: unknown, attempt: number) => (isTransient(error) ? timer(delays[attempt - 1] ?? 0, scheduler) : throwError(() => error)),
+          delay: (error: unknown, attempt: number) =>
+            isTransient(error) ? timer(retryDelayMs(error, attempt, delays, maxRetryAfterMs), scheduler) : throwError(() => error),
         }),
       );
     };

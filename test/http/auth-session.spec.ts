@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { firstValueFrom, map, merge, of, switchMap, timer, type Observable } from 'rxjs';
+import { firstValueFrom, map, merge, of, switchMap, throwError, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthSession, decodeJwtExpiry } from '../../src/http/auth-session.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
@@ -168,6 +168,38 @@ describe('AuthSession', () => {
         });
         expectObservable(merge(session.refresh(), session.refresh())).toBe('-#', undefined, new Error('boom'));
         expectObservable(delayed(3, () => session.refresh())).toBe('----(t|)', { t: 'ok' });
+      });
+    });
+
+    // Issue 16 #7: a refreshToken that failed at once was called again by every 401 of the burst.
+    it('a refresh that failed is shared by every caller that sent before it ended (refreshEpoch); a later one tries again', () => {
+      const testScheduler = scheduler();
+      testScheduler.run(({ expectObservable }) => {
+        let calls = 0;
+        const boom = new Error('auth server down');
+        // Fails at once (synchronously), as a refreshToken whose server is down may.
+        const session = new AuthSession({ token: 'old', refreshToken: () => (calls++, throwError(() => boom)) });
+        const sentAt = session.refreshEpoch; // the burst's requests were sent now
+        // Its 401s come back one after another, each after the previous refresh already failed.
+        expectObservable(merge(session.refresh('old', sentAt), delayed(1, () => session.refresh('old', sentAt)), delayed(2, () => session.refresh('old', sentAt)))).toBe(
+          '#',
+          undefined,
+          boom,
+        );
+        expectObservable(delayed(1, () => session.refresh('old', sentAt))).toBe('-#', undefined, boom);
+        expectObservable(delayed(2, () => session.refresh('old', sentAt))).toBe('--#', undefined, boom);
+        testScheduler.flush();
+        expect(calls, 'one refreshToken call for the whole burst').to.equal(1);
+        // A request sent after the failure (a later, separate 401) asks again; so does a caller without sentAt (the hubs).
+        session.refresh('old', session.refreshEpoch).subscribe({ error: () => undefined });
+        expect(calls).to.equal(2);
+        session.refresh('old').subscribe({ error: () => undefined });
+        expect(calls).to.equal(3);
+        // Another token settles it: the shared failure was about 'old' only.
+        const before = session.refreshEpoch;
+        session.setToken('newer');
+        session.refresh('newer', before - 1).subscribe({ error: () => undefined });
+        expect(calls).to.equal(4);
       });
     });
 

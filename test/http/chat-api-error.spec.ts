@@ -1,6 +1,7 @@
 import { AxiosError, AxiosHeaders, CanceledError, type AxiosResponse } from 'axios';
 import { expect } from 'chai';
 import { either } from 'fp-ts';
+import * as t from 'io-ts';
 import { decodeWith } from '../../src/codecs/decode-with.js';
 import { MessageDto } from '../../src/codecs/messages.js';
 import { ChatApiError } from '../../src/http/chat-api-error.js';
@@ -155,6 +156,92 @@ describe('ChatApiError', () => {
       expect(e.kind).to.equal('decode');
       expect(e.decodeError).to.equal(result.left);
       expect(e.decodeError?.issues.map((i) => i.path)).to.include('id');
+    });
+  });
+
+  // Issue 16 #9: a 300 MB body was held whole in `body`; a 700 MB one came back as kind 'http', 200.
+  describe('bounded bodies and bodies too large to read (issue 16)', () => {
+    const LIMIT = 4096;
+
+    it('keeps at most a 4 KiB excerpt of a large text or JSON body, whatever the way in', () => {
+      const text = 'E'.repeat(1_000_000);
+      const fromText = ChatApiError.fromResponse(500, text);
+      expect(fromText.body).to.equal(`${'E'.repeat(LIMIT)}…`);
+      expect(fromText.detail).to.have.length(501);
+      const problem = JSON.stringify({ title: 'Bad', status: 400, errors: { f: ['x'.repeat(1_000_000)] } });
+      const fromProblem = ChatApiError.fromResponse(400, problem);
+      expect(fromProblem.title).to.equal('Bad');
+      expect((fromProblem.body as string).length).to.equal(LIMIT + 1);
+      expect(fromProblem.errors?.['f']?.[0]).to.have.length(501);
+      const manyFields = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`field${i}`, [`message ${i}`]]));
+      const fromValidation = ChatApiError.fromResponse(400, JSON.stringify({ title: 'Invalid', status: 400, errors: manyFields }));
+      expect(fromValidation.errors?.['field0']).to.deep.equal(['message 0']);
+      expect(JSON.stringify(fromValidation.errors).length).to.be.below(LIMIT * 2);
+      const direct = new ChatApiError({ kind: 'invalid-response', status: 200, title: 't', detail: 'd'.repeat(1e6), body: { items: new Array(1e6).fill('x') } });
+      expect((direct.body as string).length).to.equal(LIMIT + 1);
+      expect(direct.detail).to.have.length(LIMIT + 1);
+      const viaAxios = ChatApiError.from(axiosHttpError(502, text));
+      expect((viaAxios.body as string).length).to.equal(LIMIT + 1);
+      const inCause = (viaAxios.cause as { response?: { data?: unknown } }).response?.data as string;
+      expect(inCause.length, 'the cause keeps an excerpt too').to.equal(LIMIT + 1);
+      // Small bodies are kept as they are.
+      expect(ChatApiError.fromResponse(404, '{"title":"Not Found","status":404}').body).to.deep.equal({ title: 'Not Found', status: 404 });
+    });
+
+    it('a decode error keeps an excerpt of a large body, in body and in decodeError', () => {
+      const huge = { id: 1, items: new Array(1_000_000).fill('x') };
+      const result = decodeWith(MessageDto)(huge);
+      if (!either.isLeft(result)) throw new Error('expected a decode failure');
+      const e = ChatApiError.fromDecodeError(result.left, 200, huge);
+      expect((e.body as string).length).to.equal(LIMIT + 1);
+      expect((e.decodeError?.value as string).length).to.equal(LIMIT + 1);
+      expect(e.decodeError?.issues.map((i) => i.path)).to.include('id');
+      expect(e.cause).to.equal(e.decodeError);
+      const manyIssues = decodeWith(t.array(t.number))(new Array(100_000).fill('not a number'));
+      if (!either.isLeft(manyIssues)) throw new Error('expected a decode failure');
+      const kept = ChatApiError.fromDecodeError(manyIssues.left, 200).decodeError;
+      expect(kept?.issues).to.have.length(100);
+      expect(kept?.issues[0]).to.deep.include({ path: '0', actual: 'not a number' });
+    });
+
+    it('a body over maxContentLength, or longer than a string can be, is invalid-response with the status — never http 200', () => {
+      const config = { headers: new AxiosHeaders() };
+      const overLimit = new AxiosError('maxContentLength size of 1024 exceeded', AxiosError.ERR_BAD_RESPONSE, config, { res: { statusCode: 200 } });
+      const a = ChatApiError.from(overLimit);
+      expect([a.kind, a.status, a.title]).to.deep.equal(['invalid-response', 200, 'Response too large']);
+      // follow-redirects (axios's default transport) wraps the native request.
+      const wrapped = new AxiosError('maxContentLength size of 1024 exceeded', AxiosError.ERR_BAD_RESPONSE, config, { _currentRequest: { res: { statusCode: 203 } } });
+      expect(ChatApiError.from(wrapped).status).to.equal(203);
+      // What axios's http adapter rejects with when Node cannot make a string of a 700 MB body.
+      const tooLong = Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' });
+      const b = ChatApiError.from(AxiosError.from(tooLong, undefined, config, {}, axiosResponse(200, undefined, 'OK')));
+      expect([b.kind, b.status]).to.deep.equal(['invalid-response', 200]);
+      // A 5xx that axios itself rejects (ERR_BAD_RESPONSE with a response) stays an http error.
+      expect(ChatApiError.from(axiosHttpError(503, 'busy')).kind).to.equal('http');
+    });
+  });
+
+  // Issue 16 #12: `Retry-After` on a 429 or 503 was not exposed.
+  describe('retryAfterMs (issue 16)', () => {
+    it('parseRetryAfter reads delay-seconds and HTTP dates (from now), and nothing else', () => {
+      const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+      expect(ChatApiError.parseRetryAfter('120', now)).to.equal(120_000);
+      expect(ChatApiError.parseRetryAfter(' 0 ', now)).to.equal(0);
+      expect(ChatApiError.parseRetryAfter('Wed, 21 Oct 2015 07:28:30 GMT', now)).to.equal(30_000);
+      expect(ChatApiError.parseRetryAfter('Wednesday, 21-Oct-15 07:28:05 GMT', now)).to.equal(5_000);
+      expect(ChatApiError.parseRetryAfter('Wed, 21 Oct 2015 07:00:00 GMT', now), 'a date past is 0').to.equal(0);
+      for (const bad of ['-1', '1.5', 'soon', '', undefined, null, '2015-10-21']) {
+        expect(ChatApiError.parseRetryAfter(bad, now), String(bad)).to.equal(undefined);
+      }
+    });
+
+    it('fromResponse and from(axios error) expose the Retry-After of a 429 or 503 as retryAfterMs', () => {
+      expect(ChatApiError.fromResponse(429, '', undefined, undefined, { headers: { 'Retry-After': '3' } }).retryAfterMs).to.equal(3000);
+      const response = axiosResponse(503, 'busy');
+      response.headers = new AxiosHeaders({ 'retry-after': 'Thu, 01 Jan 1970 00:00:10 GMT' });
+      const error = new AxiosError('Request failed with status code 503', AxiosError.ERR_BAD_RESPONSE, response.config, {}, response);
+      expect(ChatApiError.from(error, { now: 4_000 }).retryAfterMs).to.equal(6_000);
+      expect(ChatApiError.fromResponse(503, 'busy').retryAfterMs).to.equal(undefined);
     });
   });
 });

@@ -76,6 +76,32 @@ describe('pagesSince (marbles)', () => {
     });
   });
 
+  // Issue 16 #12: a 429/503's Retry-After was ignored (the fixed 1 s / 2 s / 5 s schedule ran on).
+  it("waits for a 503's or 429's Retry-After instead of the schedule, at most maxRetryAfterMs", () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const busy = (retryAfterMs: number | undefined, status = 503) =>
+        new ChatApiError({ kind: 'http', status, title: 'Service Unavailable', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+      /** Fails once with `error`, then answers: each subscription is a new request, as with REST. */
+      const failingOnce = (error: ChatApiError) => {
+        let attempts = 0;
+        return {
+          getHistory: () => defer(() => (++attempts === 1 ? cold<CursorPaginatedResult<MessageDto>>('-#', undefined, error) : cold('-(p|)', { p: page(['9'], null) }))),
+        };
+      };
+      const answered = { a: page(['9'], null) };
+      // fails at 1 ms, Retry-After 3 s: asked again at 3001 ms, answers at 3002 (not 1002).
+      expectObservable(pagesSince(failingOnce(busy(3000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('3002ms (a|)', answered);
+      expectObservable(pagesSince(failingOnce(busy(4000, 429)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('4002ms (a|)', answered);
+      // Retry-After: 0 is honoured too; without one, the schedule (1 s).
+      expectObservable(pagesSince(failingOnce(busy(0)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('--(a|)', answered);
+      expectObservable(pagesSince(failingOnce(busy(undefined)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('1002ms (a|)', answered);
+      // An hour is cut to maxRetryAfterMs: 30 s by default, or what the caller says.
+      expectObservable(pagesSince(failingOnce(busy(3_600_000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('30002ms (a|)', answered);
+      expectObservable(pagesSince(failingOnce(busy(3_600_000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler, maxRetryAfterMs: 10_000 })).toBe('10002ms (a|)', answered);
+    });
+  });
+
   it('does not ask again after a failure that is not transient (a 404)', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
