@@ -176,6 +176,7 @@ export {
   AuthSession,
   decodeJwtExpiry,
   HttpTransport,
+  DEFAULT_MAX_RESPONSE_BYTES,
   ROUTES,
   paginate,
   paginateItems,
@@ -195,6 +196,8 @@ export {
 export type {
   ChatApiErrorKind,
   ChatApiErrorInit,
+  ChatApiErrorFromOptions,
+  ResponseHeaders,
   SessionSnapshot,
   AuthSessionOptions,
   RefreshTokenResult,
