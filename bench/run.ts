@@ -66,6 +66,15 @@ atMost(
   accumulation.largeNs / accumulation.smallNs,
   2,
 );
+// The same reply with its chunks in reverse: each waits for the gap before it (was quadratic).
+atMost(
+  '4b',
+  `reduceBotStreams per chunk, ${accumulation.largeChunks.toLocaleString('en')} chunks in reverse vs in order`,
+  formatNs(accumulation.reversedNs),
+  formatNs(accumulation.largeNs),
+  accumulation.reversedNs / accumulation.largeNs,
+  4,
+);
 
 // 3. Timeline growth (each size in its own process).
 progress('timeline growth');

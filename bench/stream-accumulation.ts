@@ -4,6 +4,14 @@
  * reply (the 1,000-chunk reply 50 times, so samples last alike); samples alternate; the row is
  * the ratio of the median costs per chunk. Linear total cost gives a ratio near 1; a copy of the
  * text (or of any per-chunk list) per chunk would give ~100.
+ *
+ * Row 4b: the same 100,000-chunk reply with its chunks in reverse order (chunk 99,999 first, chunk
+ * 0 last: every chunk but the last waits, and the last releases them all) versus in order, per
+ * chunk, in the same alternating samples. O(1) amortised work per chunk in any order gives a small
+ * constant (a waiting chunk costs one insertion into a hash trie, and one lookup when released);
+ * a copy of the waiting chunks per early chunk — the defect this row guards against — made it
+ * quadratic: 16,000 reversed chunks took 17–36 s, so 100,000 would take the better part of an hour
+ * (a ratio in the thousands).
  */
 import type { StreamChunkReceivedDto, StreamStartedDto } from '../src/codecs/index.js';
 import { type BotStreamEvent, type BotStreamsState, initialBotStreamsState, reduceBotStreams } from '../src/streams/accumulate-stream.js';
@@ -11,13 +19,17 @@ import { compare, sink } from './harness.js';
 import { CONVERSATION_ID, idAt } from './payload.js';
 
 export interface AccumulationResult {
+  /** Per chunk, the small reply in order. */
   readonly smallNs: number;
+  /** Per chunk, the large reply in order. */
   readonly largeNs: number;
+  /** Per chunk, the large reply in reverse order (row 4b, against `largeNs`). */
+  readonly reversedNs: number;
   readonly smallChunks: number;
   readonly largeChunks: number;
 }
 
-function reply(chunks: number): { started: BotStreamsState; events: BotStreamEvent[]; expectedLength: number } {
+function reply(chunks: number): { started: BotStreamsState; events: BotStreamEvent[]; expectedLength: number; expectedText: string } {
   const streamId = `stream-${chunks}`;
   const messageId = idAt(chunks);
   const start: StreamStartedDto = {
@@ -36,7 +48,7 @@ function reply(chunks: number): { started: BotStreamsState; events: BotStreamEve
     const dto: StreamChunkReceivedDto = { streamId, messageId, conversationId: CONVERSATION_ID, text, chunkIndex };
     return { type: 'chunk', dto };
   });
-  return { started, events, expectedLength };
+  return { started, events, expectedLength, expectedText: events.map((e) => (e.type === 'chunk' ? e.dto.text : '')).join('') };
 }
 
 function fold(started: BotStreamsState, events: readonly BotStreamEvent[]): BotStreamsState {
@@ -48,9 +60,10 @@ function fold(started: BotStreamsState, events: readonly BotStreamEvent[]): BotS
 export function measureStreamAccumulation(samples = 15, smallChunks = 1_000, largeChunks = 100_000): AccumulationResult {
   const small = reply(smallChunks);
   const large = reply(largeChunks);
-  for (const r of [small, large]) {
+  const reversed = { ...large, events: [...large.events].reverse() };
+  for (const r of [small, large, reversed]) {
     const end = fold(r.started, r.events).changed;
-    if (end?.chunkCount !== r.events.length || end.text.length !== r.expectedLength) throw new Error('the reply did not accumulate');
+    if (end?.chunkCount !== r.events.length || end.text.length !== r.expectedLength || end.text !== r.expectedText) throw new Error('the reply did not accumulate');
   }
   const repeats = Math.max(1, Math.round(largeChunks / smallChunks / 2));
   const result = compare(
@@ -63,9 +76,16 @@ export function measureStreamAccumulation(samples = 15, smallChunks = 1_000, lar
         },
       },
       { name: 'large', opsPerSample: largeChunks, run: () => (sink.value = fold(large.started, large.events)) },
+      { name: 'reversed', opsPerSample: largeChunks, run: () => (sink.value = fold(reversed.started, reversed.events)) },
     ],
     samples,
     3,
   );
-  return { smallNs: result.get('small') ?? Number.NaN, largeNs: result.get('large') ?? Number.NaN, smallChunks, largeChunks };
+  return {
+    smallNs: result.get('small') ?? Number.NaN,
+    largeNs: result.get('large') ?? Number.NaN,
+    reversedNs: result.get('reversed') ?? Number.NaN,
+    smallChunks,
+    largeChunks,
+  };
 }

@@ -42,7 +42,7 @@ import { ChatHubClient, type ChatHubClientOptions } from './hubs/chat-hub-client
 import { pagesSince, RecentIds } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
-import { accumulateStreams, botStreamEvents, type BotStream } from './streams/accumulate-stream.js';
+import { accumulateStreams, botStreamEvents, type AccumulateStreamsOptions, type BotStream } from './streams/accumulate-stream.js';
 import { INITIAL_CONVERSATION_LIST_STATE, reduceConversationListState, type ConversationListAction } from './streams/conversation-list.js';
 import { distinctById } from './streams/distinct-by-id.js';
 import { JoinRegistry } from './streams/join-registry.js';
@@ -88,6 +88,11 @@ export interface ChatClientOptions {
   readonly hubs?: ChatClientHubOptions;
   /** Defaults for every `timeline()`. */
   readonly timeline?: Omit<TimelineOptions, 'scheduler'>;
+  /**
+   * Bounds of `streams$`, the accumulated bot replies: `maxChunks` (100,000), `maxTextLength`
+   * (2,000,000), `maxStreams` (64) and `idleTimeoutMs` (5 minutes) — see `accumulateStreams`.
+   */
+  readonly streams?: Omit<AccumulateStreamsOptions, 'scheduler' | 'interruptions$'>;
   /** The seed SDK's SignalR settings (`logLevel`), kept for migration. @default Warning */
   readonly signalrOptions?: { readonly logLevel?: HubClientOptions['logLevel'] };
   /** The scheduler for every timer (reconnect delays, typing, timeouts). Tests pass a TestScheduler. @default asyncScheduler */
@@ -276,6 +281,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // timeline's gap recovery, or with the completion if the bot is still going).
   const streams$ = botStreamEvents(chat).pipe(
     accumulateStreams({
+      ...options.streams,
+      ...(scheduler !== undefined ? { scheduler } : {}),
       interruptions$: chat.sessions$.pipe(
         filter((session) => session.number > 1),
         map(() => 'the connection was lost while the reply was streaming'),

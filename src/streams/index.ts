@@ -2,8 +2,8 @@
  * Scanned state built on the hubs and REST: bot stream accumulation, timelines, typing, the
  * conversation list, and the operators they are made of.
  */
-export { accumulateStreams, botStreamEvents, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
-export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
+export { accumulateStreams, botStreamEvents, createBotStreamsState, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
+export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent, BotStreamLimits, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
 export { compareConversations, reduceConversationList, reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE } from './conversation-list.js';
 export type { ConversationListAction, ConversationListState } from './conversation-list.js';
 export { distinctById } from './distinct-by-id.js';
