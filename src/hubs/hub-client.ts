@@ -4,6 +4,7 @@ import {
   HubConnectionBuilder,
   LogLevel,
   type HubConnection,
+  type IHttpConnectionOptions,
   type IHubProtocol,
   type ILogger,
 } from '@microsoft/signalr';
@@ -23,6 +24,7 @@ import {
   mergeMap,
   Observable,
   of,
+  race,
   retry,
   type SchedulerLike,
   share,
@@ -32,12 +34,14 @@ import {
   take,
   throwError,
   timeout,
+  timer,
 } from 'rxjs';
 import { decodeEach } from '../codecs/decode-each.js';
 import { decodeWith } from '../codecs/decode-with.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { HubError } from './hub-error.js';
 import type { HubConnectionStatus, HubSession } from './hub-state.js';
+import { HubTransport } from './hub-transport.js';
 import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
 
 /** Where a hub client's diagnostics go (silent by default). Tokens are never passed to it. */
@@ -55,9 +59,10 @@ export interface HubClientOptions {
    */
   readonly accessTokenFactory?: () => string | null | undefined | Promise<string | null | undefined>;
   /**
-   * Refreshes the token after the server refused it (401 at negotiate). Share one single-flight
-   * refresh between REST and both hubs. `null` gives up: the state becomes `failed` with a
-   * `HubError` of kind `auth`. @default none (a 401 is retried like any failure)
+   * Refreshes the token after the server refused it (HTTP 401 at negotiate or at the WebSocket
+   * upgrade). Share one single-flight refresh between REST and both hubs. `null` gives up: the
+   * state becomes `failed` with a `HubError` of kind `auth`. @default none (a 401 ends at once in
+   * `failed` with kind `auth`: the same token would be refused again)
    */
   readonly refreshToken?: () => Observable<string | null>;
   /** Delays before reconnect attempts 1, 2, 3…; the last repeats. @default [2000, 5000, 10000] */
@@ -69,6 +74,20 @@ export interface HubClientOptions {
    * becomes `failed` with kind `auth`; between them the normal reconnect wait runs. @default 3
    */
   readonly maxAuthRefusals?: number;
+  /**
+   * How long a connection must stay up to count as healthy. Only a healthy connection starts the
+   * reconnect attempts and the token refusals over; one that the server closes sooner counts as
+   * one more failed attempt, so a server that accepts every connection and closes it at once ends
+   * in `failed` after `maxReconnectAttempts` instead of a reconnect loop. A connection that
+   * delivers an event is healthy at once. @default 5000
+   */
+  readonly healthyAfterMs?: number;
+  /**
+   * How long one connection attempt (negotiate, WebSocket, handshake) may take. A slower one is
+   * aborted (kind `connection`) and counts as a failed attempt; 0 = no limit (SignalR's 100 s
+   * HTTP timeout only). @default 15000
+   */
+  readonly connectTimeoutMs?: number;
   /** Resume a dropped socket without losing messages (SignalR stateful reconnect). @default true */
   readonly statefulReconnect?: boolean;
   /** Client keep-alive ping interval. @default 15000 (SignalR's) */
@@ -77,7 +96,7 @@ export interface HubClientOptions {
   readonly serverTimeoutMs?: number;
   /** How long an invocation waits for the connection while connecting or reconnecting. @default 30000 */
   readonly invocationTimeoutMs?: number;
-  /** The scheduler for every wait (reconnect delays, invocation timeouts). @default asyncScheduler */
+  /** The scheduler for every wait (reconnect delays, connect and invocation timeouts). @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
   /** Emits when a wait should be cut short (default: the browser's `online` event, where there is one). */
   readonly wakeUp$?: Observable<unknown>;
@@ -107,7 +126,10 @@ const NOT_CONNECTED = /not in the 'Connected' State/i;
  * `HubConnection` this client will ever use and registers one handler per event name on it;
  * each handler forwards into a long-lived Subject, so subscribers never notice a reconnect and
  * nothing is registered twice. Reconnects (after any close the user did not ask for) restart
- * that same connection on `scheduler`, 2 s / 5 s / 10 s apart by default.
+ * that same connection on `scheduler`, 2 s / 5 s / 10 s apart by default; the count starts over
+ * only after a healthy connection (`healthyAfterMs`), and one attempt may take `connectTimeoutMs`.
+ * A 401 is the HTTP status answered to negotiate or to the WebSocket upgrade, never a close's
+ * text; the user's token goes to the hub URL's origin only (`HubTransport`).
  */
 export class HubClient<Events extends EventMap> {
   /** Replays the connection's current status; see {@link HubConnectionStatus}. */
@@ -129,6 +151,7 @@ export class HubClient<Events extends EventMap> {
   private readonly raw = new Map<string, Subject<unknown>>();
   private readonly decoded = new Map<string, Observable<unknown>>();
   private connection: HubConnection | undefined;
+  private transport: HubTransport | undefined;
   private loop: Subscription | undefined;
   /** The stop under way, if any (settles when the connection is Disconnected). */
   private stopping: Promise<void> | undefined;
@@ -198,14 +221,16 @@ export class HubClient<Events extends EventMap> {
   }
 
   /**
-   * Disconnects (cold: on subscribe): cancels any pending retry, stops the connection, and
-   * completes once it is closed. The state becomes `disconnected`.
+   * Disconnects (cold: on subscribe): cancels any pending retry, aborts an attempt under way (a
+   * negotiate the server never answers included), stops the connection, and completes once it is
+   * closed. The state becomes `disconnected`.
    */
   disconnect(): Observable<void> {
     return defer(() => {
       this.intent.next('disconnected');
       this.loop?.unsubscribe();
       this.loop = undefined;
+      this.transport?.abort();
       this.onDisconnectRequested();
       const connection = this.connection;
       const stopping = connection ? from(this.stop(connection)) : of(undefined);
@@ -387,16 +412,18 @@ export class HubClient<Events extends EventMap> {
     return subject;
   }
 
-  private build(): HubConnection {
+  private build(transport: HubTransport, logger: ILogger): HubConnection {
     const o = this.options;
-    const builder = new HubConnectionBuilder()
-      .withUrl(o.url, {
-        accessTokenFactory: async () => (o.accessTokenFactory ? ((await o.accessTokenFactory()) ?? '') : ''),
-        ...(o.transport !== undefined ? { transport: o.transport } : {}),
-        ...(o.skipNegotiation !== undefined ? { skipNegotiation: o.skipNegotiation } : {}),
-        ...(o.headers !== undefined ? { headers: { ...o.headers } } : {}),
-      })
-      .configureLogging(signalrLogger(o.logger, o.logLevel ?? LogLevel.Warning));
+    // `WebSocket` is read by SignalR's HttpConnection although its typings no longer list it.
+    const connectionOptions: IHttpConnectionOptions & { WebSocket: unknown } = {
+      accessTokenFactory: transport.tokenFactory(o.accessTokenFactory),
+      httpClient: transport.httpClient,
+      WebSocket: transport.webSocket,
+      ...(o.transport !== undefined ? { transport: o.transport } : {}),
+      ...(o.skipNegotiation !== undefined ? { skipNegotiation: o.skipNegotiation } : {}),
+      ...(o.headers !== undefined ? { headers: { ...o.headers } } : {}),
+    };
+    const builder = new HubConnectionBuilder().withUrl(o.url, connectionOptions).configureLogging(logger);
     if (o.protocol) builder.withHubProtocol(o.protocol);
     if ((o.statefulReconnect ?? true) && o.skipNegotiation !== true) builder.withStatefulReconnect();
     if (o.serverTimeoutMs !== undefined) builder.withServerTimeout(o.serverTimeoutMs);
@@ -413,9 +440,64 @@ export class HubClient<Events extends EventMap> {
     return connection;
   }
 
+  /**
+   * One connection attempt: starts the connection, aborted after `connectTimeoutMs` (on the
+   * scheduler). Errors with what decided the failure: a `HubError` of kind `auth` with `status`
+   * 401 when the server refused the token at negotiate or at the WebSocket upgrade, whatever
+   * SignalR's error says.
+   */
+  private startAttempt(connection: HubConnection, transport: HubTransport): Observable<void> {
+    const limit = this.options.connectTimeoutMs ?? 15_000;
+    return from(transport.prepare()).pipe(
+      switchMap(() => {
+        transport.beginAttempt();
+        const started = from(connection.start());
+        if (!(limit > 0 && Number.isFinite(limit))) return started;
+        // Whichever comes first: the connection, or the limit (then abort what is still opening,
+        // wait for SignalR to settle — the next attempt needs a Disconnected connection — and fail).
+        return race(started.pipe(map(() => false)), timer(limit, this.scheduler).pipe(map(() => true))).pipe(
+          switchMap((timedOut) => {
+            if (!timedOut) return of(undefined);
+            transport.abort();
+            return from(this.stop(connection)).pipe(
+              switchMap(() =>
+                throwError(() => new HubError('connection', `${this.hubName} hub: connecting took longer than ${limit} ms; the attempt was aborted`, { hub: this.hubName })),
+              ),
+            );
+          }),
+        );
+      }),
+      catchError((error: unknown) => throwError(() => this.attemptFailure(error, transport))),
+    );
+  }
+
+  private attemptFailure(error: unknown, transport: HubTransport): unknown {
+    if (HubError.is(error)) return error;
+    const refusal = transport.refusal;
+    if (refusal === undefined) return error;
+    if (refusal.tokenWithheld) {
+      return new HubError(
+        'connection',
+        `${this.hubName} hub: ${refusal.origin} answered 401 to the ${refusal.phase}; the token was not sent there (not the hub's origin, and no accessToken for it in the negotiate answer)`,
+        { hub: this.hubName, status: refusal.status, cause: error },
+      );
+    }
+    return new HubError('auth', `${this.hubName} hub: the server refused the token (HTTP 401 at the ${refusal.phase})`, {
+      hub: this.hubName,
+      status: refusal.status,
+      cause: error,
+    });
+  }
+
   private startLoop(): void {
-    const connection = (this.connection ??= this.build());
     const o = this.options;
+    if (!this.connection || !this.transport) {
+      const logger = signalrLogger(o.logger, o.logLevel ?? LogLevel.Warning);
+      this.transport = new HubTransport(o.url, logger);
+      this.connection = this.build(this.transport, logger);
+    }
+    const connection = this.connection;
+    const transport = this.transport;
     let attempt = 0;
     this.state.next({ status: 'connecting', attempt: 1 });
     const session$ = defer(() => {
@@ -423,7 +505,7 @@ export class HubClient<Events extends EventMap> {
       // A stop still under way (a disconnect() just before) must end first, or SignalR refuses to
       // start a connection that is not yet Disconnected.
       const stopping = this.stopping;
-      return stopping ? from(stopping).pipe(switchMap(() => connection.start())) : from(connection.start());
+      return (stopping ? from(stopping) : of(undefined)).pipe(switchMap(() => this.startAttempt(connection, transport)));
     }).pipe(
       mergeMap(() =>
         concat(
@@ -443,9 +525,18 @@ export class HubClient<Events extends EventMap> {
         ...(o.maxAuthRefusals !== undefined ? { maxAuthRefusals: o.maxAuthRefusals } : {}),
         scheduler: this.scheduler,
         isUnauthorized,
+        healthyAfterMs: o.healthyAfterMs ?? 5000,
+        // Any event from the server proves the connection healthy before healthyAfterMs.
+        healthy$: merge(...this.raw.values()),
         ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),
         authError: (error) =>
-          new HubError('auth', `${this.hubName} hub: the server refused the token and no new token could be had`, { hub: this.hubName, cause: error }),
+          new HubError(
+            'auth',
+            o.refreshToken
+              ? `${this.hubName} hub: the server refused the token and no new token could be had`
+              : `${this.hubName} hub: the server refused the token (HTTP 401) and there is no refreshToken to get another`,
+            { hub: this.hubName, cause: error, ...(isUnauthorized(error) ? { status: 401 } : {}) },
+          ),
         ...(wakeUp$ ? { wakeUp$ } : {}),
         onRetry: ({ attempt: n, delayMs, error }) =>
           this.state.next({ status: 'reconnecting', attempt: n, nextDelayMs: delayMs, reason: error instanceof Error ? error : undefined }),
@@ -482,11 +573,30 @@ export class HubClient<Events extends EventMap> {
   }
 }
 
-/** True when `error` says the server refused the token (HTTP 401 at negotiate, or a close for it). */
+/**
+ * True when `error` is the server refusing the token with HTTP 401 at negotiate or at the
+ * WebSocket upgrade: a `HubError` of kind `auth` with `status` 401 (how the hub clients report
+ * it), SignalR's `HttpError` with `statusCode` 401, or SignalR's negotiate failure, which keeps
+ * only the text of the `HttpError` it wraps — and that text always ends with the status. A
+ * close, whatever its reason says ("Quota of 401 messages…"), is never one.
+ *
+ * @example
+ * ```ts
+ * isUnauthorized(new HttpError('Unauthorized', 401)); // true
+ * isUnauthorized(new Error("Server returned an error on close: Quota of 401 messages reached")); // false
+ * ```
+ */
 export function isUnauthorized(error: unknown): boolean {
+  if (HubError.is(error)) return error.kind === 'auth' && error.status === 401;
   if (error instanceof HttpError) return error.statusCode === 401;
-  const message = messageOf(error);
-  return /status code '401'|\b401\b|unauthori[sz]ed/i.test(message);
+  return isNegotiateFailure(error) && NEGOTIATE_401.test(error.message);
+}
+
+const NEGOTIATE_401 = /: Status code '401'$/;
+
+/** SignalR's `FailedToNegotiateWithServerError` (tagged by its `errorType` field). */
+function isNegotiateFailure(error: unknown): error is Error {
+  return error instanceof Error && (error as { errorType?: unknown }).errorType === 'FailedToNegotiateWithServerError';
 }
 
 /**

@@ -17,14 +17,24 @@ export type HubErrorKind =
   | 'rejoin'
   /** Re-subscribing presence after a reconnect failed for some ids. */
   | 'resubscribe'
-  /** The token could not be refreshed (the refresh gave `null`) or the server refused it. */
+  /**
+   * The server refused the token: HTTP 401 at negotiate or at the WebSocket upgrade (`status` 401),
+   * with no new token to be had (no `refreshToken`, or it gave `null`), or refreshed tokens
+   * refused too often. Also the `reason` of a `reconnecting` state right after such a 401.
+   */
   | 'auth'
-  /** Connecting failed for good (every retry used up), or `disconnect()` ended a pending `connect()`. */
+  /**
+   * Connecting failed: for good (every retry used up), for one attempt (it took longer than
+   * `connectTimeoutMs`, or another origin answered 401 to a request the token was kept from —
+   * `status` 401), or `disconnect()` ended a pending `connect()`.
+   */
   | 'connection';
 
 /** Details of a {@link HubError}. */
 export interface HubErrorDetails {
   readonly hub: string;
+  /** The HTTP status that decided the error (401 at negotiate or at the WebSocket upgrade). */
+  readonly status?: number;
   readonly method?: string;
   readonly event?: string;
   readonly errorCode?: string;
@@ -56,6 +66,8 @@ export class HubError extends Error {
   readonly kind: HubErrorKind;
   /** Which hub: `chat`, `notifications`, or the hub URL of a standalone client. */
   readonly hub: string;
+  /** The HTTP status that decided the error (401 at negotiate or at the WebSocket upgrade), if one did. */
+  readonly status: number | undefined;
   readonly method: string | undefined;
   readonly event: string | undefined;
   readonly errorCode: string | undefined;
@@ -69,6 +81,7 @@ export class HubError extends Error {
     super(message);
     this.kind = kind;
     this.hub = details.hub;
+    this.status = details.status;
     this.method = details.method;
     this.event = details.event;
     this.errorCode = details.errorCode;

@@ -4,6 +4,9 @@
  * - `connecting`: the first attempt after `connect()` is under way (`attempt` counts from 1).
  * - `connected`: `connectionId` is the server's id for this connection.
  * - `reconnecting`: the connection was lost; attempt `attempt` starts in `nextDelayMs` (0 = now).
+ *   `reason` is why the last attempt or connection ended: SignalR's error (a close, a refused
+ *   connection), or a `HubError` — kind `auth` with `status` 401 when the token was refused (a
+ *   refresh follows), kind `connection` when the attempt took longer than `connectTimeoutMs`.
  * - `failed`: gave up (`error`: a `HubError` of kind `connection` or `auth`); `connect()` starts over.
  */
 export type HubConnectionStatus =

@@ -3,6 +3,10 @@ import {
   catchError,
   defaultIfEmpty,
   defer,
+  EMPTY,
+  endWith,
+  filter,
+  ignoreElements,
   map,
   merge,
   type MonoTypeOperatorFunction,
@@ -11,8 +15,10 @@ import {
   race,
   retry,
   type SchedulerLike,
+  share,
   switchMap,
   take,
+  takeUntil,
   tap,
   throwError,
   timer,
@@ -23,7 +29,7 @@ export const DEFAULT_RECONNECT_DELAYS: readonly number[] = [2000, 5000, 10000];
 
 /** One retry the operator is about to make. */
 export interface ReconnectAttempt {
-  /** 1 for the first retry after a failure, counting up until a success resets it. */
+  /** 1 for the first retry after a failure, counting up until a healthy session resets it. */
   readonly attempt: number;
   /** How long until the attempt (0 when it follows a token refresh). */
   readonly delayMs: number;
@@ -43,13 +49,13 @@ export interface ReconnectWithBackoffOptions {
   readonly isUnauthorized?: (error: unknown) => boolean;
   /**
    * Refreshes the token after a 401; the retry then runs at once. `null` (or completing without a
-   * token) gives up: the operator errors with `authError(error)`. Without it, a 401 is retried
-   * like any failure.
+   * token) gives up: the operator errors with `authError(error)`. Without it, a 401 gives up at
+   * once with `authError(error)`: the same token would only be refused again.
    */
   readonly refreshToken?: () => Observable<string | null>;
   /**
-   * The error to end with when the refresh gives `null` or refreshed tokens are refused
-   * `maxAuthRefusals` times in a row.
+   * The error to end with when a 401 cannot be answered with a new token (no `refreshToken`, or
+   * it gave `null`) or refreshed tokens are refused `maxAuthRefusals` times in a row.
    * A refresh that errors is not a refusal: it counts as a failed attempt and the normal wait
    * follows. @default the 401 itself
    */
@@ -61,6 +67,19 @@ export interface ReconnectWithBackoffOptions {
    * @default 3
    */
   readonly maxAuthRefusals?: number;
+  /**
+   * How long a session (from the source's first value) must last to count as healthy. Only a
+   * healthy session starts the attempts and the token refusals over; one that ends sooner counts
+   * as one more failed attempt, so a server that accepts every connection and closes it at once
+   * ends in the error after `maxAttempts` instead of a reconnect loop. 0 = healthy at once.
+   * @default 0
+   */
+  readonly healthyAfterMs?: number;
+  /**
+   * Emits when the current session proved healthy before `healthyAfterMs` (e.g. data arrived
+   * from the server). Listened to only while a session is up. @default never
+   */
+  readonly healthy$?: Observable<unknown>;
   /** Cuts a wait short when it emits (e.g. the browser coming back online); its completing changes nothing. */
   readonly wakeUp$?: Observable<unknown>;
   /** Called before each retry (to report `reconnecting` state). */
@@ -71,12 +90,14 @@ export interface ReconnectWithBackoffOptions {
  * Resubscribes to the source after it errors — a connection session that ended — waiting
  * 2 s, 5 s, 10 s (configurable) and then the last delay again, up to `maxAttempts` retries, after
  * which the error goes through. A 401 triggers `refreshToken` and an immediate retry instead of
- * a wait; a refreshed token refused too is refreshed again after the normal wait, and
- * `maxAuthRefusals` such refusals in a row give up. The counts start over whenever the source
- * emits (a session that connected).
+ * a wait (without `refreshToken` it gives up at once with `authError`); a refreshed token refused
+ * too is refreshed again after the normal wait, and `maxAuthRefusals` such refusals in a row give
+ * up. The counts start over after a healthy session: one that lasted `healthyAfterMs` from its
+ * first value, or during which `healthy$` emitted (with the default 0, any session that emitted).
  *
- * Emits what the source emits; completes when it completes; errors when retries are used up
- * or the refresh gives `null`. All waits run on `scheduler`, so marble tests drive them.
+ * Emits what the source emits; completes when it completes; errors when retries are used up,
+ * or with `authError` on a 401 that no new token can answer. All waits run on `scheduler`, and a
+ * session's age is read from `scheduler.now()`, so marble tests drive them.
  *
  * @example
  * ```ts
@@ -89,13 +110,19 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
   const scheduler = options.scheduler ?? asyncScheduler;
   const authError = (error: unknown): unknown => (options.authError ? options.authError(error) : error);
   const maxAuthRefusals = Math.max(1, options.maxAuthRefusals ?? 3);
+  const healthyAfterMs = Math.max(0, options.healthyAfterMs ?? 0);
   const delayOf = (retryCount: number): number => delays[Math.min(retryCount - 1, delays.length - 1)] ?? 0;
   return (source) =>
     defer(() => {
+      // Failed attempts in a row; a session that ended before it was healthy is one of them.
+      let failures = 0;
       // A 401 right after a refresh means the new token is refused too: after maxAuthRefusals of
       // those in a row, give up.
       let justRefreshed = false;
       let refusedInARow = 0;
+      // When the current session emitted first (undefined: it never did), and whether it proved healthy.
+      let connectedAt: number | undefined;
+      let provedHealthy = false;
       const wait = (delayMs: number): Observable<unknown> => {
         const done = timer(delayMs, scheduler);
         // Only a wake-up value cuts the wait short: a wakeUp$ that completes must not end it
@@ -123,14 +150,40 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
           }),
         );
       };
-      return source.pipe(
-        tap(() => {
-          justRefreshed = false;
-          refusedInARow = 0;
-        }),
+      const session$ = defer(() => {
+        connectedAt = undefined;
+        provedHealthy = false;
+        const attempt$ = source.pipe(
+          tap(() => {
+            justRefreshed = false;
+            connectedAt ??= scheduler.now();
+          }),
+        );
+        const healthy$ = options.healthy$;
+        if (healthy$ === undefined) return attempt$;
+        const shared$ = attempt$.pipe(share());
+        // Listens to healthy$ while the session is up (after its first value), until it ends either way.
+        const proof$ = healthy$.pipe(
+          filter(() => connectedAt !== undefined),
+          take(1),
+          tap(() => (provedHealthy = true)),
+          ignoreElements(),
+          takeUntil(shared$.pipe(ignoreElements(), catchError(() => EMPTY), endWith(undefined))),
+        );
+        return merge(shared$, proof$);
+      });
+      return session$.pipe(
         retry({
-          resetOnSuccess: true,
-          delay: (error: unknown, retryCount: number) => {
+          delay: (error: unknown) => {
+            const lasted = connectedAt === undefined ? -1 : scheduler.now() - connectedAt;
+            if (provedHealthy || lasted >= healthyAfterMs) {
+              // A healthy session: everything starts over.
+              failures = 0;
+              refusedInARow = 0;
+            }
+            connectedAt = undefined;
+            failures += 1;
+            const retryCount = failures;
             const unauthorized = options.isUnauthorized?.(error) === true;
             const refusedAfterRefresh = unauthorized && justRefreshed;
             justRefreshed = false;
@@ -138,8 +191,10 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
               refusedInARow += 1;
               if (refusedInARow >= maxAuthRefusals) return throwError(() => authError(error));
             }
-            if (retryCount > maxAttempts) return throwError(() => error);
             const refreshToken = options.refreshToken;
+            // A definite 401 with no way to a new token: the same token would be refused again.
+            if (unauthorized && !refreshToken) return throwError(() => authError(error));
+            if (retryCount > maxAttempts) return throwError(() => error);
             if (refreshToken && unauthorized) {
               if (refusedAfterRefresh) {
                 // The refreshed token was refused: wait as after any failure, then refresh again.

@@ -1,8 +1,8 @@
 /**
  * Shared fixtures of the hub integration specs: the embedded gateway with a fast bot, users and
  * conversations made over REST, hub clients that are always disconnected after each test,
- * recorders of hot streams, waits on connection states, and a scheduler that counts the waits
- * still pending.
+ * recorders of hot streams, waits on connection states, a scheduler that counts the waits still
+ * pending, and one whose virtual time is moved by hand.
  */
 import {
   asyncScheduler,
@@ -15,6 +15,8 @@ import {
   Subscription,
   throwError,
   timeout,
+  VirtualAction,
+  VirtualTimeScheduler,
 } from 'rxjs';
 import type { GatewayOptions } from '../../src/gateway/index.js';
 import { ChatHubClient } from '../../src/hubs/chat-hub-client.js';
@@ -22,6 +24,7 @@ import type { HubClientOptions } from '../../src/hubs/hub-client.js';
 import type { HubConnectionStatus } from '../../src/hubs/hub-state.js';
 import { NotificationHubClient } from '../../src/hubs/notification-hub-client.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../support/test-gateway.js';
+import { waitFor } from '../support/wait.js';
 
 /** The echo bot, fast. */
 export const FAST_BOT = { startDelayMs: 5, statusDelayMs: 5, chunkDelayMs: 5 } as const;
@@ -250,4 +253,45 @@ export function connect(client: { connect(): Observable<void> }): Promise<void> 
 /** Runs a cold hub call to completion and returns its last value. */
 export function run<T>(source: Observable<T>): Promise<T | undefined> {
   return lastValueFrom(source, { defaultValue: undefined });
+}
+
+/**
+ * A virtual-time scheduler moved by hand: nothing scheduled on it runs until `advanceBy`, while
+ * the real I/O (HTTP, WebSockets) goes on in real time. A hub client given this scheduler makes
+ * its connection attempts for real but waits (reconnect delays, connect timeouts) only when told.
+ */
+export class ManualScheduler extends VirtualTimeScheduler {
+  constructor() {
+    super(VirtualAction, 0);
+  }
+
+  /** Runs everything due within the next `ms` (virtual), then sets the clock to exactly that time. */
+  advanceBy(ms: number): void {
+    const target = this.now() + ms;
+    this.maxFrames = target;
+    this.flush();
+    this.frame = target;
+  }
+}
+
+/**
+ * Resolves with the first state recorded at or after `from` that matches, and the index after it
+ * (to look for the next one from there); rejects naming `description` after `ms`.
+ */
+export async function stateAfter(
+  states: readonly HubConnectionStatus[],
+  from: number,
+  predicate: (state: HubConnectionStatus) => boolean,
+  description: string,
+  ms = 5000,
+): Promise<{ state: HubConnectionStatus; next: number }> {
+  const index = await waitFor(
+    () => {
+      const found = states.findIndex((state, i) => i >= from && predicate(state));
+      return found >= 0 ? found + 1 : undefined;
+    },
+    ms,
+    `${description}; states: ${JSON.stringify(states.slice(from).map((s) => s.status))}`,
+  );
+  return { state: states[index - 1] as HubConnectionStatus, next: index };
 }

@@ -328,13 +328,106 @@ describe('reconnectWithBackoff', () => {
       });
     });
 
-    it('without refreshToken, a 401 is retried like any failure', () => {
+    it('without refreshToken, a 401 gives up at once with authError (the same token would be refused again)', () => {
+      const attempts: ReconnectAttempt[] = [];
       newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const refused = cold('-#', undefined, UNAUTHORIZED);
-        const result = refused.pipe(reconnectWithBackoff({ delays: [5], maxAttempts: 2, isUnauthorized }));
-        expectObservable(result).toBe('13ms #', undefined, UNAUTHORIZED);
-        expectSubscriptions(refused.subscriptions).toBe(['^!', '6ms ^!', '12ms ^!']);
+        const result = refused.pipe(
+          reconnectWithBackoff({ delays: [5], maxAttempts: 2, isUnauthorized, authError: (error) => ({ auth: error }), onRetry: (a) => attempts.push(a) }),
+        );
+        expectObservable(result).toBe('-#', undefined, { auth: UNAUTHORIZED });
+        expectSubscriptions(refused.subscriptions).toBe(['^!']);
       });
+      expect(attempts, 'no retry announced').to.deep.equal([]);
+    });
+
+    it('refreshes no more often than maxAttempts allows when every refreshed connection is closed at once', () => {
+      let refreshCalls = 0;
+      newScheduler().run(({ cold, expectObservable }) => {
+        const refused = cold('-#', undefined, UNAUTHORIZED);
+        const closedAtOnce = cold('a#', { a: 'conn' }, 'closed');
+        const result = sequence([refused, closedAtOnce, refused, closedAtOnce, refused, cold<string>('-|')]).pipe(
+          reconnectWithBackoff({
+            isUnauthorized,
+            delays: [3],
+            maxAttempts: 4,
+            healthyAfterMs: 10,
+            refreshToken: () => {
+              refreshCalls += 1;
+              return cold('t', { t: 'token' });
+            },
+          }),
+        );
+        // 401 at 1 → refresh, retry at 1 → connected, closed at 2 (failure 2) → wait 3 → 401 at 6
+        // (failure 3) → refresh, retry at 6 → closed at 7 (failure 4) → wait 3 → 401 at 11: the
+        // fifth failure in a row with maxAttempts 4 goes through — the short sessions never started
+        // the count over, so the loop ends.
+        expectObservable(result).toBe('-a----a----#', { a: 'conn' }, UNAUTHORIZED);
+      });
+      expect(refreshCalls).to.equal(2);
+    });
+  });
+
+  describe('healthy sessions', () => {
+    it('a session that ends before healthyAfterMs does not start the count over: the waits grow and maxAttempts ends the loop', () => {
+      const attempts: ReconnectAttempt[] = [];
+      newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+        const fail = cold('-#', undefined, 'refused');
+        const closedAtOnce = cold('a#', { a: 'conn' }, 'closed');
+        const result = sequence([fail, closedAtOnce, closedAtOnce, closedAtOnce, cold<string>('-|')]).pipe(
+          reconnectWithBackoff({ delays: [3, 5, 7], maxAttempts: 3, healthyAfterMs: 10, onRetry: (a) => attempts.push(a) }),
+        );
+        // fail 0–1 → wait 3 → connected at 4, closed at 5 (lasted 1 < 10) → wait 5 → 10–11 → wait 7
+        // → 18–19: a fourth failure in a row with maxAttempts 3 goes through.
+        expectObservable(result).toBe('4ms a 5ms a 7ms a #', { a: 'conn' }, 'closed');
+        expectSubscriptions(closedAtOnce.subscriptions).toBe(['4ms ^!', '10ms ^!', '18ms ^!']);
+      });
+      expect(attempts.map((a) => [a.attempt, a.delayMs])).to.deep.equal([
+        [1, 3],
+        [2, 5],
+        [3, 7],
+      ]);
+    });
+
+    it('a session that lasted healthyAfterMs starts the count over', () => {
+      const attempts: ReconnectAttempt[] = [];
+      newScheduler().run(({ cold, expectObservable }) => {
+        const fail = cold('-#', undefined, 'refused');
+        const lasting = cold('a 10ms #', { a: 'conn' }, 'closed');
+        const result = sequence([fail, lasting, fail]).pipe(
+          reconnectWithBackoff({ delays: [3, 5, 7], maxAttempts: 2, healthyAfterMs: 10, onRetry: (a) => attempts.push(a) }),
+        );
+        // fail 0–1 → wait 3 → connected at 4, closed at 15 (lasted 11) → count reset: wait 3 →
+        // fail 18–19 → wait 5 → fail 24–25 → third failure in a row with maxAttempts 2.
+        expectObservable(result).toBe('4ms a 20ms #', { a: 'conn' }, 'refused');
+      });
+      expect(attempts.map((a) => [a.attempt, a.delayMs])).to.deep.equal([
+        [1, 3],
+        [1, 3],
+        [2, 5],
+      ]);
+    });
+
+    it('healthy$ emitting while a session is up (after its first value) makes it healthy; listened to only during sessions', () => {
+      const attempts: ReconnectAttempt[] = [];
+      newScheduler().run(({ cold, hot, expectObservable, expectSubscriptions }) => {
+        // h at 1: a session is up but has not emitted (ignored); h at 6: the connected session.
+        const healthy = hot('-h----h');
+        const fail = cold('--#', undefined, 'refused');
+        const session = cold('a-#', { a: 'conn' }, 'closed');
+        const result = sequence([fail, session, fail, cold<string>('-|')]).pipe(
+          reconnectWithBackoff({ delays: [3, 5], healthyAfterMs: 100, healthy$: healthy, onRetry: (a) => attempts.push(a) }),
+        );
+        // fail 0–2 → wait 3 → connected at 5, proved healthy at 6, closed at 7 → count reset:
+        // wait 3 → fail 10–12 → wait 5 → completes at 18.
+        expectObservable(result).toBe('-----a 12ms |', { a: 'conn' });
+        expectSubscriptions(healthy.subscriptions).toBe(['^-!', '-----^!', '----------^-!', '-----------------^!']);
+      });
+      expect(attempts.map((a) => [a.attempt, a.delayMs])).to.deep.equal([
+        [1, 3],
+        [1, 3],
+        [2, 5],
+      ]);
     });
   });
 
