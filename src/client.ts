@@ -79,11 +79,17 @@ export interface ChatClientOptions {
   readonly refreshMarginMs?: number;
   /** How long a `refreshToken` call may take before it counts as failed. @default 30000 */
   readonly refreshTimeoutMs?: number;
-  /** REST settings: `timeoutMs`, `adapter`, `headers`, `routes`, `axiosDefaults`. @default axios defaults, 30 s timeout */
+  /**
+   * REST settings: `timeoutMs` (30 s), `adapter`, `headers`, `routes`, `axiosDefaults`,
+   * `maxResponseBytes` (64 MiB: a larger answer is refused as `invalid-response`) and
+   * `idempotencyKeyHeader` (`Idempotency-Key`, carrying a send's `clientMessageId`; `null` sends none).
+   */
   readonly http?: Omit<HttpTransportOptions, 'baseUrl' | 'session' | 'scheduler'>;
   /**
    * Hub settings: reconnect delays (2 s, 5 s, 10 s), attempts (20), stateful reconnect (on),
-   * keep-alive, timeouts, protocol, and the chat hub's `maxMessageBytes` (32768).
+   * keep-alive, timeouts, protocol, `connectTimeoutMs` (15 s: an attempt that takes longer is
+   * aborted), `healthyAfterMs` (5 s: a connection that closes sooner without delivering an event
+   * counts as a failed attempt), and the chat hub's `maxMessageBytes` (32768).
    */
   readonly hubs?: ChatClientHubOptions;
   /** Defaults for every `timeline()`. */
