@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { defer, EMPTY, from, lastValueFrom, of, Subject } from 'rxjs';
+import { defer, EMPTY, firstValueFrom, from, lastValueFrom, of, Subject, toArray } from 'rxjs';
+import { ChatHubEvents } from '../../src/codecs/chat-hub.js';
 import type { ChatMessageDto, ChatSendMessageRequest, PresenceStateDto } from '../../src/codecs/index.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
 import { nestedObject } from '../support/nested.js';
@@ -434,6 +435,46 @@ describe('ChatHubClient against the embedded gateway', function () {
       const original = await waitFor(() => messages.find((m) => m.id === id), 3000, 'the original');
       await gw.faults.emitRaw(conv, 'MessageReceived', { ...original, id: 'pascal-case' });
       await waitFor(() => messages.find((m) => m.id === 'pascal-case'), 3000, 'the PascalCase event');
+    });
+  });
+
+  describe('rejoinConversations() (issue 17)', () => {
+    it('emits the set of conversations re-joined once, then completes: `await firstValueFrom(…)` resolves', async () => {
+      const other = await createGroup(gw, alice, [bob]);
+      const { chat, messages } = await joined(alice);
+      await run(chat.joinConversation(other));
+      const errors = fixture.record(chat.errors$);
+
+      const rejoined = await firstValueFrom(chat.rejoinConversations());
+      expect([...rejoined]).to.deep.equal([conv, other]);
+      const emissions = await lastValueFrom(chat.rejoinConversations().pipe(toArray()));
+      expect(emissions, 'exactly one value, then complete').to.have.length(1);
+      expect([...(emissions[0] ?? [])]).to.deep.equal([conv, other]);
+      expect(errors).to.deep.equal([]);
+      expect([...chat.joinedConversations]).to.deep.equal([conv, other]);
+
+      const id = await postMessage(gw, bob, other, 'after the manual re-join');
+      await waitFor(() => messages.find((m) => m.id === id), 3000, 'events of the re-joined conversation');
+    });
+
+    it('emits an empty set when nothing is tracked (never an EmptyError)', async () => {
+      const chat = fixture.chat(alice);
+      await connect(chat);
+      const rejoined = await firstValueFrom(chat.rejoinConversations());
+      expect(rejoined.size).to.equal(0);
+    });
+
+    it('leaves a refused conversation out of the set (reported on errors$, no longer tracked) and still emits', async () => {
+      const removedFrom = await createGroup(gw, bob, [alice]);
+      const { chat } = await joined(alice);
+      await run(chat.joinConversation(removedFrom));
+      const errors = fixture.record(chat.errors$);
+      await rest(gw, bob, 'DELETE', `/api/conversations/${removedFrom}/participants/${alice.id}`);
+
+      const rejoined = await firstValueFrom(chat.rejoinConversations());
+      expect([...rejoined]).to.deep.equal([conv]);
+      expect(errors.map((e) => [e.kind, e.conversationId])).to.deep.equal([['rejoin', removedFrom]]);
+      expect([...chat.joinedConversations]).to.deep.equal([conv]);
     });
   });
 
@@ -879,6 +920,66 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
     expect(states.slice(count), 'no state after disconnect').to.deep.equal([]);
     expect(embedded.connectionCount).to.equal(0);
     expect(scheduler.pending).to.equal(0);
+  });
+});
+
+describe('ChatHubClient.on() with a name that is not a chat hub event (issue 17)', () => {
+  const chat = new ChatHubClient({ url: 'http://127.0.0.1:1/hubs/chat' });
+  const known = Object.keys(ChatHubEvents);
+
+  function thrownBy(event: string): InvalidArgumentError {
+    let thrown: unknown;
+    try {
+      chat.on(event as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(InvalidArgumentError.is(thrown), `on('${event}') should throw an InvalidArgumentError, got ${String(thrown)}`).to.equal(true);
+    expect(thrown).to.be.instanceOf(InvalidArgumentError);
+    return thrown as InvalidArgumentError;
+  }
+
+  for (const event of ['reconnecting', 'reconnected', 'disconnected', 'close', 'connected', 'Reconnecting', 'RECONNECTED', 'Close', 'onclose']) {
+    it(`on('${event}'): InvalidArgumentError naming \`event\`, pointing to state$, listing the known events`, () => {
+      const error = thrownBy(event);
+      expect(error.name).to.equal('InvalidArgumentError');
+      expect(error.argument).to.equal('event');
+      expect(error.message).to.match(/^event: /);
+      expect(error.message).to.contain(`'${event}'`);
+      expect(error.message).to.contain('state$');
+      expect(error.message).to.match(/unknown event/);
+      for (const name of known) expect(error.message).to.contain(name);
+    });
+  }
+
+  it('any other unknown name (Object.prototype members included) fails the same way, without pointing to state$', () => {
+    for (const event of ['noSuchEvent', 'toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const error = thrownBy(event);
+      expect(error.argument).to.equal('event');
+      expect(error.message).to.contain(`'${event}'`);
+      expect(error.message).not.to.contain('state$');
+      for (const name of known) expect(error.message).to.contain(name);
+    }
+    expect(chat.registeredHandlerCount).to.equal(0);
+  });
+
+  it('a known event spelled in another case names the right spelling', () => {
+    const error = thrownBy('MessageReceived');
+    expect(error.message).to.contain("did you mean 'messageReceived'");
+    expect(() => chat.on('messageReceived')).not.to.throw();
+  });
+
+  it('a name that is not a string fails with InvalidArgumentError too', () => {
+    for (const event of [undefined, 42, Symbol('messageReceived')]) {
+      let thrown: unknown;
+      try {
+        chat.on(event as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, String(event)).to.be.instanceOf(InvalidArgumentError);
+      expect((thrown as InvalidArgumentError).argument).to.equal('event');
+    }
   });
 });
 
