@@ -4,6 +4,7 @@ import {
   concat,
   defer,
   EMPTY,
+  endWith,
   ignoreElements,
   type Observable,
   Subject,
@@ -106,7 +107,7 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
   protected override afterSession(session: HubSession): Observable<never> {
     if (session.number === 1) return EMPTY;
     return concat(
-      this.rejoinConversations(),
+      this.rejoinConversations().pipe(ignoreElements()),
       defer(() => {
         this.rejoined.next({ session, conversationIds: this.joined.value });
         return EMPTY;
@@ -159,14 +160,30 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
   }
 
   /**
-   * Joins every tracked conversation again (done by itself after a reconnect). Emits nothing and
-   * completes when all were tried; a failed one is reported on `errors$` and no longer tracked.
+   * Joins every tracked conversation again (done by itself after each reconnect with a new
+   * connection id; `rejoined$` tells when). Cold: one `JoinConversation` per tracked conversation,
+   * one after the other, on subscribe.
+   *
+   * Emits once, when every conversation was tried, the set of those joined again (an empty set
+   * when none is tracked), then completes — so `await firstValueFrom(chat.rejoinConversations())`
+   * works, as the seed SDK's `await rejoinConversations()` did. Never errors: a join that fails
+   * is reported on `errors$` (kind `rejoin`) and left out of the set; one the server refused (the
+   * user was removed, say) is no longer tracked, one cut off by the connection (or made before
+   * `connect()`) stays tracked for the next re-join.
+   *
+   * @example
+   * ```ts
+   * const rejoined = await firstValueFrom(chat.rejoinConversations());
+   * for (const id of rejoined) refetch(id);
+   * ```
    */
-  rejoinConversations(): Observable<never> {
-    return defer(() =>
-      concat(
+  rejoinConversations(): Observable<ReadonlySet<string>> {
+    return defer(() => {
+      const rejoined = new Set<string>();
+      return concat(
         ...[...this.joined.value].map((conversationId) =>
           this.invoke('JoinConversation', [conversationId]).pipe(
+            tap(() => rejoined.add(conversationId)),
             catchError((error: unknown) => {
               // The server refused the join (the user was removed, say): stop tracking it. Any
               // other failure (the connection went away again) keeps it for the next re-join.
@@ -184,8 +201,8 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
             }),
           ),
         ),
-      ).pipe(ignoreElements()),
-    );
+      ).pipe(ignoreElements(), endWith(rejoined));
+    });
   }
 
   /**

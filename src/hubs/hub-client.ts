@@ -39,6 +39,7 @@ import {
 import { decodeEach } from '../codecs/decode-each.js';
 import { decodeWith } from '../codecs/decode-with.js';
 import { typeFirst } from '../codecs/type-first.js';
+import { InvalidArgumentError } from '../http/invalid-argument-error.js';
 import { HubError } from './hub-error.js';
 import type { HubConnectionStatus, HubSession } from './hub-state.js';
 import { HubTransport } from './hub-transport.js';
@@ -117,6 +118,43 @@ export interface HubClientOptions {
 type EventMap = Readonly<Record<string, t.Mixed>>;
 
 const NOT_CONNECTED = /not in the 'Connected' State/i;
+
+/**
+ * Connection lifecycle names people hand to `on()` (the seed SDK's `on('reconnecting')`,
+ * SignalR's `onclose`…), lower-case, with where that moment is on `state$`.
+ */
+const LIFECYCLE_NAMES: ReadonlyMap<string, string> = new Map([
+  ['connecting', "status 'connecting'"],
+  ['connected', "status 'connected'"],
+  ['reconnecting', "status 'reconnecting', with attempt, nextDelayMs and reason"],
+  ['onreconnecting', "status 'reconnecting', with attempt, nextDelayMs and reason"],
+  ['reconnected', "status 'connected' after 'reconnecting'; sessions$ emits when the connection id is new"],
+  ['onreconnected', "status 'connected' after 'reconnecting'; sessions$ emits when the connection id is new"],
+  ['disconnected', "status 'disconnected', or 'failed' when reconnecting gave up"],
+  ['close', "status 'disconnected', or 'failed' when reconnecting gave up"],
+  ['closed', "status 'disconnected', or 'failed' when reconnecting gave up"],
+  ['onclose', "status 'disconnected', or 'failed' when reconnecting gave up"],
+  ['failed', "status 'failed', with error"],
+]);
+
+/** What `on(event)` throws for a name that is not one of the hub's events. */
+function unknownEventError(hubName: string, known: readonly string[], event: unknown): InvalidArgumentError {
+  const list = `the ${hubName} hub's events are: ${known.join(', ')}`;
+  if (typeof event !== 'string') {
+    return new InvalidArgumentError('event', `expected the name of a ${hubName} hub event, got ${typeof event}; ${list}`);
+  }
+  const lower = event.toLowerCase();
+  const lifecycle = LIFECYCLE_NAMES.get(lower);
+  if (lifecycle !== undefined) {
+    return new InvalidArgumentError(
+      'event',
+      `unknown event '${event}' on the ${hubName} hub: the connection's lifecycle is not a hub event — subscribe to state$ instead (${lifecycle}); ${list}`,
+    );
+  }
+  const spelling = known.find((name) => name.toLowerCase() === lower);
+  const hint = spelling === undefined ? '' : ` (did you mean '${spelling}'? on() takes the exact name)`;
+  return new InvalidArgumentError('event', `unknown event '${event}' on the ${hubName} hub${hint}; ${list}`);
+}
 
 /**
  * One SignalR hub as Observables: `state$`, hot events from `on(name)`, cold invocations, and
@@ -246,11 +284,26 @@ export class HubClient<Events extends EventMap> {
   /**
    * The hot Observable of one event's decoded payloads. Subscribable before `connect()`,
    * unaffected by reconnects; a payload that fails decoding goes to `errors$` and the stream
-   * goes on. Never completes.
+   * goes on. Never completes. The same Observable for the same name.
+   *
+   * Only the hub's own events are here: the connection's lifecycle (connected, reconnecting,
+   * disconnected…) is `state$`, a new connection id `sessions$`.
+   *
+   * @example
+   * ```ts
+   * chat.on('messageReceived').subscribe((message) => render(message));
+   * chat.state$.pipe(filter((s) => s.status === 'reconnecting')).subscribe(showBanner); // not on('reconnecting')
+   * ```
+   *
+   * @throws InvalidArgumentError (`argument`: `event`) at once for a name that is not one of this
+   * hub's events — its message lists the known ones; for a connection lifecycle name
+   * (`reconnecting`, `reconnected`, `disconnected`, `close`, `connected`…, in any case) it points
+   * to `state$`.
    */
   on<K extends keyof Events & string>(event: K): Observable<t.TypeOf<Events[K]>> {
-    const codec = this.events[event];
-    if (codec === undefined) throw new TypeError(`${this.hubName} hub: unknown event '${event}'`);
+    // Own keys only: `toString`, `constructor`… are not events.
+    if (typeof event !== 'string' || !Object.hasOwn(this.events, event)) throw unknownEventError(this.hubName, Object.keys(this.events), event);
+    const codec = this.events[event] as Events[K];
     let stream = this.decoded.get(event);
     if (!stream) {
       stream = this.rawSubject(event).pipe(

@@ -69,7 +69,7 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
 
   /** After a reconnect with a new connection id: subscribe every tracked id again. (The first session needs none: calls made while connecting send their own.) */
   protected override afterSession(session: HubSession): Observable<never> {
-    return session.number > 1 ? this.resubscribePresence() : EMPTY;
+    return session.number > 1 ? this.resubscribePresence().pipe(ignoreElements()) : EMPTY;
   }
 
   /** The subscribed ids now, synchronously. */
@@ -116,16 +116,29 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
   }
 
   /**
-   * Subscribes every tracked id again (done by itself after each (re)connect with a new
-   * connection id). Emits nothing; a failed call is reported on `errors$` (kind `resubscribe`).
+   * Subscribes every tracked id again (done by itself after each reconnect with a new connection
+   * id). Cold: on subscribe, 200 ids per `SubscribeToPresence` call, one call after the other;
+   * the server answers each with `presenceState`.
+   *
+   * Emits once, when every call was tried, the set of ids subscribed again (an empty set when
+   * none is tracked), then completes — so `await firstValueFrom(notifications.resubscribePresence())`
+   * works, as the seed SDK's `await resubscribePresence()` did. Never errors: a call that fails
+   * is reported on `errors$` (kind `resubscribe`, with its `participantIds`) and its ids are left
+   * out of the set, yet stay tracked for the next re-subscription.
+   *
+   * @example
+   * ```ts
+   * const ids = await firstValueFrom(notifications.resubscribePresence());
+   * console.log(`${ids.size} presence subscriptions renewed`);
+   * ```
    */
-  resubscribePresence(): Observable<never> {
+  resubscribePresence(): Observable<ReadonlySet<string>> {
     return defer(() => {
-      const ids = [...this.subscribed.value];
-      if (ids.length === 0) return EMPTY;
+      const resubscribed = new Set<string>();
       return concat(
-        ...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
+        ...chunkIds([...this.subscribed.value], MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
           this.invoke('SubscribeToPresence', [chunk]).pipe(
+            tap(() => chunk.forEach((id) => resubscribed.add(id))),
             catchError((error: unknown) => {
               this.report(
                 new HubError('resubscribe', `notifications hub: could not re-subscribe presence: ${error instanceof Error ? error.message : String(error)}`, {
@@ -139,7 +152,7 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
             }),
           ),
         ),
-      ).pipe(ignoreElements());
+      ).pipe(ignoreElements(), endWith(resubscribed));
     });
   }
 

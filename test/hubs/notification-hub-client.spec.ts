@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { NotificationHubEvents } from '../../src/codecs/notification-hub.js';
 import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
 import { HubError } from '../../src/hubs/hub-error.js';
 import type { HubConnectionStatus } from '../../src/hubs/hub-state.js';
@@ -169,6 +171,48 @@ describe('NotificationHubClient against the embedded gateway', function () {
     await waitFor(() => presence.at(-1)?.get(bob.id)?.isOnline === true, 3000, 'bob online after the reconnect');
   });
 
+  describe('resubscribePresence() (issue 17)', () => {
+    it('emits the set of ids re-subscribed once (all chunks), then completes: `await firstValueFrom(…)` resolves', async () => {
+      const notifications = fixture.notifications(alice);
+      const states = fixture.record(notifications.on('presenceState'));
+      const errors = fixture.record(notifications.errors$);
+      await connect(notifications);
+      const ids = [bob.id, ...ghostIds(249)];
+      await run(notifications.subscribeToPresence(ids));
+      await waitFor(() => states.length === 2, 3000, 'the first two answers');
+
+      const resubscribed = await firstValueFrom(notifications.resubscribePresence());
+      expect([...resubscribed].sort()).to.deep.equal([...ids].sort());
+      await waitFor(() => states.length === 4, 3000, 'two more answers');
+      expect(states.slice(2).map((s) => s.length)).to.deep.equal([200, 50]);
+
+      const emissions = await lastValueFrom(notifications.resubscribePresence().pipe(toArray()));
+      expect(emissions, 'exactly one value, then complete').to.have.length(1);
+      expect(emissions[0]?.size).to.equal(250);
+      expect(errors).to.deep.equal([]);
+    });
+
+    it('emits an empty set when nothing is tracked (never an EmptyError)', async () => {
+      const notifications = fixture.notifications(alice);
+      await connect(notifications);
+      const resubscribed = await firstValueFrom(notifications.resubscribePresence());
+      expect(resubscribed.size).to.equal(0);
+    });
+
+    it('a failed call leaves its ids out of the set (reported on errors$, still tracked) and still emits', async () => {
+      const notifications = fixture.notifications(alice);
+      await connect(notifications);
+      await run(notifications.subscribeToPresence([bob.id]));
+      await run(notifications.disconnect());
+      const errors = fixture.record(notifications.errors$);
+
+      const resubscribed = await firstValueFrom(notifications.resubscribePresence());
+      expect(resubscribed.size).to.equal(0);
+      expect(errors.map((e) => [e.kind, e.participantIds])).to.deep.equal([['resubscribe', [bob.id]]]);
+      expect([...notifications.subscribedPresenceIds]).to.deep.equal([bob.id]);
+    });
+  });
+
   it('keeps its presence subscriptions through disconnect() and subscribes them again on connect()', async () => {
     const notifications = fixture.notifications(alice);
     const states = fixture.record(notifications.on('presenceState'));
@@ -237,6 +281,32 @@ describe('NotificationHubClient against the embedded gateway', function () {
     expect(states.slice(count)).to.deep.equal([]);
     expect(notifications.status).to.deep.equal({ status: 'disconnected' } satisfies HubConnectionStatus);
     expect(embedded.connectionCount).to.equal(0);
+  });
+});
+
+describe('NotificationHubClient.on() with a name that is not a notification hub event (issue 17)', () => {
+  const notifications = new NotificationHubClient({ url: 'http://127.0.0.1:1/hubs/notifications' });
+
+  it('a connection lifecycle name (any case) throws InvalidArgumentError naming `event`, pointing to state$, listing the known events', () => {
+    for (const event of ['reconnecting', 'Reconnected', 'disconnected', 'CLOSE', 'connected']) {
+      let thrown: unknown;
+      try {
+        notifications.on(event as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, event).to.be.instanceOf(InvalidArgumentError);
+      const error = thrown as InvalidArgumentError;
+      expect(error.argument).to.equal('event');
+      expect(error.message).to.contain('notifications hub');
+      expect(error.message).to.contain('state$');
+      for (const name of Object.keys(NotificationHubEvents)) expect(error.message).to.contain(name);
+    }
+  });
+
+  it('an unknown name throws InvalidArgumentError; a chat hub event is not a notification hub event', () => {
+    expect(() => notifications.on('messageReceived' as never)).to.throw(InvalidArgumentError, /unknown event 'messageReceived'.*presenceState/);
+    expect(() => notifications.on('presenceState')).not.to.throw();
   });
 });
 
