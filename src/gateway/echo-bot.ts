@@ -1,3 +1,20 @@
+import {
+  isAudioBlock,
+  isCardBlock,
+  isCarouselBlock,
+  isChoiceBlock,
+  isContactBlock,
+  isCustomBlock,
+  isDividerBlock,
+  isEmbedBlock,
+  isFileBlock,
+  isImageBlock,
+  isLinkPreviewBlock,
+  isLocationBlock,
+  isTextBlock,
+  isVideoBlock,
+  type Block,
+} from '../codecs/blocks.js';
 import type { ChatService, GatewayEventSink, StoredMessage } from './chat-service.js';
 import { formatDateTimeOffset } from './stj-profile.js';
 
@@ -20,8 +37,9 @@ export interface EchoBotOptions {
 /**
  * The embedded gateway's bot: in any conversation that includes it, every user message gets a
  * streamed reply — `streamStarted` → `streamStatusUpdated("thinking")` → several
- * `streamChunkReceived` → `streamCompleted`, whose message text is `You said: <text>`, stored in
- * history. A message with the abort word ends in `streamAborted` instead.
+ * `streamChunkReceived` → `streamCompleted`, whose message text is {@link echoReply}'s (`You said:
+ * <text>`, or for a message without plain text what it sent: `You sent a file: report.pdf`),
+ * stored in history. A message with the abort word ends in `streamAborted` instead.
  */
 export class EchoBot {
   readonly id: string;
@@ -53,7 +71,7 @@ export class EchoBot {
   /** Replies to `message` when the bot is a member of its conversation. */
   onUserMessage(message: StoredMessage): void {
     if (message.senderId === this.id || !this.chat.isActiveMember(this.id, message.conversationId)) return;
-    const text = `You said: ${message.plainText ?? ''}`;
+    const text = echoReply(message);
     const pieces = split(text, this.options.chunks);
     const abort = new RegExp(`\\b${escape(this.options.abortWord)}\\b`, 'i').test(message.plainText ?? '');
     const streamId = `stream_${this.chat.newId()}`;
@@ -111,6 +129,46 @@ export class EchoBot {
     }, delay);
     this.timers.add(timer);
   }
+}
+
+/**
+ * What echo-bot answers to `message`: `You said: <plain text>` when it has plain text; otherwise
+ * a description of its blocks in order — `You sent a file: report.pdf`, `You sent an image: a cat
+ * and a location: Berlin` — so a file, an image or a card is never answered with an empty echo.
+ *
+ * @example
+ * ```ts
+ * echoReply({ plainText: 'hi', blocks });                        // "You said: hi"
+ * echoReply({ plainText: null, blocks: [fileBlock('a.pdf')] });  // "You sent a file: a.pdf"
+ * ```
+ */
+export function echoReply(message: Pick<StoredMessage, 'plainText' | 'blocks'>): string {
+  if (message.plainText !== null && message.plainText !== '') return `You said: ${message.plainText}`;
+  const parts = message.blocks.map(describeBlock);
+  if (parts.length === 0) return 'You sent an empty message';
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
+  return `You sent ${list}`;
+}
+
+/** One block, as "a file: report.pdf" (a thing with a name or a caption gets it). */
+function describeBlock(block: Block): string {
+  const named = (what: string, name: string | null | undefined): string =>
+    name !== null && name !== undefined && name.trim() !== '' ? `${what}: ${name.trim()}` : what;
+  if (isTextBlock(block)) return block.content.trim() === '' ? 'an empty text' : `a ${block.format} text`;
+  if (isFileBlock(block)) return named('a file', block.fileName);
+  if (isImageBlock(block)) return named('an image', block.caption ?? block.altText);
+  if (isVideoBlock(block)) return named('a video', block.caption);
+  if (isAudioBlock(block)) return 'an audio clip';
+  if (isLinkPreviewBlock(block)) return named('a link', block.url);
+  if (isEmbedBlock(block)) return named('an embed', block.url);
+  if (isLocationBlock(block)) return named('a location', block.name ?? block.address ?? `${block.latitude}, ${block.longitude}`);
+  if (isContactBlock(block)) return named('a contact', block.displayName);
+  if (isChoiceBlock(block)) return named('a question', block.prompt);
+  if (isCardBlock(block)) return named('a card', block.title);
+  if (isCarouselBlock(block)) return `a carousel of ${block.cards.length} card${block.cards.length === 1 ? '' : 's'}`;
+  if (isDividerBlock(block)) return 'a divider';
+  if (isCustomBlock(block)) return named('a custom block', block.type);
+  return `a "${block.$type}" block`;
 }
 
 /** Cuts `text` into at most `count` pieces of about equal length, at spaces where possible. */

@@ -2,7 +2,8 @@
  * The playground: a small browser app built on the library's browser bundle, served by
  * `chat-rx gateway` at `/`. Log in as a dev user, see the conversation list (unread counts,
  * presence dots), open a timeline, send optimistically, start a chat with `echo-bot` and watch
- * its reply stream in, drop the hub connections and watch them recover, upload a file.
+ * its reply stream in, drop the hub connections and watch them recover (the badge counts down to
+ * each retry), upload a file. The open conversation is kept read. The layout fits a phone.
  *
  * Plain DOM, no framework: the page's skeleton is `index.html`; this file subscribes to the
  * client's streams and renders them. Every subscription belongs to the logged-in session and
@@ -33,7 +34,9 @@ import {
   startWith,
   Subscription,
   switchMap,
+  takeWhile,
   tap,
+  timer,
 } from 'rxjs';
 import { fromFetch } from 'rxjs/fetch';
 import {
@@ -138,9 +141,33 @@ function describeState(state: HubConnectionStatus): string {
   }
 }
 
-function showState(badge: HTMLElement, state: HubConnectionStatus): void {
-  badge.dataset.status = state.status;
-  badge.textContent = describeState(state);
+/**
+ * What a hub's badge says about `state`, over time: while reconnecting it counts down to the next
+ * attempt, once a second ("reconnecting in 5 s", "… 4 s", …, then "reconnecting now" while the
+ * attempt runs); any other state is one text. Completes after "now" (or at once).
+ */
+function badgeText(state: HubConnectionStatus): Observable<string> {
+  if (state.status !== 'reconnecting') return of(describeState(state));
+  const attempt = `(attempt ${state.attempt})`;
+  const seconds = Math.ceil(Math.max(0, state.nextDelayMs) / 1000);
+  // The first second to drop is the fraction left over: 2500 ms shows 3 for 500 ms, then 2, 1.
+  const firstTick = state.nextDelayMs - (seconds - 1) * 1000;
+  return timer(firstTick, 1000).pipe(
+    map((tick) => seconds - 1 - tick),
+    startWith(seconds),
+    takeWhile((left) => left > 0, true),
+    map((left) => (left > 0 ? `reconnecting in ${left} s ${attempt}` : `reconnecting now ${attempt}`)),
+  );
+}
+
+/** Keeps `badge` showing `state$`: its status as `data-status`, its text counting down while reconnecting. */
+function showStates(badge: HTMLElement, state$: Observable<HubConnectionStatus>): Subscription {
+  return state$
+    .pipe(switchMap((state) => badgeText(state).pipe(map((text) => [state.status, text] as const))))
+    .subscribe(([status, text]) => {
+      badge.dataset.status = status;
+      badge.textContent = text;
+    });
 }
 
 function conversationName(conversation: ConversationListItemDto, others: readonly string[]): string {
@@ -213,14 +240,11 @@ function startSession(client: ChatClient, me: string): Session {
   ui.stateLog.replaceChildren();
   ui.eventLog.replaceChildren();
 
-  // Connection state: the badges and a log of every transition of the chat hub.
-  subscriptions.add(
-    chat.state$.subscribe((state) => {
-      showState(ui.chatState, state);
-      log(ui.stateLog, describeState(state), { 'data-testid': 'state-entry', 'data-status': state.status });
-    }),
-  );
-  subscriptions.add(notifications.state$.subscribe((state) => showState(ui.notificationState, state)));
+  // Connection state: the badges (counting down to the next attempt while reconnecting) and a log
+  // of every transition of the chat hub.
+  subscriptions.add(showStates(ui.chatState, chat.state$));
+  subscriptions.add(showStates(ui.notificationState, notifications.state$));
+  subscriptions.add(chat.state$.subscribe((state) => log(ui.stateLog, describeState(state), { 'data-testid': 'state-entry', 'data-status': state.status })));
   subscriptions.add(client.errors$.subscribe((error) => logEvent(`error: ${messageOf(error)}`)));
   subscriptions.add(chat.rejoined$.subscribe((event) => logEvent(`re-joined ${event.conversationIds.size} conversation(s) after reconnecting`)));
   subscriptions.add(client.connect().subscribe({ next: () => logEvent('both hubs connected'), error: (error: unknown) => logEvent(`connect failed: ${messageOf(error)}`) }));
@@ -301,7 +325,9 @@ function startSession(client: ChatClient, me: string): Session {
             }),
           ),
           h('span', { class: 'name' }, name),
-          conversation.unreadCount > 0 ? h('span', { class: 'unread', 'data-testid': 'unread' }, String(conversation.unreadCount)) : h('span'),
+          // The open conversation is being read (and is marked read, below): no badge on it, even
+          // for the moment between a message arriving and the gateway counting it read.
+          conversation.unreadCount > 0 && conversation.id !== openId ? h('span', { class: 'unread', 'data-testid': 'unread' }, String(conversation.unreadCount)) : h('span'),
           h('span', { class: 'preview' }, preview(conversation)),
         );
         row.addEventListener('click', () => open$.next(conversation.id));
@@ -310,14 +336,39 @@ function startSession(client: ChatClient, me: string): Session {
     );
   }
 
-  // The open conversation: its timeline, rendered on every change, and marked read as it grows.
-  const markRead = (timeline: Timeline): Observable<never> =>
-    timeline.messages$.pipe(
-      map((messages) => [...messages].reverse().find((m) => m.status === 'confirmed' && m.senderId !== me)?.id),
-      filter((id): id is string => id !== undefined),
+  // The open conversation: its timeline, rendered on every change, and kept read while it is open.
+  const unreadIn = (conversationId: string): Observable<number> =>
+    client.conversationList$.pipe(
+      map((list) => list.find((c) => c.id === conversationId)?.unreadCount ?? 0),
       distinctUntilChanged(),
-      debounceTime(500),
-      switchMap((messageId) => client.conversations.markAsRead(timeline.conversationId, messageId).pipe(catchError(() => EMPTY))),
+    );
+  /**
+   * Marks the open conversation read up to its newest message the server knows (confirmed or
+   * sent: a pending or streaming one has no server id yet) whenever the list counts something
+   * unread there — on opening it, and whenever a message arrives in it, whoever sent it (a user, a
+   * bot's reply stored when its stream ends, a system message). Driven by the gateway's count, so
+   * nothing is sent while it is 0; a failed mark is logged and tried again on the next change of
+   * the count or of the newest message.
+   */
+  const markRead = (timeline: Timeline): Observable<never> =>
+    combineLatest([
+      unreadIn(timeline.conversationId),
+      timeline.messages$.pipe(
+        map((messages) => [...messages].reverse().find((m) => m.status === 'confirmed' || m.status === 'sent')?.id),
+        distinctUntilChanged(),
+      ),
+    ]).pipe(
+      // the count and the message come over two hubs: let both settle before asking
+      debounceTime(150),
+      filter((pair): pair is [number, string] => pair[0] > 0 && pair[1] !== undefined),
+      switchMap(([, messageId]) =>
+        client.conversations.markAsRead(timeline.conversationId, messageId).pipe(
+          catchError((error: unknown) => {
+            logEvent(`mark as read: ${messageOf(error)}`);
+            return EMPTY;
+          }),
+        ),
+      ),
       ignoreElements(),
     );
   subscriptions.add(

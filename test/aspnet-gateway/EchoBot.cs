@@ -38,7 +38,7 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
     {
         try
         {
-            var text = $"You said: {message.PlainText ?? ""}";
+            var text = Reply(message.PlainText, message.Blocks);
             var pieces = Split(text, options.Chunks);
             var abort = Regex.IsMatch(message.PlainText ?? "", $"\\b{Regex.Escape(options.AbortWord)}\\b", RegexOptions.IgnoreCase);
             var (streamId, messageId) = events.Read(s => ($"stream_{s.NewId()}", s.NewId()));
@@ -84,6 +84,40 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
     }
 
     /// <summary>Cuts the text into at most <paramref name="count"/> pieces, at spaces where possible.</summary>
+    /// <summary>`You said: <text>`, or for a message without text a description of its blocks
+    /// (`You sent a file: report.pdf`), as the embedded gateway's `echoReply`.</summary>
+    public static string Reply(string? plainText, IReadOnlyList<Block> blocks)
+    {
+        if (!string.IsNullOrEmpty(plainText)) return $"You said: {plainText}";
+        var parts = blocks.Select(Describe).ToList();
+        if (parts.Count == 0) return "You sent an empty message";
+        var list = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts.Take(parts.Count - 1))} and {parts[^1]}";
+        return $"You sent {list}";
+    }
+
+    private static string Describe(Block block)
+    {
+        static string Named(string what, string? name) => string.IsNullOrWhiteSpace(name) ? what : $"{what}: {name.Trim()}";
+        return block switch
+        {
+            TextBlock t => t.Content.Trim() == "" ? "an empty text" : $"a {t.Format} text",
+            FileBlock f => Named("a file", f.FileName),
+            ImageBlock i => Named("an image", i.Caption ?? i.AltText),
+            VideoBlock v => Named("a video", v.Caption),
+            AudioBlock => "an audio clip",
+            LinkPreviewBlock l => Named("a link", l.Url),
+            EmbedBlock e => Named("an embed", e.Url),
+            LocationBlock l => Named("a location", l.Name ?? l.Address ?? FormattableString.Invariant($"{l.Latitude}, {l.Longitude}")),
+            ContactBlock c => Named("a contact", c.DisplayName),
+            ChoiceBlock c => Named("a question", c.Prompt),
+            CarouselBlock c => $"a carousel of {c.Cards.Count} card{(c.Cards.Count == 1 ? "" : "s")}",
+            CardBlock c => Named("a card", c.Title),
+            DividerBlock => "a divider",
+            CustomBlock c => Named("a custom block", c.Type),
+            _ => "a block",
+        };
+    }
+
     private static List<string> Split(string text, int count)
     {
         var size = Math.Max(1, (int)Math.Ceiling(text.Length / (double)Math.Max(1, count)));

@@ -1,7 +1,8 @@
 /**
  * The playground page in a real browser: the embedded gateway serves the freshly built page (and
  * its `/_test/` fault endpoints); Debian's Chromium, driven by playwright-core, logs in, chats with
- * echo-bot, uploads a file and survives a dropped connection.
+ * echo-bot, uploads a file, survives a dropped connection (counting down to each retry), keeps the
+ * open conversation read, and fits a 390 px wide phone screen.
  *
  * Needs `/usr/bin/chromium` (`apt-get install -y chromium`); without it the suite is skipped and
  * its title says so.
@@ -42,6 +43,10 @@ interface Seen {
   readonly streamingLengths: number[];
   /** `data-status` of every state-log entry, oldest first. */
   readonly states: string[];
+  /** Every text the chat hub's badge showed, oldest first (one entry per change). */
+  readonly chatBadge: string[];
+  /** Every conversation row rendered, by `data-id`, oldest first: its count, whether it was the open one, whether it showed a badge. */
+  readonly rows: Record<string, Array<{ unread: number; active: boolean; badge: boolean }>>;
 }
 
 /**
@@ -50,7 +55,7 @@ interface Seen {
  */
 const RECORDER = `(() => {
   if (window.seen) return;
-  const seen = { statuses: {}, streamingLengths: [], states: [] };
+  const seen = { statuses: {}, streamingLengths: [], states: [], chatBadge: [], rows: {} };
   window.seen = seen;
   const watch = (testId, onAdded) => {
     const list = document.querySelector('[data-testid="' + testId + '"]');
@@ -69,7 +74,25 @@ const RECORDER = `(() => {
     }
   });
   watch('state-log', (element) => { seen.states.push(element.dataset.status || '?'); });
+  watch('conversation-list', (element) => {
+    const id = element.dataset.id || '?';
+    (seen.rows[id] = seen.rows[id] || []).push({
+      unread: Number(element.dataset.unread),
+      active: element.classList.contains('active'),
+      badge: element.querySelector('[data-testid="unread"]') !== null,
+    });
+  });
+  const badge = document.querySelector('[data-testid="conn-state"]');
+  const badgeText = () => {
+    const text = badge.textContent || '';
+    if (seen.chatBadge[seen.chatBadge.length - 1] !== text) seen.chatBadge.push(text);
+  };
+  badgeText();
+  new MutationObserver(badgeText).observe(badge, { childList: true, characterData: true, subtree: true });
 })()`;
+
+/** The "N" of every "reconnecting in N s" the chat hub's badge showed, in order. */
+const COUNTDOWN = `window.seen.chatBadge.map((text) => /reconnecting in (\\d+) s/.exec(text)).filter(Boolean).map((m) => Number(m[1]))`;
 
 async function record(page: Page): Promise<void> {
   await page.evaluate(RECORDER);
@@ -90,6 +113,32 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
+/** `user`'s unread count in `conversationId`, as the gateway keeps it. */
+async function unreadOnServer(gateway: Gateway, token: string, conversationId: string): Promise<number | undefined> {
+  const page = await rest<{ items: Array<{ id: string; unreadCount: number }> }>(gateway, 'GET', '/api/conversations?limit=100', token);
+  return page.items.find((c) => c.id === conversationId)?.unreadCount;
+}
+
+/** Polls `check` until it returns true (or fails after `timeoutMs`, naming `what`). */
+async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** The row of `conversationId` in the page's list: its `data-unread` and whether a badge shows. */
+async function row(page: Page, conversationId: string): Promise<{ unread: string | null; badge: boolean; active: boolean }> {
+  const element = page.locator(`[data-testid="conversation"][data-id="${conversationId}"]`);
+  await element.waitFor();
+  return {
+    unread: await element.getAttribute('data-unread'),
+    badge: (await element.locator('[data-testid="unread"]').count()) > 0,
+    active: ((await element.getAttribute('class')) ?? '').split(' ').includes('active'),
+  };
+}
+
 (hasChromium ? describe : describe.skip)(title, function () {
   this.timeout(60_000);
   let gateway: Gateway | undefined;
@@ -103,8 +152,9 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
   before(async function () {
     outDir = await mkdtemp(join(tmpdir(), 'chat-rx-playground-'));
     await buildPlayground({ root, outDir });
-    // Slower chunks than the default so the stream is seen growing.
-    gateway = await startGateway({ port: 0, testEndpoints: true, playground: { dir: outDir }, bot: { chunkDelayMs: 80, chunks: 6 } });
+    // Slower chunks than the default so the stream is seen growing, and lasts (over a second) long
+    // enough for another message to arrive and be read while it streams.
+    gateway = await startGateway({ port: 0, testEndpoints: true, playground: { dir: outDir }, bot: { chunkDelayMs: 200, chunks: 6 } });
     profile = await mkdtemp(join(tmpdir(), 'chat-rx-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 760 } });
     page = context.pages()[0] ?? (await context.newPage());
@@ -171,6 +221,10 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
     const href = (await file.getAttribute('href')) ?? '';
     const downloaded = Buffer.from(await (await fetch(href)).arrayBuffer());
     expect(downloaded.equals(bytes)).to.equal(true);
+    // echo-bot answers a message without text by what it sent, not with "You said: " and nothing
+    const answer = page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"] [data-testid="message-text"]', { hasText: 'report.bin' });
+    await answer.waitFor();
+    expect(await answer.innerText()).to.equal('You sent a file: report.bin');
   });
 
   it('links a file block only to an http(s) URL: a javascript: URL from a sender renders as text', async () => {
@@ -199,14 +253,24 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
     // The gateway refuses new connections until released below, so the page stays reconnecting
     // for as long as this test needs, however slow the machine.
     g.faults.refuseConnections(60_000);
-    await page.getByTestId('drop').click();
-    await page.locator('[data-testid="conn-state"][data-status="reconnecting"]').waitFor();
-    // while the page is reconnecting, bob writes over REST
-    await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, bob.token, {
-      blocks: [{ $type: 'text', format: 'Plain', content: 'sent while you were away', plainText: 'sent while you were away' }],
-    });
-    expect(await page.getByTestId('conn-state').getAttribute('data-status')).to.equal('reconnecting');
-    g.faults.refuseConnections(0);
+    try {
+      await page.getByTestId('drop').click();
+      await page.locator('[data-testid="conn-state"][data-status="reconnecting"]').waitFor();
+      // the badge counts down to the next attempt, second by second: "reconnecting in 2 s", "… 1 s"
+      await page.waitForFunction(`(() => { const n = ${COUNTDOWN}; return n.some((v, i) => i > 0 && n[i - 1] === v + 1); })()`, undefined, { timeout: 20_000 }).catch(async () => {
+        expect.fail(`no countdown; the badge showed: ${JSON.stringify((await seen(page)).chatBadge.slice(-5))}`);
+      });
+      const countdown = (await page.evaluate(COUNTDOWN)) as number[];
+      expect(countdown[0], `countdown ${countdown.join(',')}`).to.equal(2); // the first delay after a drop: 2 s
+      // while the page is reconnecting, bob writes over REST
+      await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, bob.token, {
+        blocks: [{ $type: 'text', format: 'Plain', content: 'sent while you were away', plainText: 'sent while you were away' }],
+      });
+      expect(await page.getByTestId('conn-state').getAttribute('data-status')).to.equal('reconnecting');
+    } finally {
+      // released even when an assertion above failed, so the tests after this one still connect
+      g.faults.refuseConnections(0);
+    }
     // the next retry (the default delays: 2 s, 5 s, 10 s) connects
     await page.locator('[data-testid="conn-state"][data-status="connected"]').waitFor({ timeout: 30_000 });
     const states = (await seen(page)).states.slice(before);
@@ -220,7 +284,112 @@ async function rest<T>(gateway: Gateway, method: string, path: string, token: st
     await page.getByTestId('composer-input').fill('back online');
     await page.getByTestId('composer-send').click();
     await page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: back online' }).waitFor();
+    expect(await page.getByTestId('conn-state').innerText()).to.equal('connected');
     expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('keeps the open conversation read: messages arriving there leave no unread badge', async () => {
+    const g = gateway as Gateway;
+    const alice = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'alice', password: 'dev' });
+    const bob = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'bob', password: 'dev' });
+    expect((await row(page, conversationId)).active, 'the conversation is open').to.equal(true);
+    await eventually('alice has read everything so far', async () => (await unreadOnServer(g, alice.token, conversationId)) === 0);
+    const renderedBefore = (await seen(page)).rows[conversationId]?.length ?? 0;
+
+    // alice asks echo-bot; while its reply streams, bob writes
+    await page.getByTestId('composer-input').fill('tell me slowly');
+    await page.getByTestId('composer-send').click();
+    await page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="streaming"]').waitFor();
+    await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, bob.token, {
+      blocks: [{ $type: 'text', format: 'Plain', content: 'are you reading this?', plainText: 'are you reading this?' }],
+    });
+    await page.locator('[data-testid="message"][data-sender="bob"] [data-testid="message-text"]', { hasText: 'are you reading this?' }).waitFor();
+    // read while viewing: the gateway counts nothing unread
+    await eventually("bob's message, on screen, is marked read", async () => (await unreadOnServer(g, alice.token, conversationId)) === 0);
+    // the bot's reply, stored when its stream ends (after bob's message was marked read), is
+    // counted unread by the gateway: it must be marked read too
+    await page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: tell me slowly' }).waitFor();
+    await eventually("echo-bot's reply, on screen, is marked read", async () => (await unreadOnServer(g, alice.token, conversationId)) === 0);
+    await eventually('no unread badge on the open conversation', async () => {
+      const r = await row(page, conversationId);
+      return r.unread === '0' && !r.badge;
+    });
+    // and none was shown meanwhile: the list counted each message for a moment, the open row never showed it
+    const rendered = ((await seen(page)).rows[conversationId] ?? []).slice(renderedBefore);
+    expect(rendered.some((r) => r.unread > 0), 'the list counted the arriving messages').to.equal(true);
+    expect(rendered.filter((r) => r.active && r.badge), 'open rows rendered with a badge').to.deep.equal([]);
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('marks a conversation read when it is opened', async () => {
+    const g = gateway as Gateway;
+    const alice = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'alice', password: 'dev' });
+    const bob = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'bob', password: 'dev' });
+    const other = await rest<{ id: string }>(g, 'POST', '/api/conversations', bob.token, { type: 'Group', participantIds: ['alice'], name: 'From bob' });
+    for (const text of ['first unread', 'second unread']) {
+      await rest(g, 'POST', `/api/conversations/${other.id}/messages`, bob.token, { blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }] });
+    }
+    // not open: the badge shows both
+    await eventually('a badge of 2 on the conversation alice has not opened', async () => {
+      const r = await row(page, other.id);
+      return r.unread === '2' && r.badge && !r.active;
+    });
+    expect(await unreadOnServer(g, alice.token, other.id)).to.equal(2);
+
+    const renderedBefore = (await seen(page)).rows[other.id]?.length ?? 0;
+    await page.locator(`[data-testid="conversation"][data-id="${other.id}"]`).click();
+    await page.locator('[data-testid="message"][data-sender="bob"] [data-testid="message-text"]', { hasText: 'second unread' }).waitFor();
+    await eventually('opening it marks it read on the gateway', async () => (await unreadOnServer(g, alice.token, other.id)) === 0);
+    await eventually('and its badge goes', async () => {
+      const r = await row(page, other.id);
+      return r.unread === '0' && !r.badge && r.active;
+    });
+    // from the click on, the badge was gone: the conversation open is the one being read
+    const rendered = ((await seen(page)).rows[other.id] ?? []).slice(renderedBefore);
+    expect(rendered.filter((r) => r.active && r.badge), 'open rows rendered with a badge').to.deep.equal([]);
+    // back to the chat with echo-bot, which stays read
+    await page.locator(`[data-testid="conversation"][data-id="${conversationId}"]`).click();
+    expect(pageErrors).to.deep.equal([]);
+  });
+
+  it('fits a 390×844 phone screen: the timeline and the composer are on screen and usable', async () => {
+    const phone = await (context as BrowserContext).newPage();
+    const errors: string[] = [];
+    phone.on('pageerror', (error) => errors.push(error.message));
+    try {
+      phone.setDefaultTimeout(15_000);
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.goto(`${(gateway as Gateway).url}/?user=bob`);
+      await phone.locator('[data-testid="conn-state"][data-status="connected"]').waitFor();
+      await phone.locator(`[data-testid="conversation"][data-id="${conversationId}"]`).click();
+      await phone.locator('[data-testid="message"][data-sender="bob"]', { hasText: 'are you reading this?' }).waitFor();
+
+      const viewport = { width: 390, height: 844 };
+      for (const id of ['messages', 'composer', 'composer-input', 'composer-send']) {
+        const box = await phone.getByTestId(id).boundingBox();
+        expect(box, `${id} is rendered`).to.not.equal(null);
+        const { x, y, width, height } = box as { x: number; y: number; width: number; height: number };
+        expect(width, `${id} width`).to.be.greaterThan(0);
+        expect(height, `${id} height`).to.be.greaterThan(0);
+        expect(x, `${id} left edge`).to.be.at.least(0);
+        expect(y, `${id} top edge`).to.be.at.least(0);
+        expect(x + width, `${id} right edge`).to.be.at.most(viewport.width + 0.5);
+        expect(y + height, `${id} bottom edge`).to.be.at.most(viewport.height + 0.5);
+      }
+      const timeline = (await phone.getByTestId('messages').boundingBox()) as { width: number; height: number };
+      expect(timeline.width, 'the timeline takes the screen width').to.be.at.least(300);
+      expect(timeline.height, 'room for messages').to.be.at.least(200);
+      // nothing wider than the screen: no sideways scrolling
+      expect(await phone.evaluate(() => document.documentElement.scrollWidth)).to.be.at.most(viewport.width);
+
+      // and it works there: a message typed on the phone goes through
+      await phone.getByTestId('composer-input').fill('from a phone');
+      await phone.getByTestId('composer-send').click();
+      await phone.locator('[data-testid="message"][data-sender="bob"][data-status="confirmed"]', { hasText: 'from a phone' }).waitFor();
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await phone.close();
+    }
   });
 });
 
