@@ -12,6 +12,8 @@ export interface DemoOptions {
   readonly password?: string;
   /** Where the lines go. @default process.stdout */
   readonly out?: NodeJS.WritableStream;
+  /** Where notes about parts of the tour that are skipped go. @default process.stderr */
+  readonly err?: NodeJS.WritableStream;
   /** Fail if the demo takes longer than this. @default 30000 */
   readonly timeoutMs?: number;
 }
@@ -31,6 +33,10 @@ const dim = color(2);
  * gateway killing every connection and the client reconnecting, re-joining and recovering what
  * was sent meanwhile — checking that nothing was lost or duplicated. Resolves with the number of
  * problems found (0 = all good).
+ *
+ * Against a gateway of its own (`url`), the reconnect part needs that gateway's test endpoints
+ * (`/_test/faults/*`, `chat-rx gateway --test-endpoints`) to kill the connections: without them
+ * it is skipped, and a note on `err` says so and why.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const out = options.out ?? process.stdout;
@@ -48,12 +54,24 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   };
   try {
     let url = options.url;
+    /** Kills every hub socket of the gateway (no Close frame), or undefined when the demo cannot. */
+    let killSockets: (() => Promise<void>) | undefined;
     if (url === undefined) {
-      gateway = await startGateway({ port: 0, bot: { startDelayMs: 150, statusDelayMs: 400, chunkDelayMs: 180, chunks: 8 } });
-      url = gateway.url;
+      const embedded = await startGateway({ port: 0, bot: { startDelayMs: 150, statusDelayMs: 400, chunkDelayMs: 180, chunks: 8 } });
+      gateway = embedded;
+      url = embedded.url;
+      killSockets = async () => embedded.faults.killSockets();
       say(`${cyan('▶')} chat-client-rx demo — embedded Chat Gateway at ${url}`);
     } else {
       say(`${cyan('▶')} chat-client-rx demo — gateway at ${url}`);
+      const faults = await remoteFaults(url);
+      killSockets = faults.killSockets;
+      if (killSockets === undefined) {
+        (options.err ?? process.stderr).write(
+          `chat-rx demo: skipping the reconnect-and-recover part: it kills the gateway's connections through its test endpoints (/_test/faults/*), and ${url} has none (${faults.why}); ` +
+            `start that gateway with \`chat-rx gateway --test-endpoints\`, or run the demo without --url, to see it\n`,
+        );
+      }
     }
     const [aliceName, bobName] = options.users ?? ['alice', 'bob'];
     const password = options.password ?? 'demo';
@@ -139,25 +157,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     await firstValueFrom(alice.realtime.notifications.presence$.pipe(filter((m) => m.get(bobName)?.isOnline === true), timeout(10_000)));
 
     // The network fails: every socket is killed; bob keeps writing over REST meanwhile.
-    if (gateway) {
+    if (killSockets !== undefined) {
       const states = alice.realtime.chat.state$.pipe(skip(1)).subscribe((state) => {
-        if (state.status === 'reconnecting') say(`${yellow('⚡')} alice: reconnecting (attempt ${state.attempt}, next try in ${state.nextDelayMs / 1000} s)`);
-        if (state.status === 'connected') say(`${green('✔')} alice: connected again ${dim(`(connection ${state.connectionId ?? '?'})`)}`);
+        if (state.status === 'reconnecting') say(`${yellow('⚡')} ${aliceName}: reconnecting (attempt ${state.attempt}, next try in ${state.nextDelayMs / 1000} s)`);
+        if (state.status === 'connected') say(`${green('✔')} ${aliceName}: connected again ${dim(`(connection ${state.connectionId ?? '?'})`)}`);
       });
       const reconnected = firstValueFrom(alice.realtime.chat.rejoined$.pipe(take(1), timeout(20_000)));
       const before = received.length;
+      // Watched before the kill: over HTTP (test endpoints) the answer may come after the state changed.
+      const lost = firstValueFrom(alice.realtime.chat.state$.pipe(filter((s) => s.status === 'reconnecting'), timeout(10_000)));
+      lost.catch(() => undefined); // a kill that failed is the error reported, not this wait
       say(`${yellow('⚡')} the gateway kills every socket (no Close frame)`);
-      gateway.faults.killSockets();
-      await firstValueFrom(alice.realtime.chat.state$.pipe(filter((s) => s.status === 'reconnecting'), timeout(10_000)));
+      await killSockets();
+      await lost;
       const missed: string[] = [];
       for (let i = 1; i <= 5; i++) {
-        const text = `message ${i} sent while alice was away`;
+        const text = `message ${i} sent while ${aliceName} was away`;
         const message = await firstValueFrom(bob.messages.send(conversation.id, { blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }] }));
         missed.push(message.id);
       }
       say(`${dim(`   ${bobName} sent 5 messages over REST meanwhile`)}`);
       const rejoined = await reconnected;
-      say(`${green('✔')} alice re-joined ${rejoined.conversationIds.size} conversation(s) after the reconnect`);
+      say(`${green('✔')} ${aliceName} re-joined ${rejoined.conversationIds.size} conversation(s) after the reconnect`);
       const everything = await firstValueFrom(
         timeline.messages$.pipe(
           filter((ms) => missed.every((id) => ms.some((m) => m.id === id)) && ms.filter((m) => m.senderId === 'echo-bot' && m.status === 'confirmed').length >= 1 + missed.length),
@@ -186,4 +207,28 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   }
   say(`${problems === 0 ? green('done') : yellow(`${problems} problem(s)`)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return problems;
+}
+
+/**
+ * The faults of a gateway the demo did not start, through its test endpoints: `killSockets` when
+ * `GET /_test/requests` answers 200 (the endpoints are on), else undefined and `why` not.
+ */
+async function remoteFaults(url: string): Promise<{ readonly killSockets?: () => Promise<void>; readonly why: string }> {
+  let status: number;
+  try {
+    const probe = await fetch(`${url}/_test/requests`, { signal: AbortSignal.timeout(5000) });
+    status = probe.status;
+    await probe.body?.cancel();
+  } catch (error) {
+    return { why: `GET /_test/requests failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (status !== 200) return { why: `GET /_test/requests answered ${status}` };
+  return {
+    why: 'test endpoints on',
+    killSockets: async () => {
+      const response = await fetch(`${url}/_test/faults/kill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5000) });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`POST /_test/faults/kill answered ${response.status}`);
+    },
+  };
 }

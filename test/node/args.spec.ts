@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseArgs, stringOption } from '../../src/node/args.js';
+import { gatewayUrl, optionProblems, parseArgs, stringOption } from '../../src/node/args.js';
 
 interface Case {
   readonly name: string;
@@ -52,4 +52,58 @@ describe('stringOption', () => {
   it('is an empty string for --name=', () => expect(stringOption(parsed, 'empty')).to.equal(''));
   it('is undefined for a flag', () => expect(stringOption(parsed, 'help')).to.equal(undefined));
   it('is undefined for a missing option', () => expect(stringOption(parsed, 'token')).to.equal(undefined));
+});
+
+describe('optionProblems', () => {
+  const spec = { values: ['url', 'user', 'token', 'password'], flags: ['test-endpoints'] };
+  const problems = (argv: readonly string[]): string[] => optionProblems(parseArgs(argv, new Set(spec.flags)), spec);
+
+  it('none for known options with values and known flags', () => {
+    expect(problems(['tail', 'c', '--url', 'u', '--user=bob', '--test-endpoints'])).to.deep.equal([]);
+  });
+  it('names an unknown option and the known one it most likely stands for', () => {
+    expect(problems(['--usr', 'bob'])).to.deep.equal(['unknown option --usr (did you mean --user?)']);
+  });
+  it('names an unknown option without a guess when none is close', () => {
+    expect(problems(['--verbose'])).to.deep.equal(['unknown option --verbose']);
+  });
+  it('an option that needs a value, given none (at the end, or before another option)', () => {
+    expect(problems(['--user'])).to.deep.equal(['--user needs a value']);
+    expect(problems(['--token', '--url', 'u'])).to.deep.equal(['--token needs a value']);
+  });
+  it('a flag given a value', () => {
+    expect(problems(['--test-endpoints=no'])).to.deep.equal(["--test-endpoints takes no value (got 'no')"]);
+  });
+  it('every problem, in the order given', () => {
+    expect(problems(['--usr', 'x', '--url', '--pasword=p'])).to.deep.equal(['unknown option --usr (did you mean --user?)', '--url needs a value', 'unknown option --pasword (did you mean --password?)']);
+  });
+});
+
+describe('gatewayUrl', () => {
+  const ok: readonly [string, string][] = [
+    ['http://127.0.0.1:5080', 'http://127.0.0.1:5080'],
+    ['https://chat.example.com', 'https://chat.example.com'],
+    ['http://localhost:5080/', 'http://localhost:5080'],
+    ['https://example.com/chat/', 'https://example.com/chat'],
+  ];
+  for (const [input, expected] of ok) it(`accepts ${input}`, () => expect(gatewayUrl(input, '--url')).to.equal(expected));
+
+  const bad: readonly [string, RegExp][] = [
+    ['localhost:5080', /^--url: 'localhost:5080' is not an http\(s\) URL: expected http\(s\):\/\/host\[:port\].*\(did you mean http:\/\/localhost:5080\?\)$/],
+    ['127.0.0.1:5080', /did you mean http:\/\/127\.0\.0\.1:5080\?/],
+    ['ftp://host', /^--url: 'ftp:\/\/host' is not an http\(s\) URL/],
+    ['', /is not an http\(s\) URL/],
+    ['http://host:5080?x=1', /must not have a query or fragment/],
+    ['http://host:5080/#top', /must not have a query or fragment/],
+  ];
+  for (const [input, message] of bad) it(`refuses '${input}'`, () => expect(() => gatewayUrl(input, '--url')).to.throw(RangeError, message));
+
+  it('never repeats credentials in its message', () => {
+    expect(() => gatewayUrl('http://bob:secret@host:1', 'CHAT_RX_URL')).to.throw(RangeError, /^CHAT_RX_URL: 'http:\/\/host:1' must not carry credentials/);
+    try {
+      gatewayUrl('http://bob:secret@host:1', 'CHAT_RX_URL');
+    } catch (error) {
+      expect((error as Error).message).to.not.include('secret');
+    }
+  });
 });

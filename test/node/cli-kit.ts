@@ -28,6 +28,8 @@ export interface CliRun {
   lines(): string[];
   /** Resolves with the first complete stdout line matching `predicate`. */
   waitForLine(predicate: (line: string) => boolean, timeoutMs: number, description: string): Promise<string>;
+  /** Resolves with stderr once it matches `pattern`. */
+  waitForStderr(pattern: RegExp, timeoutMs: number, description: string): Promise<string>;
   /** Resolves when the process has exited and its output is closed, or fails after `timeoutMs`. */
   exit(timeoutMs: number): Promise<CliExit>;
 }
@@ -74,6 +76,13 @@ export function startCli(args: readonly string[], options: StartCliOptions = {})
     waitForLine: async (predicate, timeoutMs, description) => {
       try {
         return await waitFor(() => lines().find(predicate), timeoutMs, { description, intervalMs: 10 });
+      } catch (error) {
+        throw new Error(`${(error as Error).message}; stdout so far:\n${out}\nstderr:\n${err}`);
+      }
+    },
+    waitForStderr: async (pattern, timeoutMs, description) => {
+      try {
+        return await waitFor(() => (pattern.test(err) ? err : undefined), timeoutMs, { description, intervalMs: 10 });
       } catch (error) {
         throw new Error(`${(error as Error).message}; stdout so far:\n${out}\nstderr:\n${err}`);
       }

@@ -11,6 +11,46 @@ interface TailLine {
   readonly plainText?: string;
 }
 
+/**
+ * Waits until the tail is live (connected and joined): a round trip — `sender` sends a warm-up
+ * message every half second until one shows up on the tail's stdout.
+ */
+async function untilTailingOn(gw: TestGateway, sender: TestUser, cli: CliRun, conversationId: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 1; ; attempt++) {
+    await sendText(gw, sender, conversationId, `warm-up ${attempt}`);
+    try {
+      await cli.waitForLine((line) => line.includes('"warm-up '), 500, 'a warm-up message on the tail');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+/** The stdout lines of a tail, each parsed (a line that is not JSON fails the test). */
+function tailLinesOf(cli: CliRun): TailLine[] {
+  return cli.lines().map((line, i) => {
+    try {
+      return JSON.parse(line) as TailLine;
+    } catch {
+      throw new Error(`stdout line ${i + 1} is not JSON: ${line}`);
+    }
+  });
+}
+
+/** A conversation line of `chat-rx conversations` / `open` / `group`. */
+interface ConversationLine {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string | null;
+  readonly participantCount: number;
+  readonly lastMessageAt: string | null;
+  readonly unreadCount: number;
+  readonly isPinned: boolean;
+  readonly participantIds?: readonly string[];
+}
+
 const cleanExit: CliExit = { code: 0, signal: null };
 
 describe('chat-rx (the command line, run as a child process)', function () {
@@ -67,33 +107,10 @@ describe('chat-rx (the command line, run as a child process)', function () {
       return (await createConversation(gw, alice, 'Group', [bob.id], uniqueName('cli'))).id;
     }
 
-    /** The stdout lines of a tail, each parsed (a line that is not JSON fails the test). */
-    function tailLines(cli: CliRun): TailLine[] {
-      return cli.lines().map((line, i) => {
-        try {
-          return JSON.parse(line) as TailLine;
-        } catch {
-          throw new Error(`stdout line ${i + 1} is not JSON: ${line}`);
-        }
-      });
-    }
+    const tailLines = tailLinesOf;
 
-    /**
-     * Waits until the tail is live (connected and joined): a round trip — alice sends a warm-up
-     * message every half second until one shows up on the tail's stdout.
-     */
-    async function untilTailing(cli: CliRun, conversationId: string): Promise<void> {
-      const deadline = Date.now() + 30_000;
-      for (let attempt = 1; ; attempt++) {
-        await sendText(gw, alice, conversationId, `warm-up ${attempt}`);
-        try {
-          await cli.waitForLine((line) => line.includes('"warm-up '), 500, 'a warm-up message on the tail');
-          return;
-        } catch (error) {
-          if (Date.now() > deadline) throw error;
-        }
-      }
-    }
+    /** Waits until the tail is live (see `untilTailingOn`). */
+    const untilTailing = (cli: CliRun, conversationId: string): Promise<void> => untilTailingOn(gw, alice, cli, conversationId);
 
     describe('chat-rx tail', () => {
       it('prints one NDJSON line per new message, each exactly once, in order; SIGINT → exit 0', async () => {
@@ -141,6 +158,90 @@ describe('chat-rx (the command line, run as a child process)', function () {
         await exited;
         expect(exit).to.deep.equal(cleanExit);
         expect(cli.stderr(), 'a normal end for a pipe-friendly tail, not an error').to.not.match(/error|EPIPE/i);
+      });
+    });
+
+    describe('chat-rx tail that cannot start (issue 17)', () => {
+      it('a conversation that does not exist: exit 3 within seconds, saying so on stderr, nothing on stdout', async () => {
+        const started = Date.now();
+        const cli = startCli(['tail', 'no-such-conversation', '--url', gw.url, '--user', bobName]);
+        const exit = await cli.exit(20_000);
+        expect(exit, cli.stderr()).to.deep.equal({ code: 3, signal: null });
+        expect(Date.now() - started, 'ms to report').to.be.below(20_000);
+        expect(cli.stderr()).to.match(/conversation 'no-such-conversation' was not found/);
+        expect(cli.stdout()).to.equal('');
+      });
+
+      it('a user who is not a member: exit 3 naming the user and the conversation', async () => {
+        const conversationId = await newConversation();
+        const carolName = uniqueName('carol');
+        await gw.login(carolName);
+        const cli = startCli(['tail', conversationId, '--url', gw.url, '--user', carolName]);
+        const exit = await cli.exit(20_000);
+        expect(exit, cli.stderr()).to.deep.equal({ code: 3, signal: null });
+        expect(cli.stderr()).to.include(`${carolName} is not a member of conversation '${conversationId}'`);
+        expect(cli.stdout()).to.equal('');
+      });
+    });
+
+    describe('chat-rx conversations / open / group (issue 17)', () => {
+      it('conversations: my conversations as NDJSON, one line each with id, type, name, participantCount, lastMessageAt, unreadCount', async () => {
+        const name = uniqueName('listed');
+        const listed = (await createConversation(gw, alice, 'Group', [bob.id], name)).id;
+        await sendText(gw, alice, listed, 'unread for bob');
+        const cli = startCli(['conversations', '--url', gw.url, '--user', bobName]);
+        expect(await cli.exit(20_000), cli.stderr()).to.deep.equal(cleanExit);
+        const lines = cli.lines().map((line) => JSON.parse(line) as ConversationLine);
+        const line = lines.find((l) => l.id === listed);
+        expect(line, `stdout:\n${cli.stdout()}`).to.not.equal(undefined);
+        expect(Object.keys(line as object)).to.include.members(['id', 'type', 'name', 'participantCount', 'lastMessageAt', 'unreadCount']);
+        expect(line).to.include({ type: 'Group', name, participantCount: 2, unreadCount: 1 });
+        expect(line?.lastMessageAt).to.be.a('string');
+        expect(new Set(lines.map((l) => l.id)).size, 'a conversation listed twice').to.equal(lines.length);
+      });
+
+      it('open <participant>: the direct conversation as one NDJSON line with its id, the same one each time; tail accepts that id', async () => {
+        const first = startCli(['open', bobName, '--url', gw.url, '--user', aliceName]);
+        expect(await first.exit(20_000), first.stderr()).to.deep.equal(cleanExit);
+        const second = startCli(['open', aliceName, '--url', gw.url, '--user', bobName]);
+        expect(await second.exit(20_000), second.stderr()).to.deep.equal(cleanExit);
+        const [a, b] = [first, second].map((cli) => {
+          expect(cli.lines()).to.have.length(1);
+          return JSON.parse(cli.lines()[0] as string) as ConversationLine;
+        });
+        expect(a?.type).to.equal('OneToOne');
+        expect(a?.id).to.be.a('string').and.not.equal('');
+        expect(b?.id, 'both ends open the same conversation').to.equal(a?.id);
+        expect([...(a?.participantIds ?? [])].sort()).to.deep.equal([alice.id, bob.id].sort());
+
+        const tail = startCli(['tail', a?.id as string, '--url', gw.url, '--user', bobName]);
+        await untilTailing(tail, a?.id as string);
+      });
+
+      it('group <participant…> --name N: a new group with them, as one NDJSON line', async () => {
+        const carolName = uniqueName('carol');
+        await gw.login(carolName);
+        const name = uniqueName('team');
+        const cli = startCli(['group', bobName, carolName, '--name', name, '--url', gw.url, '--user', aliceName]);
+        expect(await cli.exit(20_000), cli.stderr()).to.deep.equal(cleanExit);
+        expect(cli.lines()).to.have.length(1);
+        const line = JSON.parse(cli.lines()[0] as string) as ConversationLine;
+        expect(line).to.include({ type: 'Group', name, participantCount: 3 });
+        expect([...(line.participantIds ?? [])].sort()).to.deep.equal([aliceName, bobName, carolName].sort());
+      });
+
+      it('open / group with a user who never logged in: exit 3, naming them, with the hint to log in once', async () => {
+        const ghost = uniqueName('ghost');
+        const open = startCli(['open', ghost, '--url', gw.url, '--user', aliceName]);
+        const group = startCli(['group', bobName, ghost, '--url', gw.url, '--user', aliceName]);
+        const [openExit, groupExit] = await Promise.all([open.exit(20_000), group.exit(20_000)]);
+        for (const [cli, exit] of [[open, openExit], [group, groupExit]] as const) {
+          expect(exit, cli.stderr()).to.deep.equal({ code: 3, signal: null });
+          expect(cli.stderr()).to.include(`participant '${ghost}' was not found`);
+          expect(cli.stderr()).to.match(/only after logging in once/);
+          expect(cli.stderr()).to.include(`--user ${ghost}`);
+          expect(cli.stdout()).to.equal('');
+        }
       });
     });
 
@@ -197,6 +298,97 @@ describe('chat-rx (the command line, run as a child process)', function () {
     });
   });
 
+  describe('chat-rx tail when the connection fails (issue 17; a gateway per test)', () => {
+    let gw: TestGateway | undefined;
+    afterEach(async () => {
+      killAllClis();
+      await gw?.close();
+      gw = undefined;
+    });
+
+    /** A gateway of this test, alice and bob logged in, and a conversation of theirs. */
+    async function setUp(): Promise<{ gw: TestGateway; alice: TestUser; bob: TestUser; aliceName: string; bobName: string; conversationId: string }> {
+      const started = await startTestGateway({ bot: false });
+      gw = started;
+      const aliceName = uniqueName('alice');
+      const bobName = uniqueName('bob');
+      const [a, b] = await Promise.all([started.login(aliceName), started.login(bobName)]);
+      const alice = { id: a.user.id, token: a.token };
+      const bob = { id: b.user.id, token: b.token };
+      const conversationId = (await createConversation(started, alice, 'Group', [bob.id], uniqueName('faults'))).id;
+      return { gw: started, alice, bob, aliceName, bobName, conversationId };
+    }
+
+    it('the gateway goes away: stderr says connection lost, retrying in N s, gave up; exit 4 within seconds', async function () {
+      const { gw: g, alice, bobName, conversationId } = await setUp();
+      if (g.external) this.skip(); // the test closes the gateway
+      const cli = startCli(['tail', conversationId, '--url', g.url, '--user', bobName, '--max-reconnect-attempts', '2', '--reconnect-delays', '200']);
+      await untilTailingOn(g, alice, cli, conversationId);
+      const closedAt = Date.now();
+      await g.close();
+      const exit = await cli.exit(20_000);
+      expect(exit, cli.stderr()).to.deep.equal({ code: 4, signal: null });
+      expect(Date.now() - closedAt, 'ms from the gateway going away to the exit').to.be.below(10_000);
+      const stderr = cli.stderr();
+      expect(stderr).to.match(/^chat-rx: connection lost \(.+\); retrying in 0\.2 s \(attempt \d of 2\)$/m);
+      expect(stderr).to.match(/^chat-rx: connection: reconnect failed \(.+\); retrying in 0\.2 s \(attempt 2 of 2\)$/m);
+      expect(stderr).to.match(/^chat-rx: connection: gave up: .+$/m);
+      expect(stderr.indexOf('connection lost'), 'lost, then gave up').to.be.below(stderr.indexOf('gave up'));
+    });
+
+    it('sockets killed: stderr says connection lost, then recovered; what was sent meanwhile comes out once', async () => {
+      const { gw: g, alice, bobName, conversationId } = await setUp();
+      const cli = startCli(['tail', conversationId, '--url', g.url, '--user', bobName, '--reconnect-delays', '200']);
+      await untilTailingOn(g, alice, cli, conversationId);
+      await g.faults.killSockets();
+      const lost = await cli.waitForStderr(/connection lost/, 10_000, 'the loss reported on stderr');
+      expect(lost).to.match(/^chat-rx: connection lost \(.+\); retrying in 0\.2 s/m);
+      const sent: string[] = [];
+      for (let i = 1; i <= 3; i++) sent.push((await sendText(g, alice, conversationId, `while away ${i}`)).id);
+      await cli.waitForStderr(/^chat-rx: connection recovered$/m, 10_000, 'the recovery reported on stderr');
+      await sendText(g, alice, conversationId, 'sentinel');
+      await cli.waitForLine((line) => line.includes('"plainText":"sentinel"'), 10_000, 'the sentinel message');
+      const lines = tailLinesOf(cli);
+      for (const id of sent) expect(lines.filter((m) => m.id === id), `message ${id}`).to.have.length(1);
+      expect(new Set(lines.map((m) => m.id)).size, 'a message printed twice').to.equal(lines.length);
+      cli.child.kill('SIGINT');
+      expect(await cli.exit(5_000)).to.deep.equal(cleanExit);
+    });
+
+    it('the token expires (dev login): it logs in again, says so on stderr, and keeps delivering', async () => {
+      const { gw: g, aliceName, bobName, alice, conversationId } = await setUp();
+      const cli = startCli(['tail', conversationId, '--url', g.url, '--user', bobName, '--reconnect-delays', '200']);
+      await untilTailingOn(g, alice, cli, conversationId);
+      await g.faults.expireTokens();
+      // The open connection outlives its token; the next connection needs a new one.
+      await g.faults.killSockets();
+      await cli.waitForStderr(/^chat-rx: logged in again as .+$/m, 10_000, 'the new login reported on stderr');
+      await cli.waitForStderr(/^chat-rx: connection recovered$/m, 10_000, 'the recovery reported on stderr');
+      const aliceAgain = { id: alice.id, token: (await g.login(aliceName)).token };
+      const after = await sendText(g, aliceAgain, conversationId, 'after the token expired');
+      await cli.waitForLine((line) => line.includes(after.id), 10_000, 'a message sent after the token expired');
+      expect(cli.stderr()).to.include(`logging in again as ${bobName}`);
+      expect(cli.stderr()).to.match(/refused the token/);
+      cli.child.kill('SIGINT');
+      expect(await cli.exit(5_000)).to.deep.equal(cleanExit);
+    });
+
+    it('the token expires (--token, no way to a new one): exit 5 within seconds, saying the token was refused', async () => {
+      const { gw: g, alice, bob, conversationId } = await setUp();
+      const cli = startCli(['tail', conversationId, '--url', g.url, '--token', bob.token, '--reconnect-delays', '200']);
+      await untilTailingOn(g, alice, cli, conversationId);
+      await g.faults.expireTokens();
+      const failedAt = Date.now();
+      await g.faults.killSockets();
+      const exit = await cli.exit(20_000);
+      expect(exit, cli.stderr()).to.deep.equal({ code: 5, signal: null });
+      expect(Date.now() - failedAt, 'ms from the refusal to the exit').to.be.below(10_000);
+      expect(cli.stderr()).to.match(/^chat-rx: connection lost/m);
+      expect(cli.stderr()).to.match(/^chat-rx: connection: gave up: .*refused the token/m);
+      expect(cli.stderr(), 'the token is never printed').to.not.include(bob.token);
+    });
+  });
+
   describe('usage errors', () => {
     it('an unknown command prints the usage and exits 2', async () => {
       const cli = startCli(['frobnicate']);
@@ -215,6 +407,44 @@ describe('chat-rx (the command line, run as a child process)', function () {
       expect(bare.stdout()).to.include('chat-rx gateway');
       expect(helpExit.code).to.equal(0);
       expect(help.stdout()).to.include('chat-rx gateway');
+    });
+
+    it('an unknown option is named (with the likely one) and exits 2 (issue 17)', async () => {
+      const cli = startCli(['tail', 'some-conversation', '--url', 'http://127.0.0.1:9', '--usr', 'bob']);
+      expect(await cli.exit(20_000)).to.deep.equal({ code: 2, signal: null });
+      expect(cli.stderr()).to.include('unknown option --usr (did you mean --user?)');
+      expect(cli.stdout()).to.equal('');
+    });
+
+    it('an option that needs a value given none exits 2 naming it (issue 17)', async () => {
+      const cli = startCli(['tail', 'some-conversation', '--url', 'http://127.0.0.1:9', '--user']);
+      expect(await cli.exit(20_000)).to.deep.equal({ code: 2, signal: null });
+      expect(cli.stderr()).to.include('--user needs a value');
+    });
+
+    it('--url without http(s):// exits 2 saying what a URL must look like (issue 17)', async () => {
+      const cli = startCli(['tail', 'some-conversation', '--url', 'localhost:5080', '--user', 'bob']);
+      expect(await cli.exit(20_000)).to.deep.equal({ code: 2, signal: null });
+      expect(cli.stderr()).to.include("--url: 'localhost:5080' is not an http(s) URL");
+      expect(cli.stderr()).to.include('http(s)://host[:port]');
+      expect(cli.stderr()).to.include('did you mean http://localhost:5080?');
+    });
+
+    it('a gateway that cannot be reached: exit 4, naming it (issue 17)', async () => {
+      const cli = startCli(['tail', 'some-conversation', '--url', 'http://127.0.0.1:9', '--user', 'bob']);
+      expect(await cli.exit(20_000)).to.deep.equal({ code: 4, signal: null });
+      expect(cli.stderr()).to.include('cannot reach the gateway at http://127.0.0.1:9');
+    });
+
+    it('--help lists every command and documents every exit code (issue 17)', async () => {
+      const cli = startCli(['--help']);
+      expect(await cli.exit(20_000)).to.deep.equal(cleanExit);
+      const help = cli.stdout();
+      for (const command of ['gateway', 'conversations', 'open <participantId>', 'group <participantId>', 'tail <conversationId>', 'send <conversationId>', 'demo']) {
+        expect(help).to.include(`chat-rx ${command}`);
+      }
+      for (const option of ['--max-reconnect-attempts', '--reconnect-delays']) expect(help).to.include(option);
+      for (const code of [0, 1, 2, 3, 4, 5]) expect(help).to.match(new RegExp(`^  ${code}  \\S`, 'm'));
     });
 
     it('tail without a conversation id exits 2 naming it', async () => {

@@ -77,9 +77,11 @@ describe('the demo', function () {
     it('resolves 0 and writes its lines to `out` (no reconnect part: the gateway is not its own)', async () => {
       gw = await startTestGateway();
       const sink = textSink();
+      const notes = textSink();
       const alice = uniqueName('alice');
       const bob = uniqueName('bob');
-      const problems = await runDemo({ url: gw.url, out: sink.out, users: [alice, bob] });
+      const problems = await runDemo({ url: gw.url, out: sink.out, err: notes.out, users: [alice, bob] });
+      expect(notes.text(), 'what is skipped goes to `err`').to.include('skipping the reconnect-and-recover part');
       const output = plain(sink.text());
       expect(problems, output).to.equal(0);
       expect(output).to.not.include('✘');
@@ -90,6 +92,46 @@ describe('the demo', function () {
       expect(output).to.match(new RegExp(`✔ presence followed ${bob}: \\d+ changes`));
       expect(output, 'the reconnect part needs the embedded gateway it started').to.not.include('kills every socket');
       expect(output).to.match(/^done in \d+\.\d s$/m);
+    });
+  });
+
+  describe('`chat-rx demo --url` against a gateway of its own (issue 17)', () => {
+    let gw: TestGateway | undefined;
+    afterEach(async () => {
+      killAllClis();
+      await gw?.close();
+      gw = undefined;
+    });
+
+    it('without test endpoints: says on stderr that the reconnect part is skipped and why, and exits 0', async function () {
+      this.timeout(90_000);
+      gw = await startTestGateway({ testEndpoints: false });
+      if (gw.external) this.skip(); // the test decides which endpoints the gateway has
+      const cli = startCli(['demo', '--url', gw.url, '--user', uniqueName('alice'), '--user2', uniqueName('bob')]);
+      const exit = await cli.exit(60_000);
+      expect(exit, plain(cli.stdout() + cli.stderr())).to.deep.equal({ code: 0, signal: null });
+      const stderr = plain(cli.stderr());
+      expect(stderr).to.match(/^chat-rx demo: skipping the reconnect-and-recover part: .*test endpoints \(\/_test\/faults\/\*\), and http:\/\/127\.0\.0\.1:\d+ has none \(GET \/_test\/requests answered 404\)/m);
+      expect(stderr).to.include('chat-rx gateway --test-endpoints');
+      expect(plain(cli.stdout())).to.not.include('kills every socket');
+    });
+
+    it('with test endpoints (`chat-rx gateway --test-endpoints`): runs the reconnect-and-recover part through them', async function () {
+      this.timeout(90_000);
+      gw = await startTestGateway({ testEndpoints: true });
+      const alice = uniqueName('alice');
+      const bob = uniqueName('bob');
+      const cli = startCli(['demo', '--url', gw.url, '--user', alice, '--user2', bob]);
+      const exit = await cli.exit(60_000);
+      const output = plain(cli.stdout() + cli.stderr());
+      expect(exit, output).to.deep.equal({ code: 0, signal: null });
+      expect(output, 'a failed check').to.not.include('✘');
+      expect(output).to.not.include('skipping');
+      expect(output).to.match(/^⚡ the gateway kills every socket/m);
+      expect(output).to.match(/^✔ timeline: all 5 missed messages recovered, \d+ messages, no duplicates, in server order$/m);
+      expect(output).to.match(/^✔ messages\$: each missed message delivered exactly once$/m);
+      expect(output).to.match(new RegExp(`^⚡ ${alice}: reconnecting \\(attempt 1`, 'm'));
+      for (let i = 1; i <= 5; i++) expect(output).to.include(`${bob}: message ${i} sent while ${alice} was away`);
     });
   });
 });
