@@ -31,6 +31,8 @@ import {
   distinctUntilChanged,
   concatWith,
   defer,
+  pairwise,
+  takeUntil,
 } from 'rxjs';
 import type { AuthUserInfo, ConversationDto, ConversationListItemDto, MediaReference, MessageDto } from './codecs/index.js';
 import { createRestApi, type RestApi } from './http/create-rest-api.js';
@@ -43,7 +45,13 @@ import { pagesSince, RecentIds } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
 import { NotificationHubClient } from './hubs/notification-hub-client.js';
 import { accumulateStreams, botStreamEvents, type AccumulateStreamsOptions, type BotStream } from './streams/accumulate-stream.js';
-import { INITIAL_CONVERSATION_LIST_STATE, reduceConversationListState, type ConversationListAction } from './streams/conversation-list.js';
+import {
+  INITIAL_CONVERSATION_LIST_STATE,
+  reduceConversationListState,
+  type ConversationListAction,
+  type ConversationListState,
+  type ConversationListStatus,
+} from './streams/conversation-list.js';
 import { distinctById } from './streams/distinct-by-id.js';
 import { JoinRegistry } from './streams/join-registry.js';
 import { Timeline, type TimelineOptions } from './streams/timeline.js';
@@ -148,16 +156,55 @@ export interface ChatClient extends Pick<RestApi, 'auth' | 'participants' | 'con
   /** The logged-in user now. */
   readonly currentUser: AuthUserInfo | null;
   /**
-   * Hot: every finished message of the joined conversations — received, bot replies when they
-   * complete, and those recovered after a reconnect — each exactly once, in arrival order.
+   * Hot: every finished message of the **joined** conversations — received, bot replies when they
+   * complete, and those recovered after a reconnect — each exactly once, in arrival order. Silent
+   * until a conversation is joined (a subscribed `timeline(id)`, `realtime.chat.joinConversation`,
+   * or {@link ChatClient.followAllConversations} for every conversation of the user).
    */
   readonly messages$: Observable<TimelineMessage>;
   /**
    * The conversation list from REST (first page), kept current by the notification hub (unread
    * counts, created/updated, pinned, last message) in the server's order. Shared while
-   * subscribed; reloaded after the notification hub reconnects with a new connection id.
+   * subscribed; reloaded after the notification hub reconnects with a new connection id. Its
+   * first value is the list once the first request settled (no placeholder `[]` before it, so
+   * `firstValueFrom` gives the loaded list), or earlier when an event adds a row; a failed
+   * request emits what is held (`[]` at first) — `conversationListState$` says which. A row's
+   * `lastMessage` is `null` or the message `lastMessageId` names (a preview built from the
+   * notification when only that came; see `previewMessageDto`).
    */
   readonly conversationList$: Observable<readonly ConversationListItemDto[]>;
+  /**
+   * The same list with where it stands: `{ status: 'loading', items }` until the first list
+   * request is answered, then `{ status: 'loaded', items }`, or `{ status: 'failed', items, error }`
+   * when the latest list request failed (`error` a `ChatApiError`; `items` what was held, `[]` at
+   * first). A reload after a reconnect keeps the status of the last answer until its own answer
+   * comes. Replays the current value; emits on change; shares one list state (and one REST
+   * request) with `conversationList$`.
+   *
+   * @example
+   * ```ts
+   * client.conversationListState$.subscribe((s) =>
+   *   s.status === 'loading' ? spinner() : s.status === 'failed' ? showError(s.error) : render(s.items));
+   * ```
+   */
+  readonly conversationListState$: Observable<ConversationListStatus>;
+  /**
+   * Follows every conversation of the user on the chat hub, so `messages$` carries all of them.
+   * Cold: while subscribed it joins each conversation of `conversationList$` (the first 100 of
+   * the REST list) and each one that appears later (created, or the user was added), leaves
+   * each one that leaves the list (the user left or was removed), and on unsubscribe leaves
+   * them all — except those a subscribed `timeline()` still holds (joins are reference-counted).
+   * Emits the ids of the conversations followed, each time they change; a join the server
+   * refuses is reported on `errors$` and the others go on; never completes.
+   *
+   * @example
+   * ```ts
+   * const following = client.followAllConversations().subscribe();
+   * client.messages$.subscribe((m) => notify(m));   // every conversation, not only the open one
+   * following.unsubscribe();                         // leaves them again
+   * ```
+   */
+  followAllConversations(): Observable<ReadonlySet<string>>;
   /** Hot: every bot reply as it streams (accumulated), across conversations. */
   readonly streams$: Observable<BotStream>;
   /** Hot: what could not be delivered (bad payloads, failed re-joins, failed gap recovery). */
@@ -423,11 +470,15 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         map((page): ConversationListAction => ({ type: 'loaded', items: page.items })),
         catchError((error: unknown) => {
           report(error);
-          return of<ConversationListAction>({ type: 'loadFailed' });
+          return of<ConversationListAction>({ type: 'loadFailed', error });
         }),
       ),
     );
-  const conversationList$ = merge(
+  // One scanned list for both streams: the list state (see reduceConversationListState) and
+  // where the loading stands.
+  type ListView = { readonly state: ConversationListState; readonly view: ConversationListStatus };
+  const initialView: ListView = { state: INITIAL_CONVERSATION_LIST_STATE, view: { status: 'loading', items: INITIAL_CONVERSATION_LIST_STATE.list } };
+  const conversationListState$ = merge(
     listEvents$,
     loadList$(),
     notifications.sessions$.pipe(
@@ -435,13 +486,64 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
       switchMap(() => loadList$()),
     ),
   ).pipe(
-    scan(reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE),
-    map((state) => state.list),
-    startWith([] as readonly ConversationListItemDto[]),
+    scan((current: ListView, action: ConversationListAction): ListView => {
+      const state = reduceConversationListState(current.state, action);
+      const items = state.list;
+      const before = current.view;
+      const view: ConversationListStatus =
+        action.type === 'loaded'
+          ? { status: 'loaded', items }
+          : action.type === 'loadFailed'
+            ? { status: 'failed', items, error: action.error }
+            : before.items === items
+              ? before
+              : { ...before, items };
+      return view === before && state === current.state ? current : { state, view };
+    }, initialView),
+    map((current) => current.view),
+    startWith(initialView.view),
     distinctUntilChanged(),
     shareReplay({ bufferSize: 1, refCount: true }),
   );
-
+  // The list once the first request settled (loaded, or failed: then what is held, `[]` at
+  // first), so `firstValueFrom(conversationList$)` is the loaded list, not a placeholder.
+  const conversationList$ = conversationListState$.pipe(
+    filter((s) => s.status !== 'loading' || s.items.length > 0),
+    map((s) => s.items),
+    distinctUntilChanged(),
+    shareReplay({ bufferSize: 1, refCount: true }),
+  );
+  const followAllConversations = (): Observable<ReadonlySet<string>> =>
+    defer(() => {
+      const ids$ = conversationList$.pipe(
+        map((list) => new Set(list.map((c) => c.id)) as ReadonlySet<string>),
+        distinctUntilChanged((a, b) => a.size === b.size && [...a].every((id) => b.has(id))),
+        share(),
+      );
+      // Each change: the new set, and a hold on each conversation that joined the list (held
+      // until the conversation leaves the list or the subscriber goes).
+      return ids$.pipe(
+        startWith(new Set<string>() as ReadonlySet<string>),
+        pairwise(),
+        mergeMap(([before, now]) =>
+          merge(
+            of(now),
+            from([...now].filter((id) => !before.has(id))).pipe(
+              mergeMap((id) =>
+                joins.hold(id).pipe(
+                  ignoreElements(),
+                  catchError((error: unknown) => {
+                    report(error);
+                    return EMPTY;
+                  }),
+                  takeUntil(ids$.pipe(filter((ids) => !ids.has(id)))),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    });
   const timelineDefaults = options.timeline ?? {};
   const client: ChatClient = {
     rest,
@@ -460,6 +562,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     },
     messages$,
     conversationList$,
+    conversationListState$,
+    followAllConversations,
     streams$,
     errors$: merge(chat.errors$, notifications.errors$, reports),
     timeline(conversationId, timelineOptions = {}) {

@@ -6,6 +6,7 @@ import type {
   ConversationPinnedDto,
   ConversationUnpinnedDto,
   ConversationUpdatedDto,
+  MessageDto,
   NewMessageNotificationDto,
   ParticipantJoinedDto,
   ParticipantLeftDto,
@@ -19,7 +20,7 @@ import type {
  */
 export type ConversationListAction =
   | { readonly type: 'loading' }
-  | { readonly type: 'loadFailed' }
+  | { readonly type: 'loadFailed'; readonly error?: unknown }
   | { readonly type: 'loaded'; readonly items: readonly ConversationListItemDto[] }
   | { readonly type: 'unreadCountChanged'; readonly dto: UnreadCountChangedDto }
   | { readonly type: 'newMessage'; readonly dto: NewMessageNotificationDto }
@@ -46,6 +47,17 @@ export function compareConversations(a: ConversationListItemDto, b: Conversation
   if (last !== 0) return last;
   return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
 }
+
+/**
+ * The conversation list with where its loading stands, as `client.conversationListState$` emits
+ * it: `loading` until the first list request is answered, `loaded` after an answer, `failed`
+ * (with the request's `error`, a `ChatApiError`) when the latest request failed; `items` is the
+ * list held (`[]` before the first answer, unless events added rows meanwhile).
+ */
+export type ConversationListStatus =
+  | { readonly status: 'loading'; readonly items: readonly ConversationListItemDto[] }
+  | { readonly status: 'loaded'; readonly items: readonly ConversationListItemDto[] }
+  | { readonly status: 'failed'; readonly items: readonly ConversationListItemDto[]; readonly error: unknown };
 
 /** The list, and the events seen since a list request was sent (null when none is in flight). */
 export interface ConversationListState {
@@ -91,7 +103,10 @@ export function reduceConversationListState(state: ConversationListState, action
 
 /**
  * The pure reducer behind `conversationList$`: applies one notification to the list and keeps
- * the server's order. Returns the same array when nothing changed. O(n) per event (the list is
+ * the server's order. Returns the same array when nothing changed. A row's `lastMessage` stays
+ * `null` or the message its `lastMessageId` names: one's own message gives it in full
+ * ({@link messageDtoOf}), a `newMessageNotification` a preview ({@link previewMessageDto}), and
+ * an `unreadCountChanged` that moves `lastMessageId` clears it (content not known yet). O(n) per event (the list is
  * the user's conversations, a few hundred at most).
  *
  * @example
@@ -107,18 +122,31 @@ export function reduceConversationList(list: readonly ConversationListItemDto[],
     case 'loaded':
       return [...action.items].sort(compareConversations);
     case 'unreadCountChanged':
+      // No content comes with it: a last message that moves leaves `lastMessage` null (unknown)
+      // until its `newMessageNotification` or the next load fills it in.
       return patch(list, action.dto.conversationId, (c) => ({
         ...c,
         unreadCount: action.dto.unreadCount,
-        ...(newer(action.dto.lastMessageAt, c.lastMessageAt) ? { lastMessageAt: action.dto.lastMessageAt, lastMessageId: action.dto.lastMessageId } : {}),
+        ...(newer(action.dto.lastMessageAt, c.lastMessageAt)
+          ? { lastMessageAt: action.dto.lastMessageAt, lastMessageId: action.dto.lastMessageId, lastMessage: c.lastMessage?.id === action.dto.lastMessageId ? c.lastMessage : null }
+          : {}),
       }));
     case 'newMessage':
       return patch(list, action.dto.conversationId, (c) =>
-        newer(action.dto.sentAt, c.lastMessageAt) ? { ...c, lastMessageAt: action.dto.sentAt, lastMessageId: action.dto.messageId } : c,
+        newer(action.dto.sentAt, c.lastMessageAt)
+          ? { ...c, lastMessageAt: action.dto.sentAt, lastMessageId: action.dto.messageId, lastMessage: previewMessageDto(action.dto) }
+          : // The same last message, announced first without content (`unreadCountChanged`): fill it in.
+            c.lastMessageId === action.dto.messageId && (c.lastMessage ?? null) === null
+            ? { ...c, lastMessage: previewMessageDto(action.dto) }
+            : c,
       );
     case 'ownMessage':
       return patch(list, action.message.conversationId, (c) =>
-        newer(action.message.createdAt, c.lastMessageAt) ? { ...c, lastMessageAt: action.message.createdAt, lastMessageId: action.message.id } : c,
+        newer(action.message.createdAt, c.lastMessageAt)
+          ? { ...c, lastMessageAt: action.message.createdAt, lastMessageId: action.message.id, lastMessage: messageDtoOf(action.message) }
+          : c.lastMessageId === action.message.id && c.lastMessage?.id !== action.message.id
+            ? { ...c, lastMessage: messageDtoOf(action.message) }
+            : c,
       );
     case 'created': {
       if (list.some((c) => c.id === action.dto.conversationId)) return list;
@@ -164,6 +192,86 @@ export function reduceConversationList(list: readonly ConversationListItemDto[],
       }
       return patch(list, action.dto.conversationId, (c) => ({ ...c, participantCount: Math.max(0, c.participantCount - 1) }));
   }
+}
+
+/**
+ * A hub `ChatMessageDto` as the REST `MessageDto` a list row carries in `lastMessage` (the same
+ * message: reactions as a `ReactionSummary`, `plainTextContent` as `plainTextIndex`).
+ *
+ * @example
+ * ```ts
+ * row.lastMessage = messageDtoOf(chatMessage);   // what conversationList$ does on one's own message
+ * ```
+ */
+export function messageDtoOf(message: ChatMessageDto): MessageDto {
+  const reactions = message.reactions ?? [];
+  const systemEvent = message.systemEvent === null ? null : systemEventInfoOf(message.systemEvent);
+  return {
+    id: message.id,
+    conversationId: message.conversationId,
+    senderId: message.senderId,
+    senderType: message.senderType,
+    timestamp: message.createdAt,
+    blocks: message.blocks,
+    plainTextIndex: message.plainTextContent,
+    replyToMessageId: message.replyToMessageId,
+    quickReplies: message.quickReplies,
+    isEdited: message.isEdited,
+    editedAt: message.isEdited ? message.updatedAt : null,
+    isDeleted: false,
+    deletedAt: null,
+    reactionSummary:
+      message.reactions === null
+        ? null
+        : { groups: reactions.map((r) => ({ emoji: r.emoji, count: r.count, participantIds: r.participantIds })), totalCount: reactions.reduce((n, r) => n + r.count, 0) },
+    mentions: message.mentions,
+    createdAt: message.createdAt,
+    updatedAt: message.updatedAt ?? message.createdAt,
+    clientMessageId: message.clientMessageId,
+    systemEvent,
+  };
+}
+
+/**
+ * The minimal `MessageDto` a `newMessageNotification` allows, for a list row's `lastMessage`: one
+ * plain text block holding `contentPreview` (the server's preview — possibly shortened — not the
+ * message's blocks), `plainTextIndex` = `contentPreview`, times = `sentAt`, `senderType: 'User'`
+ * (the notification does not say; a bot's reply is previewed as a user's), and nothing else
+ * (no reactions, mentions, reply, `clientMessageId`). The next list load replaces it with the
+ * server's message.
+ *
+ * @example
+ * ```ts
+ * previewMessageDto(notification).plainTextIndex;  // notification.contentPreview
+ * ```
+ */
+export function previewMessageDto(dto: NewMessageNotificationDto): MessageDto {
+  return {
+    id: dto.messageId,
+    conversationId: dto.conversationId,
+    senderId: dto.senderId,
+    senderType: 'User',
+    timestamp: dto.sentAt,
+    blocks: dto.contentPreview === '' ? [] : [{ $type: 'text', format: 'Plain', content: dto.contentPreview, plainText: dto.contentPreview }],
+    plainTextIndex: dto.contentPreview,
+    replyToMessageId: null,
+    quickReplies: null,
+    isEdited: false,
+    editedAt: null,
+    isDeleted: false,
+    deletedAt: null,
+    reactionSummary: null,
+    mentions: null,
+    createdAt: dto.sentAt,
+    updatedAt: dto.sentAt,
+    clientMessageId: null,
+    systemEvent: null,
+  };
+}
+
+function systemEventInfoOf(event: NonNullable<ChatMessageDto['systemEvent']>): NonNullable<MessageDto['systemEvent']> {
+  const { actorName: _actorName, targetNames: _targetNames, ...info } = event;
+  return info;
 }
 
 function newer(candidate: string, current: string | null | undefined): boolean {

@@ -4,14 +4,14 @@
  */
 export { accumulateStreams, botStreamEvents, createBotStreamsState, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
 export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent, BotStreamLimits, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
-export { compareConversations, reduceConversationList, reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE } from './conversation-list.js';
-export type { ConversationListAction, ConversationListState } from './conversation-list.js';
+export { compareConversations, messageDtoOf, previewMessageDto, reduceConversationList, reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE } from './conversation-list.js';
+export type { ConversationListAction, ConversationListState, ConversationListStatus } from './conversation-list.js';
 export { distinctById } from './distinct-by-id.js';
 export { JoinRegistry } from './join-registry.js';
 export { outgoingTyping } from './outgoing-typing.js';
 export type { OutgoingTypingOptions } from './outgoing-typing.js';
 export { Timeline } from './timeline.js';
-export type { SendOptions, TimelineDeps, TimelineHistoryApi, TimelineOptions, TimelineSnapshot } from './timeline.js';
+export type { SendOptions, TimelineDeps, TimelineHistoryApi, TimelineOptions, TimelineSnapshot, TimelineStatus } from './timeline.js';
 export { fromChatMessageDto, fromMessageDto, localMessage } from './timeline-message.js';
 export type { DeliveryStatus, LocalMessageFields, TimelineMessage } from './timeline-message.js';
 export { applyTimelineAction, TimelineState } from './timeline-state.js';

@@ -1,5 +1,6 @@
 import {
   asyncScheduler,
+  BehaviorSubject,
   catchError,
   concatMap,
   defer,
@@ -125,6 +126,20 @@ export interface TimelineSnapshot {
   readonly version: number;
 }
 
+/**
+ * Where a timeline's history stands, as `status$` replays it: `loading` until the first history
+ * page is answered; `loaded` once it was (the conversation may have no messages: `messages$`
+ * is then `[]`); `failed` when it could not be loaded — `error` is what the request failed with,
+ * a `ChatApiError` for a REST answer (404: no such conversation, 403: not a participant).
+ */
+export type TimelineStatus =
+  | { readonly status: 'loading' }
+  | { readonly status: 'loaded' }
+  | { readonly status: 'failed'; readonly error: unknown };
+
+const LOADING: TimelineStatus = { status: 'loading' };
+const LOADED: TimelineStatus = { status: 'loaded' };
+
 /** What `send` takes besides the content. */
 export interface SendOptions {
   readonly replyToMessageId?: string;
@@ -141,7 +156,8 @@ export interface SendOptions {
  *
  * `messages$` and `snapshot$` are shared while subscribed (refCount) and emit only on change;
  * while anyone subscribes, the conversation is joined on the chat hub (and left after the last
- * subscriber goes, by default). `typing$` lists who is typing.
+ * subscriber goes, by default). `typing$` lists who is typing. `status$` tells loading, loaded
+ * and failed apart (an empty `messages$` is `[]` in both of the last two).
  */
 export class Timeline {
   /** The messages, oldest to newest; emits on change; shared while subscribed. */
@@ -150,6 +166,23 @@ export class Timeline {
   readonly snapshot$: Observable<TimelineSnapshot>;
   /** Who is typing now (others only), `[]` to start with. */
   readonly typing$: Observable<readonly TypingParticipant[]>;
+  /**
+   * Where the history stands: `{ status: 'loading' }`, then `{ status: 'loaded' }` or
+   * `{ status: 'failed', error }` (a `ChatApiError` when the server refused, e.g. 404 for a
+   * conversation that does not exist) — so an empty `messages$` (`[]`) can be told apart from
+   * "still loading" and from "could not be loaded". Replays the current status to each new
+   * subscriber; emits on change only; never errors. Subscribing to it runs the timeline like
+   * `messages$` does (shared: one history request, one join). A failure is also reported on
+   * `client.errors$`. A `failed` timeline becomes `loaded` when a later history request of it
+   * succeeds (gap recovery after a reconnect, `loadOlder()`); otherwise it stays failed until
+   * its last subscriber goes, and the next subscriber starts over with `loading`.
+   *
+   * @example
+   * ```ts
+   * timeline.status$.subscribe((s) => s.status === 'failed' ? showError(s.error) : s.status === 'loading' ? showSpinner() : hideSpinner());
+   * ```
+   */
+  readonly status$: Observable<TimelineStatus>;
 
   private readonly actions = new Subject<TimelineAction>();
   private readonly keystrokes = new Subject<void>();
@@ -159,6 +192,8 @@ export class Timeline {
   private readonly joins: JoinRegistry;
   private state: TimelineState | undefined;
   private paging = new HistoryPaging();
+  /** The status of the current run (a new one per run; `loading` until its first page). */
+  private status = new BehaviorSubject<TimelineStatus>(LOADING);
 
   constructor(
     readonly conversationId: string,
@@ -184,6 +219,11 @@ export class Timeline {
       map((state) => state.messages()),
       distinctUntilChanged(),
     );
+    // Subscribing to core$ first starts (or shares) the run, which made its status subject.
+    this.status$ = merge(
+      core$.pipe(ignoreElements()),
+      defer(() => this.status),
+    ).pipe(distinctUntilChanged());
     const me = (): string | undefined => deps.currentUser()?.id;
     this.typing$ = trackTyping(
       deps.chat.on('typingStarted').pipe(filter((t) => t.conversationId === conversationId && t.participantId !== me())),
@@ -208,6 +248,7 @@ export class Timeline {
       const state = this.state;
       if (!state || !this.paging.hasOlder(state)) return of(0);
       const paging = this.paging;
+      const status = this.status;
       const oldest = state.oldestId();
       // Continue below the oldest message held. Its page's cursor is known unless the window
       // dropped messages since; then the nearest page boundary above it is used (re-fetching a
@@ -232,6 +273,8 @@ export class Timeline {
           return state.size - before;
         }),
         reduce((total, added) => total + added, 0),
+        // A page came: a timeline whose first page failed is loaded now (loadOlder is its retry).
+        tap(() => settleLoaded(status)),
       );
     });
   }
@@ -347,6 +390,7 @@ export class Timeline {
     const state = new TimelineState(this.conversationId, this.options.maxMessages ?? 1000);
     this.state = state;
     const paging = (this.paging = new HistoryPaging());
+    const status = (this.status = new BehaviorSubject<TimelineStatus>(LOADING));
     const id = this.conversationId;
     const chat = this.deps.chat;
     const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> => source.pipe(filter((e) => e.conversationId === id));
@@ -365,7 +409,11 @@ export class Timeline {
         paging.record(page);
         return { type: 'history', messages: page.items };
       }),
+      // Loaded (or failed) before FIRST_PAGE_DONE passes, so a `messages$` subscriber that reads
+      // `status$` on that emission finds the answer there.
+      tap({ complete: () => settleLoaded(status) }),
       catchError((error: unknown) => {
+        status.next({ status: 'failed', error });
         this.deps.report(error);
         return EMPTY;
       }),
@@ -433,6 +481,7 @@ export class Timeline {
    */
   private recoverGap(state: TimelineState, baseline?: { readonly newest: string | undefined }, onRecovered?: () => void): Observable<TimelineAction> {
     return defer(() => {
+      const status = this.status;
       const newest = baseline ? baseline.newest : state.newestServerId();
       return pagesSince(this.deps.messages, this.conversationId, newest, { pageSize: this.pageSize, maxPages: this.options.maxGapPages ?? 20, scheduler: this.scheduler }).pipe(
         takeWhile(() => this.state === state),
@@ -440,7 +489,12 @@ export class Timeline {
           this.paging.record(page);
           return { type: 'history', messages: page.items };
         }),
-        tap({ complete: () => onRecovered?.() }),
+        tap({
+          complete: () => {
+            onRecovered?.();
+            settleLoaded(status);
+          },
+        }),
         catchError((error: unknown) => {
           this.deps.report(error);
           return EMPTY;
@@ -492,6 +546,11 @@ class HistoryPaging {
     }
     return cursor;
   }
+}
+
+/** `loading` or `failed` → `loaded` (a history request of the run succeeded). */
+function settleLoaded(status: BehaviorSubject<TimelineStatus>): void {
+  if (status.value.status !== 'loaded') status.next(LOADED);
 }
 
 /** `send`'s content as blocks, checked (see `send`'s `@throws`). */

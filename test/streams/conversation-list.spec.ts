@@ -5,10 +5,12 @@ import {
   type ConversationListAction,
   type ConversationListState,
   INITIAL_CONVERSATION_LIST_STATE,
+  messageDtoOf,
+  previewMessageDto,
   reduceConversationList,
   reduceConversationListState,
 } from '../../src/streams/conversation-list.js';
-import { at, chatMessage, row } from './fixtures.js';
+import { at, chatMessage, restMessage, row } from './fixtures.js';
 
 const ids = (list: readonly ConversationListItemDto[]): string[] => list.map((c) => c.id);
 
@@ -229,5 +231,70 @@ describe('reduceConversationListState: a slow list request loses nothing', () =>
   it('returns the same state for an event that changes nothing', () => {
     const state = fold({ type: 'loaded', items: [row('a')] });
     expect(reduceConversationListState(state, { type: 'unpinned', dto: { conversationId: 'a' } })).to.equal(state);
+  });
+});
+
+describe('conversation list rows: lastMessage agrees with lastMessageId (issue 17)', () => {
+  const old = restMessage(5, { conversationId: 'c' });
+  const start = (): readonly ConversationListItemDto[] =>
+    reduceConversationList([], { type: 'loaded', items: [row('c', { lastMessageAt: at(5), lastMessageId: old.id, lastMessage: old })] });
+  const only = (list: readonly ConversationListItemDto[]): ConversationListItemDto => list[0] as ConversationListItemDto;
+  const consistent = (c: ConversationListItemDto): void => {
+    if (c.lastMessage != null) expect(c.lastMessage.id, 'lastMessage.id').to.equal(c.lastMessageId);
+  };
+  const notification = (n: number, contentPreview: string) => ({
+    conversationId: 'c',
+    conversationType: 'Group' as const,
+    messageId: `m${n}`,
+    senderId: 'bob',
+    senderName: 'Bob',
+    contentPreview,
+    sentAt: at(n),
+  });
+
+  it("one's own message becomes lastMessage, built from the ChatMessageDto", () => {
+    const message = chatMessage(50, { conversationId: 'c', reactions: [{ emoji: '👍', count: 2, participantIds: ['a', 'b'] }] });
+    const c = only(reduceConversationList(start(), { type: 'ownMessage', message }));
+    consistent(c);
+    expect(c.lastMessage).to.deep.equal(messageDtoOf(message));
+    expect(c.lastMessage).to.include({ id: message.id, plainTextIndex: 'm50', timestamp: at(50), senderId: message.senderId });
+    expect(c.lastMessage?.reactionSummary).to.deep.equal({ groups: [{ emoji: '👍', count: 2, participantIds: ['a', 'b'] }], totalCount: 2 });
+  });
+
+  it("a newMessageNotification gives lastMessage a preview built from contentPreview (not the old message, not null)", () => {
+    const c = only(reduceConversationList(start(), { type: 'newMessage', dto: notification(60, 'see you') }));
+    consistent(c);
+    expect(c.lastMessage).to.include({ id: 'm60', senderId: 'bob', plainTextIndex: 'see you', createdAt: at(60), isDeleted: false });
+    expect(c.lastMessage?.blocks).to.deep.equal([{ $type: 'text', format: 'Plain', content: 'see you', plainText: 'see you' }]);
+    expect(c.lastMessage).to.deep.equal(previewMessageDto(notification(60, 'see you')));
+  });
+
+  it('a row without messages gets one with the first notification (no "no messages yet" after messages exist)', () => {
+    const list = reduceConversationList([], { type: 'loaded', items: [row('c')] });
+    const c = only(reduceConversationList(list, { type: 'newMessage', dto: notification(7, 'first!') }));
+    expect(c.lastMessage?.plainTextIndex).to.equal('first!');
+  });
+
+  it('unreadCountChanged that moves lastMessageId clears the old lastMessage; the notification of the same message fills it in', () => {
+    const moved = reduceConversationList(start(), { type: 'unreadCountChanged', dto: { conversationId: 'c', unreadCount: 1, lastMessageAt: at(70), lastMessageId: 'm70' } });
+    expect(only(moved)).to.include({ lastMessageId: 'm70', lastMessage: null });
+    const filled = only(reduceConversationList(moved, { type: 'newMessage', dto: notification(70, 'late preview') }));
+    consistent(filled);
+    expect(filled.lastMessage?.plainTextIndex).to.equal('late preview');
+  });
+
+  it('an older notification or own message leaves the row as it was', () => {
+    const list = start();
+    expect(reduceConversationList(list, { type: 'newMessage', dto: notification(1, 'old') })).to.equal(list);
+    expect(reduceConversationList(list, { type: 'ownMessage', message: chatMessage(2, { conversationId: 'c' }) })).to.equal(list);
+  });
+
+  it('events re-applied on top of a reload keep the row consistent', () => {
+    let state = reduceConversationListState(INITIAL_CONVERSATION_LIST_STATE, { type: 'loading' });
+    state = reduceConversationListState(state, { type: 'newMessage', dto: notification(80, 'during load') });
+    state = reduceConversationListState(state, { type: 'loaded', items: [row('c', { lastMessageAt: at(5), lastMessageId: old.id, lastMessage: old })] });
+    const c = only(state.list);
+    consistent(c);
+    expect(c.lastMessage?.plainTextIndex).to.equal('during load');
   });
 });
