@@ -56,6 +56,7 @@ import { distinctById } from './streams/distinct-by-id.js';
 import { JoinRegistry } from './streams/join-registry.js';
 import { Timeline, type TimelineOptions } from './streams/timeline.js';
 import { fromChatMessageDto, fromMessageDto, type TimelineMessage } from './streams/timeline-message.js';
+import { ParticipantNames, withSenderName } from './streams/participant-names.js';
 
 /** Where the client's diagnostics go. Tokens never reach it (they are redacted). */
 export type ChatLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
@@ -328,6 +329,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     reports.next(error);
   };
   const joins = new JoinRegistry(chat, options.timeline?.leaveOnUnsubscribe ?? true);
+  // One name per sender: REST history has none, so timelines and messages$ resolve them here
+  // (learned from live messages, else one batched participants lookup).
+  const names = new ParticipantNames(rest.participants, scheduler !== undefined ? { scheduler } : {});
 
   // Bot streams, accumulated. A reconnect with a new connection id may have lost a stream's end:
   // the streams under way then end as interrupted (their final message comes back with the
@@ -380,7 +384,8 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
                 // Paid, unless a newer connection started meanwhile: its own recovery (from
                 // this same baseline) is what settles it then.
                 if (latestSession === event.session.number && owed.get(conversationId) === newest) owed.delete(conversationId);
-                return from(missed.sort((a, b) => (a.id < b.id ? -1 : 1)).map(fromMessageDto));
+                missed.sort((a, b) => (a.id < b.id ? -1 : 1));
+                return names.resolve(missed.map((m) => m.senderId)).pipe(mergeMap((byId) => from(missed.map((m) => withSenderName(fromMessageDto(m), byId)))));
               }),
             ),
             catchError((error: unknown) => {
@@ -429,7 +434,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   );
   const messages$ = merge(
     baselines$,
-    chat.on('messageReceived').pipe(map(fromChatMessageDto)),
+    chat.on('messageReceived').pipe(
+      tap((message) => names.learn(message.senderId, message.senderName)),
+      map(fromChatMessageDto),
+    ),
     streams$.pipe(
       filter((s) => s.phase === 'completed' && s.message !== null),
       map((s) => fromChatMessageDto(s.message as NonNullable<BotStream['message']>)),
@@ -565,7 +573,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     conversationListState$,
     followAllConversations,
     streams$,
-    errors$: merge(chat.errors$, notifications.errors$, reports),
+    errors$: merge(chat.errors$, notifications.errors$, reports, names.errors$),
     timeline(conversationId, timelineOptions = {}) {
       assertId('conversationId', conversationId);
       return new Timeline(
@@ -578,6 +586,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           report,
           newClientMessageId,
           joins,
+          names,
         },
         { ...timelineDefaults, ...timelineOptions, ...(scheduler !== undefined ? { scheduler } : {}) },
       );

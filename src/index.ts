@@ -271,6 +271,9 @@ export {
   previewMessageDto,
   distinctById,
   JoinRegistry,
+  ParticipantNames,
+  ParticipantNamesError,
+  withSenderName,
   outgoingTyping,
   Timeline,
   fromChatMessageDto,
@@ -306,4 +309,6 @@ export type {
   TimelineAction,
   TrackTypingOptions,
   TypingParticipant,
+  ParticipantBatchSource,
+  ParticipantNamesOptions,
 } from './streams/index.js';

@@ -7,6 +7,8 @@ export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent,
 export { compareConversations, messageDtoOf, previewMessageDto, reduceConversationList, reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE } from './conversation-list.js';
 export type { ConversationListAction, ConversationListState, ConversationListStatus } from './conversation-list.js';
 export { distinctById } from './distinct-by-id.js';
+export { ParticipantNames, ParticipantNamesError, withSenderName } from './participant-names.js';
+export type { ParticipantBatchSource, ParticipantNamesOptions } from './participant-names.js';
 export { JoinRegistry } from './join-registry.js';
 export { outgoingTyping } from './outgoing-typing.js';
 export type { OutgoingTypingOptions } from './outgoing-typing.js';

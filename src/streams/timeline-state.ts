@@ -14,7 +14,7 @@ import { fromChatMessageDto, fromMessageDto, localMessage, type TimelineMessage 
 /** What changes a timeline. */
 export type TimelineAction =
   /** A page of REST history (any direction), or messages found by gap recovery. */
-  | { readonly type: 'history'; readonly messages: readonly MessageDto[] }
+  | { readonly type: 'history'; readonly messages: readonly MessageDto[]; readonly senderNames?: ReadonlyMap<string, string> }
   /** `messageReceived`, or a finished message from elsewhere (a completed stream). */
   | { readonly type: 'received'; readonly message: ChatMessageDto }
   /** `messageRecovered`. */
@@ -291,11 +291,13 @@ function reduce(state: TimelineState, action: TimelineAction): boolean {
       for (const dto of action.messages) {
         if (dto.conversationId !== state.conversationId) continue;
         const existing = state.get(dto.id);
-        const incoming = fromMessageDto(dto);
+        // REST messages carry no sender name: the one a live copy had, else the resolved one.
+        const resolved = action.senderNames?.get(dto.senderId) ?? null;
+        const incoming = resolved === null ? fromMessageDto(dto) : { ...fromMessageDto(dto), senderName: resolved };
         const merged: TimelineMessage = existing
-          ? { ...incoming, senderName: existing.senderName ?? null, senderAvatar: existing.senderAvatar, reactions: incoming.reactions }
+          ? { ...incoming, senderName: existing.senderName ?? incoming.senderName, senderAvatar: existing.senderAvatar, reactions: incoming.reactions }
           : incoming;
-        if (existing && sameContent(existing, merged)) continue;
+        if (existing && sameContent(existing, merged) && existing.senderName === merged.senderName) continue;
         changed = adopt(state, merged) || changed;
       }
       return changed;

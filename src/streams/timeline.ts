@@ -49,6 +49,7 @@ import { localMessage, type TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
 import { pagesSince } from './gap-recovery.js';
 import { JoinRegistry } from './join-registry.js';
+import type { ParticipantNames } from './participant-names.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
 
 /**
@@ -87,6 +88,12 @@ export interface TimelineDeps {
   readonly newClientMessageId: () => string;
   /** Shared, reference-counted joins (the facade passes one for all timelines). @default one per timeline */
   readonly joins?: JoinRegistry;
+  /**
+   * Resolves the names of senders of history messages (REST carries none, live messages do), so
+   * one sender has one name in the timeline. @default none: history messages keep `senderName: null`
+   * until a live copy names them
+   */
+  readonly names?: ParticipantNames;
 }
 
 /** Options of a timeline. Durations are milliseconds. */
@@ -266,10 +273,11 @@ export class Timeline {
           cursor === undefined && !reachedBelow(page) && page.hasMore && page.nextCursor !== null && pages < (this.options.maxGapPages ?? 20) ? fetch(page.nextCursor) : EMPTY,
         ),
         takeWhile(() => this.state === state),
-        map((page) => {
+        concatMap((page) => this.named(page)),
+        map(({ page, senderNames }) => {
           paging.record(page);
           const before = state.size;
-          this.actions.next({ type: 'history', messages: page.items });
+          this.actions.next({ type: 'history', messages: page.items, ...(senderNames !== undefined ? { senderNames } : {}) });
           return state.size - before;
         }),
         reduce((total, added) => total + added, 0),
@@ -393,10 +401,18 @@ export class Timeline {
     const status = (this.status = new BehaviorSubject<TimelineStatus>(LOADING));
     const id = this.conversationId;
     const chat = this.deps.chat;
+    const me = this.deps.currentUser();
+    if (me !== null) this.deps.names?.learn(me.id, me.fullName); // one's own messages in history, named at once
     const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> => source.pipe(filter((e) => e.conversationId === id));
     const live$ = merge(
-      mine(chat.on('messageReceived')).pipe(map((message): TimelineAction => ({ type: 'received', message }))),
-      mine(chat.on('messageRecovered')).pipe(map((message): TimelineAction => ({ type: 'recovered', message }))),
+      mine(chat.on('messageReceived')).pipe(
+        tap((message) => this.deps.names?.learn(message.senderId, message.senderName)),
+        map((message): TimelineAction => ({ type: 'received', message })),
+      ),
+      mine(chat.on('messageRecovered')).pipe(
+        tap((message) => this.deps.names?.learn(message.senderId, message.senderName)),
+        map((message): TimelineAction => ({ type: 'recovered', message })),
+      ),
       mine(chat.on('messageUpdated')).pipe(map((dto): TimelineAction => ({ type: 'updated', dto }))),
       mine(chat.on('messageDeleted')).pipe(map((dto): TimelineAction => ({ type: 'deleted', dto }))),
       mine(chat.on('reactionAdded')).pipe(map((dto): TimelineAction => ({ type: 'reactionAdded', dto }))),
@@ -405,9 +421,10 @@ export class Timeline {
       mine(this.deps.streams$).pipe(map((stream): TimelineAction => ({ type: 'stream', stream }))),
     );
     const firstPage$ = this.deps.messages.getHistory(id, { limit: this.pageSize, direction: 'older' }).pipe(
-      map((page): TimelineAction => {
+      concatMap((page) => this.named(page)),
+      map(({ page, senderNames }): TimelineAction => {
         paging.record(page);
-        return { type: 'history', messages: page.items };
+        return { type: 'history', messages: page.items, ...(senderNames !== undefined ? { senderNames } : {}) };
       }),
       // Loaded (or failed) before FIRST_PAGE_DONE passes, so a `messages$` subscriber that reads
       // `status$` on that emission finds the answer there.
@@ -474,6 +491,13 @@ export class Timeline {
     );
   }
 
+  /** A history page with the names of its senders (when a resolver is given): cached ones at once, others in one batch. */
+  private named(page: CursorPaginatedResult<MessageDto>): Observable<{ readonly page: CursorPaginatedResult<MessageDto>; readonly senderNames?: ReadonlyMap<string, string> }> {
+    const names = this.deps.names;
+    if (names === undefined || page.items.length === 0) return of({ page });
+    return names.resolve(page.items.map((m) => m.senderId)).pipe(map((senderNames) => ({ page, senderNames })));
+  }
+
   /**
    * Newest pages until one overlaps the newest message held (or `baseline`, or the page limit),
    * as history actions; transient failures are retried (see `pagesSince`). `onRecovered` runs
@@ -485,9 +509,10 @@ export class Timeline {
       const newest = baseline ? baseline.newest : state.newestServerId();
       return pagesSince(this.deps.messages, this.conversationId, newest, { pageSize: this.pageSize, maxPages: this.options.maxGapPages ?? 20, scheduler: this.scheduler }).pipe(
         takeWhile(() => this.state === state),
-        map((page): TimelineAction => {
+        concatMap((page) => this.named(page)),
+        map(({ page, senderNames }): TimelineAction => {
           this.paging.record(page);
-          return { type: 'history', messages: page.items };
+          return { type: 'history', messages: page.items, ...(senderNames !== undefined ? { senderNames } : {}) };
         }),
         tap({
           complete: () => {
