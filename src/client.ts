@@ -38,8 +38,11 @@ import type { AuthUserInfo, ConversationDto, ConversationListItemDto, MediaRefer
 import { createRestApi, type RestApi } from './http/create-rest-api.js';
 import type { AuthSessionOptions, SessionSnapshot } from './http/auth-session.js';
 import type { HttpTransportOptions } from './http/http-transport.js';
-import { InvalidArgumentError } from './http/invalid-argument-error.js';
-import { assertId, assertIdArray } from './http/validate.js';
+import { messageOf } from './core/errors.js';
+import { InvalidArgumentError } from './core/invalid-argument-error.js';
+import type { Logger } from './core/logger.js';
+import { redactingLogger } from './core/redact.js';
+import { assertId, assertIdArray } from './core/validate.js';
 import { ChatHubClient, type ChatHubClientOptions } from './hubs/chat-hub-client.js';
 import { pagesSince, RecentIds } from './streams/gap-recovery.js';
 import type { HubClientOptions } from './hubs/hub-client.js';
@@ -58,8 +61,8 @@ import { Timeline, type TimelineOptions } from './streams/timeline.js';
 import { fromChatMessageDto, fromMessageDto, type TimelineMessage } from './streams/timeline-message.js';
 import { ParticipantNames, withSenderName } from './streams/participant-names.js';
 
-/** Where the client's diagnostics go. Tokens never reach it (they are redacted). */
-export type ChatLogger = (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void;
+/** Where the client's diagnostics go. Tokens never reach it (they are redacted). The same type as `HubLogger`. */
+export type ChatLogger = Logger;
 
 /**
  * Hub settings shared by both hubs, plus the chat hub's `maxMessageBytes` (the server's maximum
@@ -233,23 +236,6 @@ export interface ChatClient extends Pick<RestApi, 'auth' | 'participants' | 'con
   readonly rest: RestApi;
 }
 
-const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
-
-/** Wraps a logger so no token ever reaches it. */
-function redacting(logger: ChatLogger | undefined): ChatLogger | undefined {
-  if (!logger) return undefined;
-  const clean = (text: string): string => text.replace(JWT, '[redacted]').replace(/(access_token=)[^&\s'"]+/gi, '$1[redacted]').replace(/(Bearer\s+)\S+/gi, '$1[redacted]');
-  const scrub = (value: unknown, depth = 0): unknown => {
-    if (typeof value === 'string') return clean(value);
-    if (depth > 3 || value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) out[key] = /token|authorization|password|apikey/i.test(key) ? '[redacted]' : scrub(v, depth + 1);
-    return out;
-  };
-  return (level, message, data) => logger(level, clean(message), data === undefined ? undefined : (scrub(data) as Record<string, unknown>));
-}
-
 function validateOptions(options: ChatClientOptions): void {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an options object with a baseUrl');
   if (typeof options.baseUrl !== 'string' || options.baseUrl === '') throw new InvalidArgumentError('options.baseUrl', 'is required: the gateway URL, e.g. "https://chat.example.com"');
@@ -297,7 +283,7 @@ function newClientMessageId(): string {
 export function createChatClient(options: ChatClientOptions): ChatClient {
   validateOptions(options);
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
-  const logger = redacting(options.logger);
+  const logger = redactingLogger(options.logger);
   const scheduler = options.scheduler;
   const rest = createRestApi({
     ...(options.http ?? {}),
@@ -325,7 +311,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const notifications = new NotificationHubClient(hubOptions('/hubs/notifications'));
   const reports = new Subject<unknown>();
   const report = (error: unknown): void => {
-    logger?.('warn', error instanceof Error ? error.message : String(error));
+    logger?.('warn', messageOf(error));
     reports.next(error);
   };
   const joins = new JoinRegistry(chat, options.timeline?.leaveOnUnsubscribe ?? true);

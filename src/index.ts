@@ -168,11 +168,12 @@ export type {
 export { createChatClient, Completion } from './client.js';
 export type { ChatClient, ChatClientHubOptions, ChatClientOptions, ChatClientRealtime, ChatLogger } from './client.js';
 
+// ---- shared by every layer
+export { InvalidArgumentError, ArgumentRangeError } from './core/index.js';
+
 // ---- REST
 export {
   ChatApiError,
-  InvalidArgumentError,
-  ArgumentRangeError,
   AuthSession,
   decodeJwtExpiry,
   HttpTransport,

@@ -2,8 +2,8 @@ import { tap, type Observable } from 'rxjs';
 import { AuthResponse, type LoginRequest } from '../codecs/auth.js';
 import type { JsonObject } from '../codecs/scalars.js';
 import type { HttpTransport } from './http-transport.js';
-import { InvalidArgumentError } from './invalid-argument-error.js';
-import { assertNonEmptyString, assertString, assertUrlSafeToken } from './validate.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
+import { assertNonEmptyString, assertString, assertUrlSafeToken } from '../core/validate.js';
 
 /**
  * Login calls (`POST /api/auth/login/{provider}`, no JWT needed). Each emits the

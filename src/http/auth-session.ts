@@ -25,7 +25,7 @@ import {
 import { AuthUserInfo, type AuthResponse } from '../codecs/auth.js';
 import { decodeWith } from '../codecs/decode-with.js';
 import { nullable } from '../codecs/scalars.js';
-import { InvalidArgumentError } from './invalid-argument-error.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 
 /**
  * What {@link AuthSession.exportSession} returns and {@link AuthSession.restore} (or the

@@ -3,7 +3,7 @@ import { BotDto, CreateBotRequest, CreateBotResponse, RegenerateKeyResponse, Upd
 import { PagedResult } from '../codecs/pagination.js';
 import type { HttpTransport } from './http-transport.js';
 import { numberedPageSource, paginate, paginateItems, type PaginateOptions } from './paginate.js';
-import { assertBody, assertId, assertOptionalInteger, assertOptionalObject } from './validate.js';
+import { assertBody, assertId, assertOptionalInteger, assertOptionalObject } from '../core/validate.js';
 
 const BotPage = PagedResult(BotDto);
 

@@ -18,7 +18,7 @@ import {
   assertOptionalCursor,
   assertOptionalInteger,
   assertOptionalObject,
-} from './validate.js';
+} from '../core/validate.js';
 
 const ConversationPage = CursorPaginatedResult(ConversationListItemDto);
 const ConversationList = t.array(ConversationListItemDto, 'ConversationListItemDto[]');

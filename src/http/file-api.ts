@@ -16,8 +16,8 @@ import {
 } from '../codecs/files.js';
 import { ChatApiError } from './chat-api-error.js';
 import type { HttpDoneEvent, HttpProgressEvent, HttpTransport } from './http-transport.js';
-import { ArgumentRangeError, InvalidArgumentError } from './invalid-argument-error.js';
-import { assertBody, assertNonEmptyString, assertOptionalObject, assertSafeSegments } from './validate.js';
+import { ArgumentRangeError, InvalidArgumentError } from '../core/invalid-argument-error.js';
+import { assertBody, assertNonEmptyString, assertOptionalObject, assertSafeSegments } from '../core/validate.js';
 
 /** What can be uploaded: a `Blob`/`File` (browsers, Node ≥ 20), an `ArrayBuffer`, a `Uint8Array` or a Node `Buffer`. */
 export type UploadBody = Blob | ArrayBuffer | ArrayBufferView;

@@ -28,7 +28,7 @@ import { decodeWith } from '../codecs/decode-with.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { AuthSession } from './auth-session.js';
 import { ChatApiError } from './chat-api-error.js';
-import { InvalidArgumentError } from './invalid-argument-error.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 import { ROUTES, resolveRoute, type HttpMethod, type ResolvedRoute, type RouteName, type RouteTable } from './routes.js';
 
 /**
@@ -178,6 +178,10 @@ function encodeBody(body: unknown, contentType: string | undefined): { data: unk
   return { data: JSON.stringify(typeFirst(body)), contentType: contentType ?? 'application/json', size: undefined, json: true };
 }
 
+/**
+ * A REST 401: a `ChatApiError` of kind `http` with status 401 (the only errors this transport
+ * makes). The hubs' `isUnauthorized` decides by status too, but over SignalR's error types.
+ */
 function isUnauthorized(error: unknown): error is ChatApiError {
   return ChatApiError.is(error) && error.kind === 'http' && error.status === 401;
 }

@@ -8,7 +8,7 @@ export { ROUTES, expandPath, encodePathSegments, resolveRoute } from './routes.j
 export type { HttpMethod, RouteSpec, RouteName, RouteTable, ResolvedRoute } from './routes.js';
 export { ChatApiError } from './chat-api-error.js';
 export type { ChatApiErrorKind, ChatApiErrorInit, ChatApiErrorFromOptions, ResponseHeaders } from './chat-api-error.js';
-export { InvalidArgumentError, ArgumentRangeError } from './invalid-argument-error.js';
+export { InvalidArgumentError, ArgumentRangeError } from '../core/invalid-argument-error.js';
 export { AuthSession, SessionSnapshot, decodeJwtExpiry } from './auth-session.js';
 export type { AuthSessionOptions, RefreshTokenResult } from './auth-session.js';
 export { HttpTransport, DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';

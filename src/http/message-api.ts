@@ -20,7 +20,7 @@ import {
   assertOptionalInteger,
   assertOptionalObject,
   assertSegmentValue,
-} from './validate.js';
+} from '../core/validate.js';
 
 const MessagePage = CursorPaginatedResult(MessageDto);
 const MessageList = t.array(MessageDto, 'MessageDto[]');

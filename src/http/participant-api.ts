@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import type { Observable } from 'rxjs';
 import { CreateOrUpdateParticipantRequest, ParticipantDto } from '../codecs/participants.js';
 import type { HttpTransport } from './http-transport.js';
-import { assertBody, assertId, assertIdArray } from './validate.js';
+import { assertBody, assertId, assertIdArray } from '../core/validate.js';
 
 const ParticipantList = t.array(ParticipantDto, 'ParticipantDto[]');
 

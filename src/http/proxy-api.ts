@@ -2,7 +2,7 @@ import type * as t from 'io-ts';
 import type { Observable } from 'rxjs';
 import type { HttpTransport, QueryParams } from './http-transport.js';
 import type { HttpMethod } from './routes.js';
-import { assertOneOf, assertOptionalHeaders, assertOptionalObject, assertSafeSegments, assertUrlSafeToken } from './validate.js';
+import { assertOneOf, assertOptionalHeaders, assertOptionalObject, assertSafeSegments, assertUrlSafeToken } from '../core/validate.js';
 
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 

@@ -25,8 +25,9 @@ import {
   RecoverMessageAck,
   SendMessageAck,
 } from '../codecs/index.js';
-import { InvalidArgumentError } from '../http/invalid-argument-error.js';
-import { assertBody, assertId, assertMessageFields, assertSegmentValue } from '../http/validate.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
+import { messageOf } from '../core/errors.js';
+import { assertBody, assertId, assertMessageFields, assertSegmentValue } from '../core/validate.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import { HubError } from './hub-error.js';
@@ -190,7 +191,7 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
               const refused = HubError.is(error) && (error.kind === 'invocation' || error.kind === 'ack');
               if (refused) this.track(conversationId, false);
               this.report(
-                new HubError('rejoin', `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${error instanceof Error ? error.message : String(error)}`, {
+                new HubError('rejoin', `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${messageOf(error)}`, {
                   hub: this.hubName,
                   method: 'JoinConversation',
                   conversationId,

@@ -39,16 +39,17 @@ import {
 import { decodeEach } from '../codecs/decode-each.js';
 import { decodeWith } from '../codecs/decode-with.js';
 import { typeFirst } from '../codecs/type-first.js';
-import { InvalidArgumentError } from '../http/invalid-argument-error.js';
+import { messageOf } from '../core/errors.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
+import type { Logger } from '../core/logger.js';
+import { redactText } from '../core/redact.js';
 import { HubError } from './hub-error.js';
 import type { HubConnectionStatus, HubSession } from './hub-state.js';
 import { HubTransport } from './hub-transport.js';
 import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
 
-/** Where a hub client's diagnostics go (silent by default). Tokens are never passed to it. */
-export interface HubLogger {
-  (level: 'debug' | 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>): void;
-}
+/** Where a hub client's diagnostics go (silent by default). Tokens are never passed to it. The same type as `ChatLogger`. */
+export type HubLogger = Logger;
 
 /** Options shared by both hub clients. Durations are milliseconds. */
 export interface HubClientOptions {
@@ -661,10 +662,6 @@ function isNotConnected(error: unknown): boolean {
   return NOT_CONNECTED.test(messageOf(error));
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function browserOnline$(): Observable<unknown> | undefined {
   const target = (globalThis as { window?: { addEventListener?: unknown } }).window;
   if (!target || typeof target.addEventListener !== 'function') return undefined;
@@ -680,7 +677,7 @@ function signalrLogger(logger: HubLogger | undefined, minimum: LogLevel): ILogge
   return {
     log(level: LogLevel, message: string) {
       if (!logger || level < minimum || level === LogLevel.None) return;
-      const text = message.replace(/access_token=[^&\s'"]+/gi, 'access_token=[redacted]').replace(/Bearer\s+[\w.-]+/gi, 'Bearer [redacted]');
+      const text = redactText(message);
       const mapped = level >= LogLevel.Error ? 'error' : level >= LogLevel.Warning ? 'warn' : level >= LogLevel.Information ? 'info' : 'debug';
       logger(mapped, `signalr: ${text}`);
     },

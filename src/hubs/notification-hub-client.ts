@@ -15,7 +15,8 @@ import {
   throwError,
 } from 'rxjs';
 import { MAX_PRESENCE_IDS_PER_CALL, NotificationHubEvents } from '../codecs/index.js';
-import { assertIdArray } from '../http/validate.js';
+import { messageOf } from '../core/errors.js';
+import { assertIdArray } from '../core/validate.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import type { HubSession } from './hub-state.js';
 import { HubError } from './hub-error.js';
@@ -141,7 +142,7 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
             tap(() => chunk.forEach((id) => resubscribed.add(id))),
             catchError((error: unknown) => {
               this.report(
-                new HubError('resubscribe', `notifications hub: could not re-subscribe presence: ${error instanceof Error ? error.message : String(error)}`, {
+                new HubError('resubscribe', `notifications hub: could not re-subscribe presence: ${messageOf(error)}`, {
                   hub: this.hubName,
                   method: 'SubscribeToPresence',
                   participantIds: chunk,

@@ -54,6 +54,7 @@ import {
   type TimelineMessage,
   type UploadResponse,
 } from '../index.js';
+import { messageOf } from '../core/errors.js';
 import { safeHref } from './safe-href.js';
 
 // ---- DOM helpers
@@ -114,10 +115,6 @@ function log(list: HTMLElement, text: string, attributes: Attributes = {}, max =
 }
 
 const logEvent = (text: string): void => log(ui.eventLog, text, { 'data-testid': 'event' });
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return '? B';

@@ -10,6 +10,7 @@
 import { build, type Plugin } from 'esbuild';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { messageOf } from '../core/errors.js';
 
 /** Options of {@link buildPlayground}. */
 export interface BuildPlaygroundOptions {
@@ -87,7 +88,7 @@ if (script !== undefined && /build-playground\.[cm]?[jt]s$/.test(script)) {
   buildPlayground({ root, ...(outDir !== undefined ? { outDir: resolve(outDir) } : {}) }).then(
     (result) => process.stdout.write(`built the playground into ${result.outDir} (app.js: ${(result.bytes / 1024).toFixed(0)} KB)\n`),
     (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.stderr.write(`${messageOf(error)}\n`);
       process.exitCode = 1;
     },
   );

@@ -19,7 +19,7 @@ import {
   timer,
 } from 'rxjs';
 import type { ParticipantDto } from '../codecs/participants.js';
-import { ArgumentRangeError, InvalidArgumentError } from '../http/invalid-argument-error.js';
+import { ArgumentRangeError, InvalidArgumentError } from '../core/invalid-argument-error.js';
 import type { TimelineMessage } from './timeline-message.js';
 
 /**

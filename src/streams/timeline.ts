@@ -31,7 +31,7 @@ import * as t from 'io-ts';
 import { Block, type CursorPaginatedResult, Mention, type MessageDto, QuickReply, type SendMessageAck } from '../codecs/index.js';
 import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
 import { array, optional } from '../codecs/scalars.js';
-import { InvalidArgumentError } from '../http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 import {
   assertBody,
   assertMessageBlocks,
@@ -40,7 +40,7 @@ import {
   assertOptionalId,
   assertOptionalObject,
   assertTextLength,
-} from '../http/validate.js';
+} from '../core/validate.js';
 import type { ChatHubClient } from '../hubs/chat-hub-client.js';
 import { HubError } from '../hubs/hub-error.js';
 import type { BotStream } from './accumulate-stream.js';

@@ -7,7 +7,7 @@ import { firstValueFrom } from 'rxjs';
 import { LogLevel } from '@microsoft/signalr';
 import { type ChatClientOptions, createChatClient } from '../../src/client.js';
 import type { ConversationListItemDto } from '../../src/codecs/index.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { requestMark, startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import { ClientKit, group, joined, sendRest, uniqueName, waitFor } from './client-kit.js';
 

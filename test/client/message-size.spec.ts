@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { Block } from '../../src/codecs/index.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../src/hubs/chat-hub-client.js';
 import type { HubSession } from '../../src/hubs/hub-state.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Subscription } from 'rxjs';
 import { createChatClient } from '../../src/client.js';
 import type { Block } from '../../src/codecs/index.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { ChatHubClient } from '../../src/hubs/chat-hub-client.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { firstValueFrom, map, merge, of, switchMap, throwError, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { AuthSession, decodeJwtExpiry } from '../../src/http/auth-session.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { jwtWithExp } from './samples.js';
 
 const BASE = 'https://chat.example.com';

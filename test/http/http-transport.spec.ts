@@ -6,7 +6,7 @@ import { asyncScheduler, firstValueFrom, lastValueFrom, map, merge, of, toArray,
 import { AuthSession } from '../../src/http/auth-session.js';
 import { ChatApiError } from '../../src/http/chat-api-error.js';
 import { HttpTransport } from '../../src/http/http-transport.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { startTestGateway, type TestGateway } from './fake-gateway.js';
 import { within } from '../support/wait.js';
 import { all, errorOf, single, sleep, useGateway } from './helpers.js';

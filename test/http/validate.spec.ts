@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { createRestApi } from '../../src/http/create-rest-api.js';
-import { ArgumentRangeError, InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { ArgumentRangeError, InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { nestedObject } from '../support/nested.js';
 import { textBlock } from './samples.js';
 

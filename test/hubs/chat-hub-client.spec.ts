@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { defer, EMPTY, firstValueFrom, from, lastValueFrom, of, Subject, toArray } from 'rxjs';
 import { ChatHubEvents } from '../../src/codecs/chat-hub.js';
 import type { ChatMessageDto, ChatSendMessageRequest, PresenceStateDto } from '../../src/codecs/index.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { nestedObject } from '../support/nested.js';
 import { ChatHubClient } from '../../src/hubs/chat-hub-client.js';
 import type { HubClientOptions } from '../../src/hubs/hub-client.js';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { NotificationHubEvents } from '../../src/codecs/notification-hub.js';
-import { InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import { HubError } from '../../src/hubs/hub-error.js';
 import type { HubConnectionStatus } from '../../src/hubs/hub-state.js';
 import { NotificationHubClient } from '../../src/hubs/notification-hub-client.js';

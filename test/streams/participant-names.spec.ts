@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { concatMap, defer, finalize, map, mergeMap, type Observable, of, tap, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ArgumentRangeError, InvalidArgumentError } from '../../src/http/invalid-argument-error.js';
+import { ArgumentRangeError, InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import type { ParticipantApi } from '../../src/http/participant-api.js';
 import { type ParticipantBatchSource, ParticipantNames, ParticipantNamesError, withSenderName } from '../../src/streams/participant-names.js';
 import { localMessage } from '../../src/streams/timeline-message.js';

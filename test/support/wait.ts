@@ -2,6 +2,7 @@
  * Waiting helpers for integration tests: wait on a condition or a promise with a deadline that
  * fails with a message naming what was awaited, instead of sleeping a fixed time.
  */
+import { messageOf } from '../../src/core/errors.js';
 
 /** Thrown when {@link waitFor} or {@link within} runs out of time. */
 export class WaitTimeoutError extends Error {
@@ -43,7 +44,7 @@ export async function waitFor<T>(
       lastError = error;
     }
     if (Date.now() >= deadline) {
-      const cause = lastError === undefined ? '' : ` (last error: ${lastError instanceof Error ? lastError.message : String(lastError)})`;
+      const cause = lastError === undefined ? '' : ` (last error: ${messageOf(lastError)})`;
       throw new WaitTimeoutError(`waitFor timed out after ${timeoutMs} ms waiting for ${description}${cause}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));

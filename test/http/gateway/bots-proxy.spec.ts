@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import * as t from 'io-ts';
 import { Subject, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import type { BotDto, CreateBotResponse } from '../../../src/codecs/index.js';
-import { ArgumentRangeError } from '../../../src/http/invalid-argument-error.js';
+import { ArgumentRangeError } from '../../../src/core/invalid-argument-error.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../../support/test-gateway.js';
 import { waitFor } from '../../support/wait.js';
 import { ClientPool, ISO_FORMAT, ULID_FORMAT, expectApiError, requestMark, requestTo, type LoggedIn } from './client-fixtures.js';

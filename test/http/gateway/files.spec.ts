@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { filter, firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { MAX_UPLOAD_BYTES } from '../../../src/codecs/files.js';
 import { isUploadDone, type UploadEvent } from '../../../src/http/file-api.js';
-import { ArgumentRangeError } from '../../../src/http/invalid-argument-error.js';
+import { ArgumentRangeError } from '../../../src/core/invalid-argument-error.js';
 import { startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 import { ClientPool, ISO_FORMAT, ULID_FORMAT, expectApiError, requestMark, requestTo, type LoggedIn } from './client-fixtures.js';
 

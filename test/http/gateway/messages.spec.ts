@@ -6,7 +6,7 @@
  * (409 on a duplicate, 404 removing one that is not there) and 403 for others' messages.
  */
 import { expect } from 'chai';
-import { InvalidArgumentError } from '../../../src/http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../../../src/core/invalid-argument-error.js';
 import { Subject, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import type { ConversationDto, MessageDto } from '../../../src/codecs/index.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../../support/test-gateway.js';
