@@ -1,5 +1,5 @@
 import { ChatApiError } from '../http/chat-api-error.js';
-import { InvalidArgumentError } from '../http/invalid-argument-error.js';
+import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 import { HubError } from '../hubs/hub-error.js';
 
 /**

@@ -1,2 +1,0 @@
-// moved to src/core; kept until src/gateway and src/node import from there
-export { assertId, assertOptionalId, assertSegmentValue, MAX_TEXT_BLOCK_LENGTH, MAX_CLIENT_MESSAGE_ID_LENGTH, assertMessageBlocks, assertTextLength, assertOptionalClientMessageId, assertMessageFields, assertNonEmptyString, assertString, assertIdArray, assertOptionalInteger, assertOptionalCursor, assertOptionalObject, assertOneOf, assertUrlSafeToken, assertSafeSegments, assertOptionalHeaders, assertBody } from '../core/validate.js';
