@@ -6,6 +6,11 @@
  * users, the codecs' types under the seed SDK's names, the block guards and the decode boundary.
  * The codecs themselves (values) are in `chat-client-rx/codecs`.
  *
+ * Every name here is re-exported by name from its layer's barrel (`./<layer>/index.js`) or
+ * `./client.js` — never `export *`, never a file below a barrel. The test
+ * `test/package/root-exports.spec.ts` checks this list against the barrels (CONTRIBUTING.md,
+ * "Adding an export").
+ *
  * @packageDocumentation
  */
 export {

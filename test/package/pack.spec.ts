@@ -1,12 +1,13 @@
 /**
  * The published package: what `npm pack` puts in it, that the exports resolve for ESM, CJS and
  * types (publint, @arethetypeswrong/cli), and that `chat-client-rx/codecs` pulls in neither
- * SignalR nor axios (an esbuild metafile of a bundle of it).
+ * SignalR nor axios (an esbuild metafile of a bundle of it). `npm pack` runs `prepack`, which
+ * rebuilds dist/ from the sources, so a stale build cannot be packed.
  */
 import { expect } from 'chai';
 import { build } from 'esbuild';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,9 @@ describe('the published package', function () {
       const built = await run(process.execPath, ['build.mjs']);
       expect(built.code, built.stderr).to.equal(0);
     }
+    // A file no source builds: `prepack` (a fresh build) must remove it before the files are packed.
+    mkdirSync(join(root, 'dist/esm'), { recursive: true });
+    writeFileSync(join(root, 'dist/esm/stale-leftover.js'), 'export {};\n');
     const packed = await run('npm', ['pack', '--json', '--pack-destination', packDir]);
     expect(packed.code, packed.stderr).to.equal(0);
     const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>;
@@ -40,10 +44,18 @@ describe('the published package', function () {
   });
   after(() => rmSync(packDir, { recursive: true, force: true }));
 
-  it('contains the build, the bin, the README and docs — no sources, tests or benchmarks', () => {
-    expect(files).to.include.members(['package.json', 'README.md', 'bin/chat-rx.mjs', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/codecs/index.d.ts']);
+  it('contains the build, the bin, the README, LICENSE, CHANGELOG and docs — no sources, tests or benchmarks', () => {
+    expect(files).to.include.members(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/chat-rx.mjs', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/codecs/index.d.ts']);
     const leaked = files.filter((f) => /^(src|test|bench|scripts|\.ci|node_modules)\//.test(f) || f.endsWith('.spec.js') || f === 'tsconfig.json');
     expect(leaked).to.deep.equal([]);
+  });
+
+  it('packs a fresh build: prepack runs the build, so a stale file in dist/ is not packed', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.prepack).to.equal('npm run build');
+    expect(files).to.not.include('dist/esm/stale-leftover.js');
+    expect(existsSync(join(root, 'dist/esm/stale-leftover.js'))).to.equal(false);
+    expect(files).to.include.members(['dist/playground/index.html', 'dist/playground/app.js']);
   });
 
   it('declares sideEffects: false and an exports map with import, require and types for every entry', () => {
