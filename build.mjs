@@ -46,7 +46,7 @@ await Promise.all([
   build({ ...common, outdir: join(dist, 'esm'), format: 'esm' }),
   build({ ...common, outdir: join(dist, 'cjs'), format: 'cjs' }),
 ]);
-writeFileSync(join(dist, 'cjs', 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
+writeFileSync(join(dist, 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });

@@ -53,7 +53,8 @@ function entries(): Entry[] {
       name: 'browser app: createChatClient + deps',
       options: {
         stdin: {
-          contents: "import { createChatClient } from 'chat-client-rx';\nexport const client = createChatClient({ baseUrl: 'https://chat.example.com' });\n",
+          contents:
+            "import { createChatClient } from 'chat-client-rx';\nexport const client = createChatClient({ baseUrl: 'https://chat.example.com' });\n",
           resolveDir: root,
           loader: 'js',
         },
@@ -100,7 +101,8 @@ export function budgetFor(gzipBytes: number): number {
 // `node --import tsx bench/bundle.ts [--write-budgets]`
 if (isMain(import.meta.url)) {
   const sizes = await measureBundles();
-  for (const s of sizes) console.log(`${s.name.padEnd(40)} ${String(s.minBytes).padStart(8)} B min  ${String(s.gzipBytes).padStart(7)} B gzip`);
+  for (const s of sizes)
+    console.log(`${s.name.padEnd(40)} ${String(s.minBytes).padStart(8)} B min  ${String(s.gzipBytes).padStart(7)} B gzip`);
   if (process.argv.includes('--write-budgets')) {
     writeFileSync(budgetFile, `${JSON.stringify(Object.fromEntries(sizes.map((s) => [s.name, budgetFor(s.gzipBytes)])), null, 2)}\n`);
     console.log(`wrote ${budgetFile}`);

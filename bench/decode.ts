@@ -47,5 +47,9 @@ export function measureDecode(samples = 40): DecodeResult {
     samples,
     5,
   );
-  return { parseNs: result.get('parse') ?? Number.NaN, decodeNs: result.get('decode') ?? Number.NaN, bytes: Buffer.byteLength(texts[0] ?? '') };
+  return {
+    parseNs: result.get('parse') ?? Number.NaN,
+    decodeNs: result.get('decode') ?? Number.NaN,
+    bytes: Buffer.byteLength(texts[0] ?? ''),
+  };
 }

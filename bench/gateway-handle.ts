@@ -20,7 +20,11 @@ export class GatewayProcess {
 
   static async start(): Promise<GatewayProcess> {
     const child = fork(fileURLToPath(new URL('./gateway-process.ts', import.meta.url)), [], {
-      execArgv: ['--import', 'tsx', ...(process.env.BENCH_GATEWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_GATEWAY_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_GATEWAY_CPU_PROF}`] : []),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const ready = await new Promise<Ready>((resolve, reject) => {
@@ -50,4 +54,3 @@ export class GatewayProcess {
     if (this.child.exitCode === null) this.child.kill();
   }
 }
-

@@ -97,7 +97,8 @@ process.on('message', (command: Command) => {
         let next = command.from;
         while (next < end) {
           const stop = Math.min(next + command.batch, end);
-          for (; next < stop; next++) gateway.faults.emitRaw(command.conversationId, 'messageReceived', chatMessage(idAt(next), command.conversationId));
+          for (; next < stop; next++)
+            gateway.faults.emitRaw(command.conversationId, 'messageReceived', chatMessage(idAt(next), command.conversationId));
           await yieldToLoop();
         }
         const emittedMs = performance.now() - started;

@@ -111,7 +111,12 @@ async function timelineConsumer(ready: Ready): Promise<Consumer> {
   });
   subscription.add(client.errors$.subscribe(() => (errors += 1)));
   await firstValueFrom(client.connect());
-  await firstValueFrom(client.realtime.chat.joinedConversations$.pipe(filter((ids) => ids.has(ready.conversationId)), take(1)));
+  await firstValueFrom(
+    client.realtime.chat.joinedConversations$.pipe(
+      filter((ids) => ids.has(ready.conversationId)),
+      take(1),
+    ),
+  );
   await sleep(100); // the first history page and the gap recovery after the join
   return {
     arm(_count, id) {
@@ -174,5 +179,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rounds = Number(process.argv[3] ?? 3);
   const variants = process.argv[4]?.split(',') as HubVariant[] | undefined;
   const runs = await measureHubThroughput({ count, rounds, batch: 256, ...(variants ? { variants } : {}) });
-  for (const run of runs) console.log(`${run.variant.padEnd(9)} ${run.ms.toFixed(0).padStart(6)} ms  ${run.rate.toFixed(0).padStart(7)} ev/s  server ${run.serverMs.toFixed(0)} ms`);
+  for (const run of runs)
+    console.log(
+      `${run.variant.padEnd(9)} ${run.ms.toFixed(0).padStart(6)} ms  ${run.rate.toFixed(0).padStart(7)} ev/s  server ${run.serverMs.toFixed(0)} ms`,
+    );
 }

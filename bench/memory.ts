@@ -104,7 +104,8 @@ function fakeChat(): { chat: ChatHubClient; emit(event: string, payload: unknown
   };
   // Any other Observable property (`rejoined$`, `sessions$`, …) never emits: no reconnects here.
   const chat = new Proxy(known, {
-    get: (target, property) => (typeof property === 'string' && !(property in target) && property.endsWith('$') ? NEVER : target[property as string]),
+    get: (target, property) =>
+      typeof property === 'string' && !(property in target) && property.endsWith('$') ? NEVER : target[property as string],
   }) as unknown as ChatHubClient;
   return { chat, emit: (event, payload) => subject(event).next(payload) };
 }

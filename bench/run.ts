@@ -47,13 +47,27 @@ const budgets = readBudgets();
 for (const size of await measureBundles()) {
   const budget = budgets[size.name];
   if (budget === undefined) throw new Error(`no budget for ${size.name} in bench/bundle-budget.json`);
-  atMost('6', `bundle ${size.name} (min+gzip)`, `${formatBytes(size.gzipBytes)} (min ${formatBytes(size.minBytes)})`, `budget ${formatBytes(budget)}`, size.gzipBytes / budget, 1);
+  atMost(
+    '6',
+    `bundle ${size.name} (min+gzip)`,
+    `${formatBytes(size.gzipBytes)} (min ${formatBytes(size.minBytes)})`,
+    `budget ${formatBytes(budget)}`,
+    size.gzipBytes / budget,
+    1,
+  );
 }
 
 // 2. Decode.
 progress('decode');
 const decode = measureDecode();
-atMost('2', `decodeWith(ChatMessageDto) vs JSON.parse (${formatBytes(decode.bytes)})`, formatNs(decode.decodeNs), formatNs(decode.parseNs), decode.decodeNs / decode.parseNs, 1.5);
+atMost(
+  '2',
+  `decodeWith(ChatMessageDto) vs JSON.parse (${formatBytes(decode.bytes)})`,
+  formatNs(decode.decodeNs),
+  formatNs(decode.parseNs),
+  decode.decodeNs / decode.parseNs,
+  1.5,
+);
 
 // 4. Stream accumulation.
 progress('stream accumulation');
@@ -94,8 +108,22 @@ for (const [i, event] of GROWTH_EVENTS.entries()) {
 // 5b. Memory: 1,000,000 events through a timeline (stub deps).
 progress('memory: 1,000,000 events through one timeline');
 const flood = await measureEventFlood();
-atMost('5b', `heap after ${flood.events.toLocaleString('en')} events through messages$ (stub deps)`, formatBytes(flood.endBytes), formatBytes(flood.startBytes), flood.endBytes / flood.startBytes, 1.1);
-atMost('5c', `largest messages$ array vs maxMessages`, `${flood.maxLength}`, `${flood.maxMessages}`, flood.maxLength / flood.maxMessages, 1);
+atMost(
+  '5b',
+  `heap after ${flood.events.toLocaleString('en')} events through messages$ (stub deps)`,
+  formatBytes(flood.endBytes),
+  formatBytes(flood.startBytes),
+  flood.endBytes / flood.startBytes,
+  1.1,
+);
+atMost(
+  '5c',
+  `largest messages$ array vs maxMessages`,
+  `${flood.maxLength}`,
+  `${flood.maxMessages}`,
+  flood.maxLength / flood.maxMessages,
+  1,
+);
 
 // 1. Hub throughput and 5a. timeline churn, against the gateway process.
 progress('hub throughput (gateway in a child process)');
@@ -103,7 +131,13 @@ const gateway = await GatewayProcess.start();
 let runs: HubRun[];
 let churn: Awaited<ReturnType<typeof measureTimelineChurn>>;
 try {
-  runs = await measureHubThroughput({ gateway, count: 100_000, rounds: 3, batch: 256, onRun: (run) => progress(`  ${run.variant}: ${run.ms.toFixed(0)} ms`) });
+  runs = await measureHubThroughput({
+    gateway,
+    count: 100_000,
+    rounds: 3,
+    batch: 256,
+    onRun: (run) => progress(`  ${run.variant}: ${run.ms.toFixed(0)} ms`),
+  });
   progress('memory: 10,000 timelines opened and closed');
   churn = await measureTimelineChurn(gateway);
 } finally {
@@ -114,9 +148,23 @@ const perSecond = (value: number): string => `${Math.round(value).toLocaleString
 const bare = rate('bare');
 const chatHubRate = rate('chatHub');
 const timelineRate = rate('timeline');
-atLeast('1b', 'hub: ChatHubClient.on(messageReceived) vs bare HubConnection', perSecond(chatHubRate), perSecond(bare), chatHubRate / bare, 0.8);
+atLeast(
+  '1b',
+  'hub: ChatHubClient.on(messageReceived) vs bare HubConnection',
+  perSecond(chatHubRate),
+  perSecond(bare),
+  chatHubRate / bare,
+  0.8,
+);
 atLeast('1c', 'hub: timeline(id).messages$ vs bare HubConnection', perSecond(timelineRate), perSecond(bare), timelineRate / bare, 0.5);
-atMost('5a', 'heap after 10,000 timelines opened/closed (gateway)', formatBytes(churn.endBytes), formatBytes(churn.startBytes), churn.endBytes / churn.startBytes, 1.1);
+atMost(
+  '5a',
+  'heap after 10,000 timelines opened/closed (gateway)',
+  formatBytes(churn.endBytes),
+  formatBytes(churn.startBytes),
+  churn.endBytes / churn.startBytes,
+  1.1,
+);
 
 // The table.
 const order = (id: string): number => Number.parseInt(id, 10) * 100 + (id.charCodeAt(1) || 0);

@@ -63,7 +63,8 @@ export function measureStreamAccumulation(samples = 15, smallChunks = 1_000, lar
   const reversed = { ...large, events: [...large.events].reverse() };
   for (const r of [small, large, reversed]) {
     const end = fold(r.started, r.events).changed;
-    if (end?.chunkCount !== r.events.length || end.text.length !== r.expectedLength || end.text !== r.expectedText) throw new Error('the reply did not accumulate');
+    if (end?.chunkCount !== r.events.length || end.text.length !== r.expectedLength || end.text !== r.expectedText)
+      throw new Error('the reply did not accumulate');
   }
   const repeats = Math.max(1, Math.round(largeChunks / smallChunks / 2));
   const result = compare(

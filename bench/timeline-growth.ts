@@ -94,7 +94,8 @@ function cases(size: number, samples: number, warmup: number): Case[] {
       opsPerSample: NEW_BATCH,
       run: (n) => {
         let changed = 0;
-        for (let i = 0; i < n; i++) if (applyTimelineAction(state, { type: 'received', message: fresh[offset + i] as ChatMessageDto })) changed += 1;
+        for (let i = 0; i < n; i++)
+          if (applyTimelineAction(state, { type: 'received', message: fresh[offset + i] as ChatMessageDto })) changed += 1;
         if (changed !== n) throw new Error('a new message changed nothing');
         offset += n;
       },

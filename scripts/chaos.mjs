@@ -21,7 +21,19 @@ if (value('--messages') !== undefined) env.CHAOS_MESSAGES = value('--messages');
 const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const child = spawn(
   process.execPath,
-  [mocha, '--no-config', '--node-option', 'import=tsx', '--extension', 'ts', '--timeout', '900000', '--reporter', 'spec', 'test/reliability/chaos.spec.ts'],
+  [
+    mocha,
+    '--no-config',
+    '--node-option',
+    'import=tsx',
+    '--extension',
+    'ts',
+    '--timeout',
+    '900000',
+    '--reporter',
+    'spec',
+    'test/reliability/chaos.spec.ts',
+  ],
   { stdio: 'inherit', env },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

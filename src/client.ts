@@ -146,13 +146,19 @@ export class Completion extends Observable<void> implements PromiseLike<void> {
     });
   }
 
-  then<A = void, B = never>(onfulfilled?: ((value: void) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): PromiseLike<A | B> {
+  // biome-ignore lint/suspicious/noThenProperty: the done handle is awaitable on purpose (a PromiseLike over `done`).
+  then<A = void, B = never>(
+    // biome-ignore lint/suspicious/noConfusingVoidType: PromiseLike<void> resolves with `void`, as in lib.es5.d.ts.
+    onfulfilled?: ((value: void) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): PromiseLike<A | B> {
     return lastValueFrom(this.done, { defaultValue: undefined }).then(onfulfilled, onrejected);
   }
 }
 
 /** The client: every REST group, both hubs, and scanned state. */
-export interface ChatClient extends Pick<RestApi, 'auth' | 'participants' | 'conversations' | 'messages' | 'files' | 'bots' | 'proxy' | 'health'> {
+export interface ChatClient
+  extends Pick<RestApi, 'auth' | 'participants' | 'conversations' | 'messages' | 'files' | 'bots' | 'proxy' | 'health'> {
   /** Both SignalR hubs. */
   readonly realtime: ChatClientRealtime;
   /** Replays the logged-in user (null before login). */
@@ -218,7 +224,10 @@ export interface ChatClient extends Pick<RestApi, 'auth' | 'participants' | 'con
   /** Finds the OneToOne conversation with `participantId`, creating it when there is none. Cold. */
   directConversation(participantId: string): Observable<ConversationDto>;
   /** Creates a Group conversation with the given members (the caller is added by the server). Cold. */
-  groupConversation(participantIds: readonly string[], options?: { readonly name?: string; readonly avatar?: MediaReference }): Observable<ConversationDto>;
+  groupConversation(
+    participantIds: readonly string[],
+    options?: { readonly name?: string; readonly avatar?: MediaReference },
+  ): Observable<ConversationDto>;
   /** Connects both hubs (notifications first, then chat). Cold; emits once when both are connected. */
   connect(): Observable<void>;
   /**
@@ -237,24 +246,39 @@ export interface ChatClient extends Pick<RestApi, 'auth' | 'participants' | 'con
 }
 
 function validateOptions(options: ChatClientOptions): void {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', 'expected an options object with a baseUrl');
-  if (typeof options.baseUrl !== 'string' || options.baseUrl === '') throw new InvalidArgumentError('options.baseUrl', 'is required: the gateway URL, e.g. "https://chat.example.com"');
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidArgumentError('options', 'expected an options object with a baseUrl');
+  if (typeof options.baseUrl !== 'string' || options.baseUrl === '')
+    throw new InvalidArgumentError('options.baseUrl', 'is required: the gateway URL, e.g. "https://chat.example.com"');
   let url: URL;
   try {
     url = new URL(options.baseUrl);
   } catch {
     throw new InvalidArgumentError('options.baseUrl', `"${options.baseUrl}" is not an absolute URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('options.baseUrl', `must be an http(s) URL, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('options.baseUrl', `must be an http(s) URL, got ${url.protocol}`);
   if (url.search !== '' || url.hash !== '') throw new InvalidArgumentError('options.baseUrl', 'must not have a query or fragment');
-  if (options.token !== undefined && options.session !== undefined) throw new InvalidArgumentError('options.token', 'give either token or session, not both');
-  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === '')) throw new InvalidArgumentError('options.token', 'expected a non-empty string');
+  if (options.token !== undefined && options.session !== undefined)
+    throw new InvalidArgumentError('options.token', 'give either token or session, not both');
+  if (options.token !== undefined && (typeof options.token !== 'string' || options.token === ''))
+    throw new InvalidArgumentError('options.token', 'expected a non-empty string');
   const maxMessageBytes: unknown = options.hubs?.maxMessageBytes;
-  if (maxMessageBytes !== undefined && !(maxMessageBytes === Number.POSITIVE_INFINITY || (typeof maxMessageBytes === 'number' && Number.isInteger(maxMessageBytes) && maxMessageBytes > 0))) {
-    throw new InvalidArgumentError('options.hubs.maxMessageBytes', `expected a positive whole number of bytes (or Infinity), got ${String(maxMessageBytes)}`);
+  if (
+    maxMessageBytes !== undefined &&
+    !(
+      maxMessageBytes === Number.POSITIVE_INFINITY ||
+      (typeof maxMessageBytes === 'number' && Number.isInteger(maxMessageBytes) && maxMessageBytes > 0)
+    )
+  ) {
+    throw new InvalidArgumentError(
+      'options.hubs.maxMessageBytes',
+      `expected a positive whole number of bytes (or Infinity), got ${String(maxMessageBytes)}`,
+    );
   }
   for (const key of ['tokenProvider', 'refreshToken', 'logger'] as const) {
-    if (options[key] !== undefined && typeof options[key] !== 'function') throw new InvalidArgumentError(`options.${key}`, 'expected a function');
+    if (options[key] !== undefined && typeof options[key] !== 'function')
+      throw new InvalidArgumentError(`options.${key}`, 'expected a function');
   }
 }
 
@@ -300,7 +324,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   const { maxMessageBytes, ...sharedHubOptions } = options.hubs ?? {};
   const hubOptions = (path: string): HubClientOptions => ({
     ...sharedHubOptions,
-    ...(options.hubs?.logLevel === undefined && options.signalrOptions?.logLevel !== undefined ? { logLevel: options.signalrOptions.logLevel } : {}),
+    ...(options.hubs?.logLevel === undefined && options.signalrOptions?.logLevel !== undefined
+      ? { logLevel: options.signalrOptions.logLevel }
+      : {}),
     url: `${baseUrl}${path}`,
     accessTokenFactory: () => firstValueFrom(session.freshToken(), { defaultValue: null }),
     ...(session.canRefresh ? { refreshToken: () => session.refresh(session.getToken()) } : {}),
@@ -359,7 +385,11 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
           const newest = owed.get(conversationId);
           if (newest === undefined) return EMPTY;
           const missed: MessageDto[] = [];
-          return pagesSince(rest.messages, conversationId, newest, { pageSize: 50, maxPages: 20, ...(scheduler !== undefined ? { scheduler } : {}) }).pipe(
+          return pagesSince(rest.messages, conversationId, newest, {
+            pageSize: 50,
+            maxPages: 20,
+            ...(scheduler !== undefined ? { scheduler } : {}),
+          }).pipe(
             tap((page) => {
               const given = seenIn.get(conversationId)?.given;
               missed.push(...page.items.filter((m) => !m.isDeleted && (m.id > newest || given?.missed(m.id) === true)));
@@ -371,7 +401,9 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
                 // this same baseline) is what settles it then.
                 if (latestSession === event.session.number && owed.get(conversationId) === newest) owed.delete(conversationId);
                 missed.sort((a, b) => (a.id < b.id ? -1 : 1));
-                return names.resolve(missed.map((m) => m.senderId)).pipe(mergeMap((byId) => from(missed.map((m) => withSenderName(fromMessageDto(m), byId)))));
+                return names
+                  .resolve(missed.map((m) => m.senderId))
+                  .pipe(mergeMap((byId) => from(missed.map((m) => withSenderName(fromMessageDto(m), byId)))));
               }),
             ),
             catchError((error: unknown) => {
@@ -471,7 +503,10 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   // One scanned list for both streams: the list state (see reduceConversationListState) and
   // where the loading stands.
   type ListView = { readonly state: ConversationListState; readonly view: ConversationListStatus };
-  const initialView: ListView = { state: INITIAL_CONVERSATION_LIST_STATE, view: { status: 'loading', items: INITIAL_CONVERSATION_LIST_STATE.list } };
+  const initialView: ListView = {
+    state: INITIAL_CONVERSATION_LIST_STATE,
+    view: { status: 'loading', items: INITIAL_CONVERSATION_LIST_STATE.list },
+  };
   const conversationListState$ = merge(
     listEvents$,
     loadList$(),
@@ -617,4 +652,3 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   };
   return client;
 }
-

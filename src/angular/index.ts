@@ -22,13 +22,7 @@
  *
  * @packageDocumentation
  */
-import {
-  DestroyRef,
-  type EnvironmentProviders,
-  inject,
-  InjectionToken,
-  makeEnvironmentProviders,
-} from '@angular/core';
+import { DestroyRef, type EnvironmentProviders, inject, InjectionToken, makeEnvironmentProviders } from '@angular/core';
 import { createChatClient, type ChatClient, type ChatClientOptions } from '../client.js';
 
 /**

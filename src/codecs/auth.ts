@@ -3,10 +3,7 @@ import { IsoDateTime, nullable, optional } from './scalars.js';
 
 /** The logged-in user as the login endpoints return it (`avatar` is a plain URL here). */
 export const AuthUserInfo = t.intersection(
-  [
-    t.type({ id: t.string, uniqueName: t.string, fullName: t.string }),
-    optional({ avatar: t.string, role: nullable(t.string) }),
-  ],
+  [t.type({ id: t.string, uniqueName: t.string, fullName: t.string }), optional({ avatar: t.string, role: nullable(t.string) })],
   'AuthUserInfo',
 );
 /** The logged-in user (`role` is `'dev'` for dev logins, null otherwise). */

@@ -207,10 +207,7 @@ export const DividerBlock = t.type({ $type: t.literal('divider') }, 'DividerBloc
 export type DividerBlock = t.TypeOf<typeof DividerBlock>;
 
 /** An application-defined block (`$type: 'custom'`, discriminated again by `type`). */
-export const CustomBlock = t.type(
-  { $type: t.literal('custom'), type: t.string, data: nullable(JsonObject) },
-  'CustomBlock',
-);
+export const CustomBlock = t.type({ $type: t.literal('custom'), type: t.string, data: nullable(JsonObject) }, 'CustomBlock');
 /** An application-defined block (`$type: 'custom'`). */
 export type CustomBlock = t.TypeOf<typeof CustomBlock>;
 
@@ -261,10 +258,7 @@ function isRecord(u: unknown): u is Record<string, unknown> {
 export const UnknownBlock = new t.Type<UnknownBlock, UnknownBlock, unknown>(
   'UnknownBlock',
   (u): u is UnknownBlock => isRecord(u) && typeof u.$type === 'string' && !KNOWN_BLOCKS.has(u.$type),
-  (u, c) =>
-    isRecord(u) && typeof u.$type === 'string' && !KNOWN_BLOCKS.has(u.$type)
-      ? t.success(u as UnknownBlock)
-      : t.failure(u, c),
+  (u, c) => (isRecord(u) && typeof u.$type === 'string' && !KNOWN_BLOCKS.has(u.$type) ? t.success(u as UnknownBlock) : t.failure(u, c)),
   t.identity,
 );
 

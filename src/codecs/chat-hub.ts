@@ -4,10 +4,7 @@ import { MediaReference, Mention, QuickReply, SenderType, SystemEventDto } from 
 import { array, IsoDateTime, JsonObject, NonNegativeInteger, nullable, optional } from './scalars.js';
 
 /** One emoji's reactions on a hub message (a flat array, not wrapped like REST's `ReactionSummary`). */
-export const ReactionGroupDto = t.type(
-  { emoji: t.string, count: NonNegativeInteger, participantIds: array(t.string) },
-  'ReactionGroupDto',
-);
+export const ReactionGroupDto = t.type({ emoji: t.string, count: NonNegativeInteger, participantIds: array(t.string) }, 'ReactionGroupDto');
 /** One emoji's reactions on a hub message. */
 export type ReactionGroupDto = t.TypeOf<typeof ReactionGroupDto>;
 
@@ -106,10 +103,7 @@ export const ReactionRemovedDto = t.type(
 export type ReactionRemovedDto = t.TypeOf<typeof ReactionRemovedDto>;
 
 /** `typingStarted` / `typingStopped`. */
-export const TypingDto = t.type(
-  { conversationId: t.string, participantId: t.string, participantName: t.string },
-  'TypingDto',
-);
+export const TypingDto = t.type({ conversationId: t.string, participantId: t.string, participantName: t.string }, 'TypingDto');
 /** `typingStarted` / `typingStopped`. */
 export type TypingDto = t.TypeOf<typeof TypingDto>;
 
@@ -271,10 +265,7 @@ export const ChatRecoverMessageRequest = t.type({ messageId: t.string }, 'ChatRe
 export type ChatRecoverMessageRequest = t.TypeOf<typeof ChatRecoverMessageRequest>;
 
 /** Argument of `AddReaction`. */
-export const ChatAddReactionRequest = t.type(
-  { messageId: t.string, conversationId: t.string, emoji: t.string },
-  'ChatAddReactionRequest',
-);
+export const ChatAddReactionRequest = t.type({ messageId: t.string, conversationId: t.string, emoji: t.string }, 'ChatAddReactionRequest');
 /** Argument of `AddReaction`. */
 export type ChatAddReactionRequest = t.TypeOf<typeof ChatAddReactionRequest>;
 

@@ -58,10 +58,7 @@ export type SystemEventType = t.TypeOf<typeof SystemEventType>;
 
 /** A system event attached to a REST `MessageDto`. */
 export const SystemEventInfo = t.intersection(
-  [
-    t.type({ type: SystemEventType, actorId: nullable(t.string) }),
-    optional({ targetIds: array(t.string), metadata: JsonObject }),
-  ],
+  [t.type({ type: SystemEventType, actorId: nullable(t.string) }), optional({ targetIds: array(t.string), metadata: JsonObject })],
   'SystemEventInfo',
 );
 /** A system event attached to a REST `MessageDto` (`actorId` is null for MemberLeft). */

@@ -74,10 +74,7 @@ export type ConversationListItemDto = t.TypeOf<typeof ConversationListItemDto>;
 
 /** Body of `POST /api/conversations`. */
 export const CreateConversationRequest = t.intersection(
-  [
-    t.type({ type: ConversationType, participantIds: array(t.string) }),
-    optional({ name: t.string, avatar: MediaReference }),
-  ],
+  [t.type({ type: ConversationType, participantIds: array(t.string) }), optional({ name: t.string, avatar: MediaReference })],
   'CreateConversationRequest',
 );
 /** Body of `POST /api/conversations` (the creator is added by the server). */

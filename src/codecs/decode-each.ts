@@ -17,10 +17,7 @@ import { decodeWith } from './decode-with.js';
  *   .subscribe((message) => render(message));
  * ```
  */
-export function decodeEach<C extends t.Any>(
-  codec: C,
-  report: (error: DecodeError) => void,
-): OperatorFunction<unknown, t.TypeOf<C>> {
+export function decodeEach<C extends t.Any>(codec: C, report: (error: DecodeError) => void): OperatorFunction<unknown, t.TypeOf<C>> {
   const decode = decodeWith(codec);
   return (source) =>
     new Observable<t.TypeOf<C>>((subscriber) =>

@@ -55,7 +55,9 @@ export class DecodeError extends Error {
   static is(error: unknown): error is DecodeError {
     return (
       error instanceof DecodeError ||
-      (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'DecodeError' &&
+      (typeof error === 'object' &&
+        error !== null &&
+        (error as { name?: unknown }).name === 'DecodeError' &&
         Array.isArray((error as { issues?: unknown }).issues))
     );
   }

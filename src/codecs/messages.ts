@@ -4,10 +4,7 @@ import { Mention, QuickReply, SenderType, SystemEventInfo } from './common.js';
 import { array, IsoDateTime, NonNegativeInteger, nullable, optional } from './scalars.js';
 
 /** One emoji's reactions on a REST message. */
-export const ReactionGroup = t.type(
-  { emoji: t.string, count: NonNegativeInteger, participantIds: array(t.string) },
-  'ReactionGroup',
-);
+export const ReactionGroup = t.type({ emoji: t.string, count: NonNegativeInteger, participantIds: array(t.string) }, 'ReactionGroup');
 /** One emoji's reactions on a REST message. */
 export type ReactionGroup = t.TypeOf<typeof ReactionGroup>;
 

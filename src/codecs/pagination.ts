@@ -11,10 +11,7 @@ import { array, Cursor, nullable } from './scalars.js';
  * ```
  */
 export function CursorPaginatedResult<C extends t.Mixed>(item: C) {
-  return t.type(
-    { items: array(item), nextCursor: nullable(Cursor), hasMore: t.boolean },
-    `CursorPaginatedResult<${item.name}>`,
-  );
+  return t.type({ items: array(item), nextCursor: nullable(Cursor), hasMore: t.boolean }, `CursorPaginatedResult<${item.name}>`);
 }
 /** A page of a cursor-paginated list. */
 export interface CursorPaginatedResult<T> {
@@ -32,10 +29,7 @@ export interface CursorPaginatedResult<T> {
  * ```
  */
 export function PagedResult<C extends t.Mixed>(item: C) {
-  return t.type(
-    { items: array(item), page: t.number, pageSize: t.number, totalCount: t.number },
-    `PagedResult<${item.name}>`,
-  );
+  return t.type({ items: array(item), page: t.number, pageSize: t.number, totalCount: t.number }, `PagedResult<${item.name}>`);
 }
 /** A page of a page-based list. */
 export interface PagedResult<T> {

@@ -23,10 +23,7 @@ export type ParticipantDto = t.TypeOf<typeof ParticipantDto>;
 
 /** Body of `POST /api/participants` (upsert by `id`). */
 export const CreateOrUpdateParticipantRequest = t.intersection(
-  [
-    t.type({ id: t.string, uniqueName: t.string, fullName: t.string }),
-    optional({ avatar: MediaReference, gender: t.string }),
-  ],
+  [t.type({ id: t.string, uniqueName: t.string, fullName: t.string }), optional({ avatar: MediaReference, gender: t.string })],
   'CreateOrUpdateParticipantRequest',
 );
 /** Body of `POST /api/participants`. */

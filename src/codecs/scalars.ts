@@ -130,7 +130,11 @@ export const Cursor = new t.Type<string, string, unknown>(
   (u, c) => {
     if (typeof u === 'string') return t.success(u);
     if (typeof u === 'number' || typeof u === 'bigint') {
-      return t.failure(u, c, 'cursors are opaque strings like "<UnixMs>_<ULID>"; a number is not a cursor (never convert a cursor to a number)');
+      return t.failure(
+        u,
+        c,
+        'cursors are opaque strings like "<UnixMs>_<ULID>"; a number is not a cursor (never convert a cursor to a number)',
+      );
     }
     return t.failure(u, c, 'cursors are opaque strings like "<UnixMs>_<ULID>"');
   },
@@ -223,8 +227,7 @@ export function array<C extends t.Mixed>(item: C, name = `Array<${item.name}>`):
 export const NonNegativeInteger = new t.Type<number, number, unknown>(
   'NonNegativeInteger',
   (u): u is number => typeof u === 'number' && Number.isInteger(u) && u >= 0,
-  (u, c) =>
-    typeof u === 'number' && Number.isInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c),
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= 0 ? t.success(u) : t.failure(u, c)),
   t.identity,
 );
 /** A whole number ≥ 0. */

@@ -55,7 +55,7 @@ function reorder(value: unknown): unknown {
     if (next[i] !== member) changed = true;
   }
   if (!changed) return value;
-  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? Object.create(null) as Record<string, unknown> : {};
+  const out: Record<string, unknown> = Object.getPrototypeOf(value) === null ? (Object.create(null) as Record<string, unknown>) : {};
   if (typeAt >= 0) out.$type = next[typeAt];
   for (let i = 0; i < keys.length; i++) if (i !== typeAt) out[keys[i] as string] = next[i];
   return out;

@@ -58,5 +58,6 @@ export function redactData(value: unknown, depth = 0): unknown {
  */
 export function redactingLogger(logger: Logger | undefined): Logger | undefined {
   if (!logger) return undefined;
-  return (level, message, data) => logger(level, redactText(message), data === undefined ? undefined : (redactData(data) as Record<string, unknown>));
+  return (level, message, data) =>
+    logger(level, redactText(message), data === undefined ? undefined : (redactData(data) as Record<string, unknown>));
 }

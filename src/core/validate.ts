@@ -25,7 +25,10 @@ export function assertId(argument: string, value: unknown): asserts value is str
   if (typeof value !== 'string') throw new InvalidArgumentError(argument, `expected a non-empty string id, got ${describe(value)}`);
   if (value.trim() === '') throw new InvalidArgumentError(argument, 'expected a non-empty string id, got an empty or blank string');
   if (value === '.' || value === '..') {
-    throw new InvalidArgumentError(argument, `expected an id, got the dot-segment ${JSON.stringify(value)}, which would change the request's route`);
+    throw new InvalidArgumentError(
+      argument,
+      `expected an id, got the dot-segment ${JSON.stringify(value)}, which would change the request's route`,
+    );
   }
 }
 
@@ -67,14 +70,18 @@ export function assertMessageBlocks(argument: string, blocks: unknown): void {
   if (blocks.length === 0) throw new InvalidArgumentError(argument, 'a message needs at least one block, got an empty array');
   blocks.forEach((block: unknown, index) => {
     if (typeof block !== 'object' || block === null || (block as { $type?: unknown }).$type !== 'text') return;
-    for (const field of ['content', 'plainText'] as const) assertTextLength(`${argument}[${index}].${field}`, (block as Record<string, unknown>)[field]);
+    for (const field of ['content', 'plainText'] as const)
+      assertTextLength(`${argument}[${index}].${field}`, (block as Record<string, unknown>)[field]);
   });
 }
 
 /** Asserts that a text (when it is a string) is at most {@link MAX_TEXT_BLOCK_LENGTH} characters long. */
 export function assertTextLength(argument: string, text: unknown): void {
   if (typeof text === 'string' && text.length > MAX_TEXT_BLOCK_LENGTH) {
-    throw new InvalidArgumentError(argument, `is ${text.length} characters long; a text block holds at most ${MAX_TEXT_BLOCK_LENGTH} (split the text into several messages)`);
+    throw new InvalidArgumentError(
+      argument,
+      `is ${text.length} characters long; a text block holds at most ${MAX_TEXT_BLOCK_LENGTH} (split the text into several messages)`,
+    );
   }
 }
 
@@ -86,10 +93,16 @@ export function assertTextLength(argument: string, text: unknown): void {
 export function assertOptionalClientMessageId(argument: string, value: unknown): asserts value is string | null | undefined {
   if (value === undefined || value === null) return;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new InvalidArgumentError(argument, `expected a non-empty string of at most ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters, got ${describe(value)}`);
+    throw new InvalidArgumentError(
+      argument,
+      `expected a non-empty string of at most ${MAX_CLIENT_MESSAGE_ID_LENGTH} characters, got ${describe(value)}`,
+    );
   }
   if (value.length > MAX_CLIENT_MESSAGE_ID_LENGTH) {
-    throw new InvalidArgumentError(argument, `is ${value.length} characters long; a Chat Gateway accepts at most ${MAX_CLIENT_MESSAGE_ID_LENGTH}`);
+    throw new InvalidArgumentError(
+      argument,
+      `is ${value.length} characters long; a Chat Gateway accepts at most ${MAX_CLIENT_MESSAGE_ID_LENGTH}`,
+    );
   }
 }
 
@@ -101,8 +114,8 @@ export function assertOptionalClientMessageId(argument: string, value: unknown):
 export function assertMessageFields(argument: string, request: object, blocksKey: 'blocks' | 'newBlocks' = 'blocks'): void {
   const fields = request as Record<string, unknown>;
   assertMessageBlocks(`${argument}.${blocksKey}`, fields[blocksKey]);
-  assertOptionalClientMessageId(`${argument}.clientMessageId`, fields['clientMessageId']);
-  assertOptionalId(`${argument}.replyToMessageId`, fields['replyToMessageId']);
+  assertOptionalClientMessageId(`${argument}.clientMessageId`, fields.clientMessageId);
+  assertOptionalId(`${argument}.replyToMessageId`, fields.replyToMessageId);
 }
 
 /** Asserts a non-empty string (search text, emoji, file name…). */
@@ -155,11 +168,7 @@ export function assertOptionalObject(argument: string, value: unknown): asserts 
 }
 
 /** Asserts one of the listed string values (or undefined when `optional`). */
-export function assertOneOf<V extends string>(
-  argument: string,
-  value: unknown,
-  allowed: readonly V[],
-): asserts value is V | undefined {
+export function assertOneOf<V extends string>(argument: string, value: unknown, allowed: readonly V[]): asserts value is V | undefined {
   if (value === undefined) return;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     throw new InvalidArgumentError(argument, `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}`);
@@ -220,11 +229,14 @@ function fullyDecoded(segment: string): string {
 /** Asserts optional HTTP headers: names are RFC 9110 tokens, values have no CR, LF or NUL (no header injection). */
 export function assertOptionalHeaders(argument: string, value: unknown): asserts value is Readonly<Record<string, string>> | undefined {
   if (value === undefined) return;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidArgumentError(argument, `expected an object of header names to values, got ${describe(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidArgumentError(argument, `expected an object of header names to values, got ${describe(value)}`);
   for (const [name, headerValue] of Object.entries(value)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new InvalidArgumentError(`${argument}.${name}`, 'is not a valid header name');
-    if (typeof headerValue !== 'string') throw new InvalidArgumentError(`${argument}.${name}`, `expected a string, got ${describe(headerValue)}`);
-    if (/[\r\n\u0000]/.test(headerValue)) throw new InvalidArgumentError(`${argument}.${name}`, 'has a CR, LF or NUL character (header injection)');
+    if (typeof headerValue !== 'string')
+      throw new InvalidArgumentError(`${argument}.${name}`, `expected a string, got ${describe(headerValue)}`);
+    if (/[\r\n\u0000]/.test(headerValue))
+      throw new InvalidArgumentError(`${argument}.${name}`, 'has a CR, LF or NUL character (header injection)');
   }
 }
 
@@ -233,7 +245,12 @@ export function assertOptionalHeaders(argument: string, value: unknown): asserts
  * path, and nested no deeper than a Chat Gateway reads (`maxDepth`: {@link MAX_JSON_DEPTH} for a
  * REST body, 2 less for a hub argument, which sits inside the invocation message).
  */
-export function assertBody<C extends t.Any>(argument: string, codec: C, value: unknown, maxDepth = MAX_JSON_DEPTH): asserts value is t.TypeOf<C> {
+export function assertBody<C extends t.Any>(
+  argument: string,
+  codec: C,
+  value: unknown,
+  maxDepth = MAX_JSON_DEPTH,
+): asserts value is t.TypeOf<C> {
   const deep = pathBeyondDepth(value, maxDepth);
   if (deep !== null) {
     const at = `${argument}${deep.slice(1)}`;

@@ -25,8 +25,10 @@ export class BotRegistry {
 
   /** A page of the active (not deleted) bots, `page` from 1. */
   list(page = 1, pageSize = 20): PagedResult<BotDto> {
-    if (!Number.isInteger(page) || page < 1) throw badRequest('The page must be 1 or more.', { page: ['The field page must be 1 or more.'] });
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) throw badRequest('The pageSize must be between 1 and 100.', { pageSize: ['The field pageSize must be between 1 and 100.'] });
+    if (!Number.isInteger(page) || page < 1)
+      throw badRequest('The page must be 1 or more.', { page: ['The field page must be 1 or more.'] });
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100)
+      throw badRequest('The pageSize must be between 1 and 100.', { pageSize: ['The field pageSize must be between 1 and 100.'] });
     const all = [...this.bots.values()].filter((b) => !b.deleted).map((b) => b.dto);
     return { items: all.slice((page - 1) * pageSize, page * pageSize), page, pageSize, totalCount: all.length };
   }
@@ -41,11 +43,17 @@ export class BotRegistry {
   /** Registers a bot and its participant; the key is in the answer only. */
   create(createdBy: string, request: CreateBotRequest, id: string): CreateBotResponse {
     for (const field of ['uniqueName', 'fullName', 'kafkaTopic'] as const) {
-      if (request[field].trim() === '') throw badRequest(`The ${field} field is required.`, { [field]: [`The ${field} field is required.`] });
+      if (request[field].trim() === '')
+        throw badRequest(`The ${field} field is required.`, { [field]: [`The ${field} field is required.`] });
     }
     if (this.chat.findParticipant(request.uniqueName)) throw conflict(`The unique name '${request.uniqueName}' is already taken.`);
     this.chat.upsertParticipant(
-      { id: request.uniqueName, uniqueName: request.uniqueName, fullName: request.fullName, ...(request.avatar ? { avatar: request.avatar } : {}) },
+      {
+        id: request.uniqueName,
+        uniqueName: request.uniqueName,
+        fullName: request.fullName,
+        ...(request.avatar ? { avatar: request.avatar } : {}),
+      },
       true,
     );
     const at = formatDateTimeOffset(this.now());

@@ -22,7 +22,8 @@ import { bindingError, stjInputError, writeNulls } from './stj-profile.js';
 import type { HubConnectionHandle, HubDefinition, HubMethod } from './signalr/index.js';
 
 /** ASP.NET's text for an argument the hub method's parameter type cannot be read into. */
-const BINDING_FAILURE = 'Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.';
+const BINDING_FAILURE =
+  'Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.';
 
 /** A hub argument sits 2 levels deep in the JSON the hub protocol reads: the message, its `arguments`. */
 const HUB_ARGUMENT_DEPTH = 2;
@@ -43,22 +44,33 @@ interface Ack {
  * failures as `{ success: false, errorCode, errorMessage }`; `JoinConversation` and the typing
  * methods fail with a hub error (HubException) instead, as they return nothing.
  */
-export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: string, group: string) => void, removeFromGroup: (connectionId: string, group: string) => void): HubDefinition {
+export function chatHubDefinition(
+  chat: ChatService,
+  addToGroup: (connectionId: string, group: string) => void,
+  removeFromGroup: (connectionId: string, group: string) => void,
+): HubDefinition {
   // A typed hub parameter (`SendMessage(SendMessageRequest request)`): what System.Text.Json cannot
   // read into the record (nesting over 64, a block's `$type` not first or unknown, a value of the
   // wrong JSON kind) fails binding, as in ASP.NET; what it reads but the rules refuse (a missing
   // member, an empty list) is a VALIDATION_ERROR ack. Acks are records:
   // their unset members are written as null.
-  const acked = <C extends t.Any>(codec: C, ackCodec: t.Mixed, run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>): HubMethod => ({
+  const acked = <C extends t.Any>(
+    codec: C,
+    ackCodec: t.Mixed,
+    run: (conn: HubConnectionHandle, request: t.TypeOf<C>) => Record<string, unknown>,
+  ): HubMethod => ({
     arity: 1,
     invoke(conn, args) {
-      if (stjInputError(args[0], HUB_ARGUMENT_DEPTH) !== null || bindingError(codec as t.Mixed, args[0]) !== null) throw new InvalidDataException(BINDING_FAILURE);
+      if (stjInputError(args[0], HUB_ARGUMENT_DEPTH) !== null || bindingError(codec as t.Mixed, args[0]) !== null)
+        throw new InvalidDataException(BINDING_FAILURE);
       const decoded = decodeWith(codec)(args[0]);
-      if (either.isLeft(decoded)) return writeNulls(ackCodec, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack);
+      if (either.isLeft(decoded))
+        return writeNulls(ackCodec, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: decoded.left.message } satisfies Ack);
       try {
         return writeNulls(ackCodec, { success: true, ...run(conn, decoded.right) } satisfies Ack);
       } catch (error) {
-        if (error instanceof GatewayError) return writeNulls(ackCodec, { success: false, errorCode: error.code, errorMessage: error.detail } satisfies Ack);
+        if (error instanceof GatewayError)
+          return writeNulls(ackCodec, { success: false, errorCode: error.code, errorMessage: error.detail } satisfies Ack);
         throw error;
       }
     },
@@ -103,11 +115,16 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
         const message = chat.editMessage(conn.user.userId, request.messageId, request.newBlocks, request.newMentions);
         return { messageId: message.id, editedAt: message.editedAt };
       }),
-      DeleteMessage: acked(ChatDeleteMessageRequest, DeleteMessageAck, (conn, request) => chat.deleteMessage(conn.user.userId, request.messageId)),
-      RecoverMessage: acked(ChatRecoverMessageRequest, RecoverMessageAck, (conn, request) => ({ messageId: chat.recoverMessage(conn.user.userId, request.messageId).id })),
+      DeleteMessage: acked(ChatDeleteMessageRequest, DeleteMessageAck, (conn, request) =>
+        chat.deleteMessage(conn.user.userId, request.messageId),
+      ),
+      RecoverMessage: acked(ChatRecoverMessageRequest, RecoverMessageAck, (conn, request) => ({
+        messageId: chat.recoverMessage(conn.user.userId, request.messageId).id,
+      })),
       AddReaction: acked(ChatAddReactionRequest, ReactionAck, (conn, request) => {
         const message = chat.storedMessage(request.messageId);
-        if (message && message.conversationId !== request.conversationId) throw new GatewayError(400, 'The message is not in that conversation.');
+        if (message && message.conversationId !== request.conversationId)
+          throw new GatewayError(400, 'The message is not in that conversation.');
         chat.addReaction(conn.user.userId, request.messageId, request.emoji);
         return { messageId: request.messageId, emoji: request.emoji };
       }),
@@ -120,12 +137,23 @@ export function chatHubDefinition(chat: ChatService, addToGroup: (connectionId: 
         invoke(conn, args) {
           const id = conversationId(args[0]);
           const messageId = args[1];
-          if (typeof messageId !== 'string' || messageId === '') return writeNulls(MarkAsReadAck, { success: false, errorCode: 'VALIDATION_ERROR', errorMessage: 'messageId is required.' } satisfies Ack);
+          if (typeof messageId !== 'string' || messageId === '')
+            return writeNulls(MarkAsReadAck, {
+              success: false,
+              errorCode: 'VALIDATION_ERROR',
+              errorMessage: 'messageId is required.',
+            } satisfies Ack);
           try {
             chat.markAsRead(conn.user.userId, id, messageId);
             return writeNulls(MarkAsReadAck, { success: true, conversationId: id } satisfies Ack);
           } catch (error) {
-            if (error instanceof GatewayError) return writeNulls(MarkAsReadAck, { success: false, conversationId: id, errorCode: error.code, errorMessage: error.detail } satisfies Ack);
+            if (error instanceof GatewayError)
+              return writeNulls(MarkAsReadAck, {
+                success: false,
+                conversationId: id,
+                errorCode: error.code,
+                errorMessage: error.detail,
+              } satisfies Ack);
             throw error;
           }
         },

@@ -54,7 +54,8 @@ export function indexById(messages: readonly StoredMessage[], id: string, after 
 
 /** A 400 naming `field` unless `value` is a non-blank string. */
 export function requireText(field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') throw badRequest(`The ${field} field is required.`, { [field]: [`The ${field} field is required.`] });
+  if (typeof value !== 'string' || value.trim() === '')
+    throw badRequest(`The ${field} field is required.`, { [field]: [`The ${field} field is required.`] });
 }
 
 /**
@@ -80,6 +81,8 @@ export function validateBlocks(blocks: readonly Block[]): void {
 export function validateNewMessage(request: NewMessage): void {
   validateBlocks(request.blocks);
   if (request.clientMessageId != null && request.clientMessageId.length > 128) {
-    throw badRequest('clientMessageId is longer than 128 characters.', { clientMessageId: ['The field clientMessageId must be a string with a maximum length of 128.'] });
+    throw badRequest('clientMessageId is longer than 128 characters.', {
+      clientMessageId: ['The field clientMessageId must be a string with a maximum length of 128.'],
+    });
   }
 }

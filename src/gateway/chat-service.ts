@@ -233,7 +233,13 @@ export class ChatService {
    * Stores a bot's finished streamed reply under its pre-allocated id and announces it to the
    * members (notifications) — but not as `messageReceived`: `streamCompleted` carries it.
    */
-  storeStreamedMessage(botId: string, conversationId: string, messageId: string, text: string, replyToMessageId: string | null): StoredMessage {
+  storeStreamedMessage(
+    botId: string,
+    conversationId: string,
+    messageId: string,
+    text: string,
+    replyToMessageId: string | null,
+  ): StoredMessage {
     return this.messages.storeStreamed(botId, conversationId, messageId, text, replyToMessageId);
   }
 
@@ -242,7 +248,11 @@ export class ChatService {
    * message), newest first; `newer` walks forward from the cursor, oldest first. `nextCursor`
    * continues the walk in the same direction.
    */
-  getHistory(userId: string, conversationId: string, options: { limit?: number; cursor?: string; direction?: 'older' | 'newer' }): CursorPaginatedResult<MessageDto> {
+  getHistory(
+    userId: string,
+    conversationId: string,
+    options: { limit?: number; cursor?: string; direction?: 'older' | 'newer' },
+  ): CursorPaginatedResult<MessageDto> {
     return this.messages.history(userId, conversationId, options);
   }
 

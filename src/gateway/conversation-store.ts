@@ -65,14 +65,20 @@ export class ConversationStore {
   /** Creates a conversation (OneToOne and Self are found instead when they exist). */
   create(userId: string, request: CreateConversationRequest): { conversation: ConversationDto; created: boolean } {
     const others = [...new Set(request.participantIds.filter((id) => id !== userId))];
-    for (const id of others) if (!this.participants.has(id)) throw badRequest(`Participant '${id}' was not found.`, { participantIds: [`Unknown participant '${id}'.`] });
+    for (const id of others)
+      if (!this.participants.has(id))
+        throw badRequest(`Participant '${id}' was not found.`, { participantIds: [`Unknown participant '${id}'.`] });
     if (request.type === 'OneToOne') {
-      if (others.length !== 1) throw badRequest('A one-to-one conversation needs exactly one other participant.', { participantIds: ['Exactly one other participant is required.'] });
+      if (others.length !== 1)
+        throw badRequest('A one-to-one conversation needs exactly one other participant.', {
+          participantIds: ['Exactly one other participant is required.'],
+        });
       const existing = this.findOneToOneRecord(userId, others[0] as string);
       if (existing) return { conversation: toConversationDto(existing), created: false };
     }
     if (request.type === 'Self') {
-      if (others.length > 0) throw badRequest('A self conversation has no other participants.', { participantIds: ['Must be empty for a Self conversation.'] });
+      if (others.length > 0)
+        throw badRequest('A self conversation has no other participants.', { participantIds: ['Must be empty for a Self conversation.'] });
       const existing = [...this.conversations.values()].find((c) => c.type === 'Self' && c.ownerId === userId);
       if (existing) return { conversation: toConversationDto(existing), created: false };
     }
@@ -105,10 +111,13 @@ export class ConversationStore {
     for (const c of this.conversations.values()) {
       const member = c.members.get(userId);
       if (!member?.isActive) continue;
-      const names = [c.name ?? '', ...[...c.members.keys()].flatMap((id) => {
-        const p = this.participants.get(id);
-        return p ? [p.fullName, p.uniqueName] : [];
-      })];
+      const names = [
+        c.name ?? '',
+        ...[...c.members.keys()].flatMap((id) => {
+          const p = this.participants.get(id);
+          return p ? [p.fullName, p.uniqueName] : [];
+        }),
+      ];
       if (names.some((name) => name.toLowerCase().includes(needle))) out.push(this.mapper.toListItem(c, member));
       if (out.length >= size) break;
     }
@@ -165,7 +174,11 @@ export class ConversationStore {
     const member = this.newMember(participantId, canViewHistory ? 0 : this.ctx.clock());
     c.members.set(participantId, member);
     this.ctx.sink.notify([participantId], 'conversationCreated', createdDto(c));
-    this.ctx.sink.notify(activeMemberIds(c).filter((m) => m !== participantId), 'participantJoined', this.mapper.participantChange(c, participantId, member.joinedAt));
+    this.ctx.sink.notify(
+      activeMemberIds(c).filter((m) => m !== participantId),
+      'participantJoined',
+      this.mapper.participantChange(c, participantId, member.joinedAt),
+    );
     this.systemMessage(c, userId, 'MemberAdded', [participantId]);
   }
 
@@ -179,7 +192,11 @@ export class ConversationStore {
     member.isActive = false;
     member.leftAt = this.ctx.nowIso();
     this.ctx.sink.leaveGroup(participantId, c.id);
-    this.ctx.sink.notify([...activeMemberIds(c), participantId], 'participantLeft', this.mapper.participantChange(c, participantId, member.leftAt));
+    this.ctx.sink.notify(
+      [...activeMemberIds(c), participantId],
+      'participantLeft',
+      this.mapper.participantChange(c, participantId, member.leftAt),
+    );
     this.systemMessage(c, userId, 'MemberRemoved', [participantId]);
   }
 

@@ -33,7 +33,12 @@ export function toMessageDto(m: StoredMessage): MessageDto {
     updatedAt: m.updatedAt,
     clientMessageId: m.clientMessageId,
     systemEvent: m.systemEvent
-      ? { type: m.systemEvent.type, actorId: m.systemEvent.actorId, ...(m.systemEvent.targetIds ? { targetIds: m.systemEvent.targetIds } : {}), ...(m.systemEvent.metadata ? { metadata: m.systemEvent.metadata } : {}) }
+      ? {
+          type: m.systemEvent.type,
+          actorId: m.systemEvent.actorId,
+          ...(m.systemEvent.targetIds ? { targetIds: m.systemEvent.targetIds } : {}),
+          ...(m.systemEvent.metadata ? { metadata: m.systemEvent.metadata } : {}),
+        }
       : null,
   };
 }

@@ -87,10 +87,13 @@ export class EchoBot {
           replyToMessageId: message.id,
           startedAt: formatDateTimeOffset(Date.now()),
         }),
-      () => this.sink.chat(conversationId, 'streamStatusUpdated', { ...base, status: 'thinking', updatedAt: formatDateTimeOffset(Date.now()) }),
+      () =>
+        this.sink.chat(conversationId, 'streamStatusUpdated', { ...base, status: 'thinking', updatedAt: formatDateTimeOffset(Date.now()) }),
     ];
     const sent = abort ? pieces.slice(0, Math.min(2, pieces.length)) : pieces;
-    sent.forEach((piece, chunkIndex) => steps.push(() => this.sink.chat(conversationId, 'streamChunkReceived', { ...base, text: piece, chunkIndex })));
+    sent.forEach((piece, chunkIndex) =>
+      steps.push(() => this.sink.chat(conversationId, 'streamChunkReceived', { ...base, text: piece, chunkIndex })),
+    );
     if (abort) {
       steps.push(() =>
         this.sink.chat(conversationId, 'streamAborted', {
@@ -189,6 +192,7 @@ function split(text: string, count: number): string[] {
   return pieces;
 }
 
+// biome-ignore lint/suspicious/noShadowRestrictedNames: module-local helper; the deprecated global `escape` is never used here.
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -36,14 +36,31 @@ export class FileStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   /** Reserves an upload; `presignedOrigin` makes the URL absolute and signed (no token needed). */
-  createUploadUrl(ownerId: string, fileName: string, contentType: string, fileSize: number, uploadId: string, presignedOrigin?: string): CreateUploadUrlResponse {
+  createUploadUrl(
+    ownerId: string,
+    fileName: string,
+    contentType: string,
+    fileSize: number,
+    uploadId: string,
+    presignedOrigin?: string,
+  ): CreateUploadUrlResponse {
     if (fileSize > MAX_UPLOAD_BYTES) throw new GatewayError(413, `The file is larger than the ${MAX_UPLOAD_BYTES} byte limit.`);
-    if (fileName.trim() === '' || /[\\/]|^\.\.?$/.test(fileName)) throw badRequest('The file name is not valid.', { fileName: ['The file name must not be empty or contain path separators.'] });
+    if (fileName.trim() === '' || /[\\/]|^\.\.?$/.test(fileName))
+      throw badRequest('The file name is not valid.', { fileName: ['The file name must not be empty or contain path separators.'] });
     const expiresMs = this.now() + 15 * 60 * 1000;
-    const upload: PendingUpload = { id: uploadId, storageKey: `${uploadId}/${fileName}`, fileName, contentType, fileSize, ownerId, expiresMs };
+    const upload: PendingUpload = {
+      id: uploadId,
+      storageKey: `${uploadId}/${fileName}`,
+      fileName,
+      contentType,
+      fileSize,
+      ownerId,
+      expiresMs,
+    };
     this.pending.set(uploadId, upload);
     const path = `/api/files/upload/${uploadId}`;
-    const uploadUrl = presignedOrigin !== undefined ? `${presignedOrigin}${path}?expires=${expiresMs}&signature=${this.sign(uploadId, expiresMs)}` : path;
+    const uploadUrl =
+      presignedOrigin !== undefined ? `${presignedOrigin}${path}?expires=${expiresMs}&signature=${this.sign(uploadId, expiresMs)}` : path;
     return { uploadUrl, storageKey: upload.storageKey, expiresAt: formatDateTimeOffset(expiresMs) };
   }
 
@@ -63,7 +80,14 @@ export class FileStore {
     if (data.length > MAX_UPLOAD_BYTES) throw new GatewayError(413, `The file is larger than the ${MAX_UPLOAD_BYTES} byte limit.`);
     this.pending.delete(uploadId);
     const uploadedAt = formatDateTimeOffset(this.now());
-    this.files.set(upload.storageKey, { storageKey: upload.storageKey, fileName: upload.fileName, contentType: upload.contentType, ownerId: upload.ownerId, data, uploadedAt });
+    this.files.set(upload.storageKey, {
+      storageKey: upload.storageKey,
+      fileName: upload.fileName,
+      contentType: upload.contentType,
+      ownerId: upload.ownerId,
+      data,
+      uploadedAt,
+    });
     return {
       downloadUrl: `/api/files/${upload.storageKey.split('/').map(encodeURIComponent).join('/')}`,
       storageKey: upload.storageKey,

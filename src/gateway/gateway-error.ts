@@ -32,7 +32,13 @@ export class GatewayError extends Error {
   toProblemDetails(): Record<string, unknown> {
     const known = PROBLEM_TYPES[this.status] ?? { title: 'Error', type: 'about:blank' };
     if (this.errors) {
-      return { type: known.type, title: 'One or more validation errors occurred.', status: this.status, detail: this.detail, errors: this.errors };
+      return {
+        type: known.type,
+        title: 'One or more validation errors occurred.',
+        status: this.status,
+        detail: this.detail,
+        errors: this.errors,
+      };
     }
     return { type: known.type, title: known.title, status: this.status, detail: this.detail };
   }
@@ -40,13 +46,20 @@ export class GatewayError extends Error {
 
 function codeFor(status: number): string {
   switch (status) {
-    case 400: return 'VALIDATION_ERROR';
-    case 401: return 'UNAUTHORIZED';
-    case 403: return 'FORBIDDEN';
-    case 404: return 'NOT_FOUND';
-    case 409: return 'CONFLICT';
-    case 413: return 'PAYLOAD_TOO_LARGE';
-    default: return 'SERVER_ERROR';
+    case 400:
+      return 'VALIDATION_ERROR';
+    case 401:
+      return 'UNAUTHORIZED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    default:
+      return 'SERVER_ERROR';
   }
 }
 

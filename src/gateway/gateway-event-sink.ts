@@ -22,7 +22,9 @@ export function createEventSink(hubs: SinkHubs, delivery: EventDelivery): Gatewa
   return {
     chat(conversationId, event, payload, except) {
       const wire = writeNulls(ChatHubEvents[event] as t.Mixed, payload);
-      delivery.deliver(() => hubs.chat()?.sendToGroup(conversationGroup(conversationId), event, [wire], except !== undefined ? { except: [except] } : undefined));
+      delivery.deliver(() =>
+        hubs.chat()?.sendToGroup(conversationGroup(conversationId), event, [wire], except !== undefined ? { except: [except] } : undefined),
+      );
     },
     notify(userIds, event, payload) {
       const wire = writeNulls(NotificationHubEvents[event] as t.Mixed, payload);

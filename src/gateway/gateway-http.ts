@@ -67,14 +67,16 @@ export class GatewayHttp {
     const { signalr, rest, testEndpoints, playground, logger } = this.handlers;
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
     if (signalr.handleRequest(req, res)) return;
-    const handled = testEndpoints !== undefined && url.pathname.startsWith('/_test/')
-      ? testEndpoints(req, res, url).then(() => true)
-      : playground !== undefined
-        ? playground(req, res, url).then((served) => served || rest(req, res, url))
-        : rest(req, res, url);
+    const handled =
+      testEndpoints !== undefined && url.pathname.startsWith('/_test/')
+        ? testEndpoints(req, res, url).then(() => true)
+        : playground !== undefined
+          ? playground(req, res, url).then((served) => served || rest(req, res, url))
+          : rest(req, res, url);
     handled
       .then((done) => {
-        if (!done && !res.headersSent) sendJson(res, 404, { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5', title: 'Not Found', status: 404 });
+        if (!done && !res.headersSent)
+          sendJson(res, 404, { type: 'https://tools.ietf.org/html/rfc9110#section-15.5.5', title: 'Not Found', status: 404 });
       })
       .catch((error: unknown) => {
         logger?.('error', 'request failed', { error: String(error) });

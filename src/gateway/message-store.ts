@@ -1,13 +1,23 @@
 import type { Block, CursorPaginatedResult, Mention, MessageDto, SystemEventDto, SystemEventType } from '../codecs/index.js';
 import { plainTextOf } from '../codecs/blocks.js';
-import { activeMemberIds, type ChatContext, type NewMessage, type StoredConversation, type StoredMember, type StoredMessage } from './chat-records.js';
+import {
+  activeMemberIds,
+  type ChatContext,
+  type NewMessage,
+  type StoredConversation,
+  type StoredMember,
+  type StoredMessage,
+} from './chat-records.js';
 import { indexById, pageSize, parseCursor, RECOVER_WINDOW_MS, requireText, validateBlocks, validateNewMessage } from './chat-rules.js';
 import type { ConversationStore } from './conversation-store.js';
 import { toMessageDto, type DtoMapper } from './dto-mapping.js';
 import { badRequest, conflict, forbidden, notFound } from './gateway-error.js';
 import type { ParticipantStore } from './participant-store.js';
 
-type MessageFields = Pick<StoredMessage, 'senderId' | 'senderType' | 'blocks' | 'replyToMessageId' | 'quickReplies' | 'mentions' | 'clientMessageId' | 'systemEvent'> & { id?: string };
+type MessageFields = Pick<
+  StoredMessage,
+  'senderId' | 'senderType' | 'blocks' | 'replyToMessageId' | 'quickReplies' | 'mentions' | 'clientMessageId' | 'systemEvent'
+> & { id?: string };
 
 /** The gateway's messages and their reactions: sending, history, search, edit, delete, recover. */
 export class MessageStore {
@@ -38,7 +48,8 @@ export class MessageStore {
     }
     if (request.replyToMessageId != null) {
       const target = this.messages.get(request.replyToMessageId);
-      if (!target || target.conversationId !== c.id) throw badRequest(`Message '${request.replyToMessageId}' to reply to was not found.`, { replyToMessageId: ['Unknown message.'] });
+      if (!target || target.conversationId !== c.id)
+        throw badRequest(`Message '${request.replyToMessageId}' to reply to was not found.`, { replyToMessageId: ['Unknown message.'] });
     }
     const sender = this.participants.get(userId);
     const message = this.store(c, {
@@ -74,7 +85,13 @@ export class MessageStore {
   }
 
   /** Posts a system message (member added, left, renamed…) and announces it as `messageReceived`. */
-  systemMessage(c: StoredConversation, actorId: string | null, type: SystemEventType, targetIds: string[], metadata?: Record<string, unknown>): void {
+  systemMessage(
+    c: StoredConversation,
+    actorId: string | null,
+    type: SystemEventType,
+    targetIds: string[],
+    metadata?: Record<string, unknown>,
+  ): void {
     const systemEvent: SystemEventDto = {
       type,
       actorId,
@@ -97,7 +114,11 @@ export class MessageStore {
   }
 
   /** A page of history: `older` (default) newest first from the cursor, `newer` oldest first after it. */
-  history(userId: string, conversationId: string, options: { limit?: number; cursor?: string; direction?: 'older' | 'newer' }): CursorPaginatedResult<MessageDto> {
+  history(
+    userId: string,
+    conversationId: string,
+    options: { limit?: number; cursor?: string; direction?: 'older' | 'newer' },
+  ): CursorPaginatedResult<MessageDto> {
     const c = this.conversations.memberConversation(userId, conversationId, true);
     const member = c.members.get(userId) as StoredMember;
     const size = pageSize(options.limit, 50);
@@ -202,7 +223,8 @@ export class MessageStore {
     const m = this.visibleMessage(userId, messageId);
     if (m.senderId !== userId) throw forbidden('Only the sender can recover a message.');
     if (!m.isDeleted) throw badRequest('The message is not deleted.');
-    if (this.ctx.clock() - (m.deletedMs ?? 0) > RECOVER_WINDOW_MS) throw badRequest('A message can only be recovered within 10 minutes of its deletion.');
+    if (this.ctx.clock() - (m.deletedMs ?? 0) > RECOVER_WINDOW_MS)
+      throw badRequest('A message can only be recovered within 10 minutes of its deletion.');
     m.isDeleted = false;
     m.deletedAt = null;
     m.deletedMs = null;

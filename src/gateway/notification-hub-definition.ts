@@ -9,7 +9,9 @@ export const presenceGroup = (participantId: string): string => `presence:${part
 
 function presenceIds(value: unknown): string[] {
   if (!Array.isArray(value) || value.some((id) => typeof id !== 'string')) {
-    throw new InvalidDataException('Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.');
+    throw new InvalidDataException(
+      'Error binding arguments. Make sure that the types of the provided values match the types of the hub method being invoked.',
+    );
   }
   if (value.length > MAX_PRESENCE_IDS_PER_CALL) {
     throw new HubException(`Cannot subscribe to more than ${MAX_PRESENCE_IDS_PER_CALL} participants in one call.`);

@@ -83,7 +83,12 @@ export function createRestApi(deps: RestApiDeps): (req: IncomingMessage, res: Se
       sendEmpty(res, 204);
       return true;
     }
-    deps.record({ method: req.method ?? 'GET', path: url.pathname + url.search, authorization: req.headers.authorization !== undefined, at: Date.now() });
+    deps.record({
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization !== undefined,
+      at: Date.now(),
+    });
     try {
       await dispatch(routes, deps.tokens, req, res, url);
     } catch (error) {

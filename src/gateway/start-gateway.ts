@@ -57,14 +57,17 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   });
   const { faults, dispose: disposeFaults } = createFaults({ signalr, tokens, delivery, chatHub: () => hubs.chat });
 
-  const http = new GatewayHttp({
-    signalr,
-    rest,
-    // The playground page (static files) at `/`, when asked for; anything it has no file for goes to REST.
-    playground: options.playground !== undefined ? serveStaticFiles(options.playground.dir) : undefined,
-    testEndpoints: options.testEndpoints ? createTestEndpoints(() => gateway) : undefined,
-    logger: options.logger,
-  }, host);
+  const http = new GatewayHttp(
+    {
+      signalr,
+      rest,
+      // The playground page (static files) at `/`, when asked for; anything it has no file for goes to REST.
+      playground: options.playground !== undefined ? serveStaticFiles(options.playground.dir) : undefined,
+      testEndpoints: options.testEndpoints ? createTestEndpoints(() => gateway) : undefined,
+      logger: options.logger,
+    },
+    host,
+  );
   const open = async (): Promise<void> => {
     port = await http.listen(port);
     if (options.negotiateRedirect) edgePort = await http.listen(edgePort);
@@ -107,7 +110,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
 }
 
 /** The domain: the chat service, the echo bot (unless `bot: false`), files and bots. */
-function createDomain(options: GatewayOptions, sink: GatewayEventSink, now: () => number): { chat: ChatService; files: FileStore; bots: BotRegistry; stopBot: () => void } {
+function createDomain(
+  options: GatewayOptions,
+  sink: GatewayEventSink,
+  now: () => number,
+): { chat: ChatService; files: FileStore; bots: BotRegistry; stopBot: () => void } {
   let bot: EchoBot | undefined;
   const chat = new ChatService({ sink, now, onUserMessage: (message) => bot?.onUserMessage(message) });
   if (options.bot !== false) {
@@ -125,11 +132,19 @@ function addHubs(signalr: SignalRServer, chat: ChatService): { chat: Hub; notifi
   let notificationHub: Hub | undefined;
   chatHub = signalr.addHub(
     '/hubs/chat',
-    chatHubDefinition(chat, (id, group) => chatHub?.addToGroup(id, group), (id, group) => chatHub?.removeFromGroup(id, group)),
+    chatHubDefinition(
+      chat,
+      (id, group) => chatHub?.addToGroup(id, group),
+      (id, group) => chatHub?.removeFromGroup(id, group),
+    ),
   );
   notificationHub = signalr.addHub(
     '/hubs/notifications',
-    notificationHubDefinition(chat, (id, group) => notificationHub?.addToGroup(id, group), (id, group) => notificationHub?.removeFromGroup(id, group)),
+    notificationHubDefinition(
+      chat,
+      (id, group) => notificationHub?.addToGroup(id, group),
+      (id, group) => notificationHub?.removeFromGroup(id, group),
+    ),
   );
   return { chat: chatHub, notifications: notificationHub };
 }

@@ -121,7 +121,6 @@ export interface StjInputError {
   readonly message: string;
 }
 
-
 /** The members of a request that hold polymorphic blocks (`[JsonPolymorphic]` `Block[]`). */
 const BLOCK_MEMBERS = ['blocks', 'newBlocks'] as const;
 
@@ -154,7 +153,8 @@ export function stjInputError(body: unknown, enclosingDepth = 0): StjInputError 
       if (keys.indexOf('$type') > 0) {
         return {
           path: `$.${member}[${i}].$type`,
-          message: 'The metadata property is either not supported by the type or is not the first property in the deserialized JSON object.',
+          message:
+            'The metadata property is either not supported by the type or is not the first property in the deserialized JSON object.',
         };
       }
     }
@@ -209,11 +209,12 @@ function misfit(codec: t.Mixed, value: unknown, path: string): string | null {
     }
     return null;
   }
-  if (codec instanceof t.RefinementType || codec instanceof t.ReadonlyType || codec instanceof t.ExactType) return misfit(codec.type as t.Mixed, value, path);
+  if (codec instanceof t.RefinementType || codec instanceof t.ReadonlyType || codec instanceof t.ExactType)
+    return misfit(codec.type as t.Mixed, value, path);
   if (codec instanceof t.StringType) return typeof value === 'string' ? null : path;
   if (codec instanceof t.NumberType) return typeof value === 'number' ? null : path;
   if (codec instanceof t.BooleanType) return typeof value === 'boolean' ? null : path;
-  if (codec instanceof t.KeyofType) return typeof value === 'string' && Object.prototype.hasOwnProperty.call(codec.keys, value) ? null : path;
+  if (codec instanceof t.KeyofType) return typeof value === 'string' && Object.hasOwn(codec.keys, value) ? null : path;
   if (codec instanceof t.LiteralType) return typeof value === typeof codec.value ? null : path;
   if (codec instanceof t.ArrayType) {
     if (!Array.isArray(value)) return path;

@@ -32,7 +32,10 @@ function runTestCommand(gateway: Gateway, pathname: string, body: Record<string,
   const { faults } = gateway;
   switch (pathname) {
     case '/_test/faults/drop':
-      faults.dropConnections({ allowReconnect: body.allowReconnect === true, ...(typeof body.error === 'string' ? { error: body.error } : {}) });
+      faults.dropConnections({
+        allowReconnect: body.allowReconnect === true,
+        ...(typeof body.error === 'string' ? { error: body.error } : {}),
+      });
       break;
     case '/_test/faults/kill':
       faults.killSockets();

@@ -29,7 +29,15 @@ export class TokenIssuer {
     const nowMs = this.now();
     const exp = Math.floor((nowMs + this.lifetimeMs) / 1000);
     const token = signJwt(
-      { sub: userId, iat: Math.floor(nowMs / 1000), exp, gen: this.generation, ...(role !== null ? { role } : {}), ...(name !== undefined ? { name } : {}), ...(edge ? { edge } : {}) },
+      {
+        sub: userId,
+        iat: Math.floor(nowMs / 1000),
+        exp,
+        gen: this.generation,
+        ...(role !== null ? { role } : {}),
+        ...(name !== undefined ? { name } : {}),
+        ...(edge ? { edge } : {}),
+      },
       this.secret,
     );
     return { token, expiresAt: formatDateTimeOffset(exp * 1000) };

@@ -89,7 +89,10 @@ export function decodeJwtExpiry(token: string): number | null {
   const payload = token.split('.')[1];
   if (payload === undefined || payload === '') return null;
   try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=');
+    const base64 = payload
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(payload.length / 4) * 4, '=');
     const binary = atob(base64);
     const bytes = Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
     const claims = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
@@ -406,7 +409,12 @@ export class AuthSession {
       // The answer is replayed to whoever subscribes to this refresh after it came (it may come
       // synchronously, while the keeper subscribes); new callers start from `inflight$`, which
       // is cleared when it ends. Unsubscribed by all (after `abandonRefresh()`), it is dropped.
-      share({ connector: () => new ReplaySubject<string | null>(1), resetOnError: false, resetOnComplete: false, resetOnRefCountZero: true }),
+      share({
+        connector: () => new ReplaySubject<string | null>(1),
+        resetOnError: false,
+        resetOnComplete: false,
+        resetOnRefCountZero: true,
+      }),
     );
     this.inflight$ = shared$;
     // The refresh goes on when every caller waiting for it left (the next 401 joins it instead

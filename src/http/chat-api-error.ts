@@ -108,7 +108,7 @@ function boundErrors(errors: Readonly<Record<string, readonly string[]>>): Reado
   const bounded: Record<string, readonly string[]> = {};
   let budget = ERROR_BODY_LIMIT;
   for (const key in errors) {
-    if (!Object.prototype.hasOwnProperty.call(errors, key)) continue;
+    if (!Object.hasOwn(errors, key)) continue;
     const field = textExcerpt(key, Math.min(MAX_TEXT_DETAIL, budget));
     budget -= field.length;
     const kept: string[] = [];
@@ -187,7 +187,8 @@ export class ChatApiError extends Error {
     if (init.errors !== undefined) this.errors = boundErrors(init.errors);
     if (init.decodeError !== undefined) this.decodeError = init.decodeError;
     if (init.body !== undefined) this.body = errorBody(init.body);
-    if (init.retryAfterMs !== undefined && Number.isFinite(init.retryAfterMs) && init.retryAfterMs >= 0) this.retryAfterMs = init.retryAfterMs;
+    if (init.retryAfterMs !== undefined && Number.isFinite(init.retryAfterMs) && init.retryAfterMs >= 0)
+      this.retryAfterMs = init.retryAfterMs;
   }
 
   /**
@@ -256,7 +257,13 @@ export class ChatApiError extends Error {
    * ChatApiError.fromResponse(429, '', undefined, undefined, { headers: { 'retry-after': '5' } }).retryAfterMs; // 5000
    * ```
    */
-  static fromResponse(status: number, body: unknown, statusText?: string, cause?: unknown, options?: ChatApiErrorFromOptions): ChatApiError {
+  static fromResponse(
+    status: number,
+    body: unknown,
+    statusText?: string,
+    cause?: unknown,
+    options?: ChatApiErrorFromOptions,
+  ): ChatApiError {
     const parsed = typeof body === 'string' ? parseJsonLoosely(body) : body;
     // A large text body is kept as an excerpt of the text itself, not of its parsed value.
     const kept = typeof body === 'string' && body.length > ERROR_BODY_LIMIT ? textExcerpt(body) : parsed;
@@ -372,7 +379,10 @@ export class ChatApiError extends Error {
         return ChatApiError.tooLarge(response?.status ?? nodeResponseStatus(original) ?? 0, message, cause);
       }
       if (response !== undefined) {
-        return ChatApiError.fromResponse(response.status, response.data, response.statusText, cause, { headers: response.headers, now: options?.now });
+        return ChatApiError.fromResponse(response.status, response.data, response.statusText, cause, {
+          headers: response.headers,
+          now: options?.now,
+        });
       }
       if (c.isAxiosError !== true && typeof c.status === 'number' && 'data' in c) {
         const statusText = typeof c.statusText === 'string' ? c.statusText : undefined;
@@ -396,7 +406,9 @@ function isAxiosError(error: unknown): boolean {
 }
 
 /** The response an axios error carries: its status, status text, (whole) body and headers. */
-function responseOf(error: unknown): { status: number; statusText: string | undefined; data: unknown; headers: ResponseHeaders | undefined } | undefined {
+function responseOf(
+  error: unknown,
+): { status: number; statusText: string | undefined; data: unknown; headers: ResponseHeaders | undefined } | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const r = (error as { response?: { status?: unknown; statusText?: unknown; data?: unknown; headers?: unknown } }).response;
   if (r === undefined || r === null || typeof r.status !== 'number') return undefined;
@@ -442,14 +454,26 @@ function boundDecodeError(error: DecodeError): DecodeError {
  */
 function withoutRequestConfig(cause: unknown): unknown {
   if (typeof cause !== 'object' || cause === null || (cause as { isAxiosError?: unknown }).isAxiosError !== true) return cause;
-  const c = cause as { name?: unknown; code?: unknown; message?: unknown; response?: { status?: unknown; statusText?: unknown; data?: unknown }; cause?: unknown };
+  const c = cause as {
+    name?: unknown;
+    code?: unknown;
+    message?: unknown;
+    response?: { status?: unknown; statusText?: unknown; data?: unknown };
+    cause?: unknown;
+  };
   const inner = c.cause instanceof Error && !('config' in c.cause) ? { cause: c.cause } : undefined;
-  const safe = new Error(typeof c.message === 'string' ? c.message : 'Request failed', inner) as Error & { code?: unknown; status?: unknown };
+  const safe = new Error(typeof c.message === 'string' ? c.message : 'Request failed', inner) as Error & {
+    code?: unknown;
+    status?: unknown;
+  };
   safe.name = typeof c.name === 'string' ? c.name : 'AxiosError';
   if (c.code !== undefined) safe.code = c.code;
   if (c.response !== undefined && c.response !== null) {
     // Keep the response's status and an excerpt of its body; never its request.
-    Object.defineProperty(safe, 'response', { value: { status: c.response.status, statusText: c.response.statusText, data: errorBody(c.response.data) }, enumerable: false });
+    Object.defineProperty(safe, 'response', {
+      value: { status: c.response.status, statusText: c.response.statusText, data: errorBody(c.response.data) },
+      enumerable: false,
+    });
   }
   return safe;
 }

@@ -83,7 +83,10 @@ export class ConversationApi {
     assertOptionalInteger('params.limit', params.limit);
     assertOptionalCursor('params.cursor', params.cursor);
     const { limit } = params;
-    const source = cursorPageSource((cursor) => this.list({ ...(limit !== undefined ? { limit } : {}), cursor: cursor ?? null }), params.cursor ?? undefined);
+    const source = cursorPageSource(
+      (cursor) => this.list({ ...(limit !== undefined ? { limit } : {}), cursor: cursor ?? null }),
+      params.cursor ?? undefined,
+    );
     return paginate(source, options);
   }
 

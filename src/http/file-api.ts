@@ -1,19 +1,7 @@
 import { either } from 'fp-ts';
-import {
-  asyncScheduler,
-  defer,
-  map,
-  switchMap,
-  type Observable,
-  type SchedulerLike,
-} from 'rxjs';
+import { asyncScheduler, defer, map, switchMap, type Observable, type SchedulerLike } from 'rxjs';
 import { decodeWith } from '../codecs/decode-with.js';
-import {
-  CreateUploadUrlRequest,
-  CreateUploadUrlResponse,
-  MAX_UPLOAD_BYTES,
-  UploadResponse,
-} from '../codecs/files.js';
+import { CreateUploadUrlRequest, CreateUploadUrlResponse, MAX_UPLOAD_BYTES, UploadResponse } from '../codecs/files.js';
 import { ChatApiError } from './chat-api-error.js';
 import type { HttpDoneEvent, HttpProgressEvent, HttpTransport } from './http-transport.js';
 import { ArgumentRangeError, InvalidArgumentError } from '../core/invalid-argument-error.js';
@@ -73,8 +61,7 @@ function sizeOf(body: UploadBody): number {
 }
 
 function assertUploadBody(argument: string, body: unknown): asserts body is UploadBody {
-  const ok =
-    (typeof Blob !== 'undefined' && body instanceof Blob) || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
+  const ok = (typeof Blob !== 'undefined' && body instanceof Blob) || body instanceof ArrayBuffer || ArrayBuffer.isView(body);
   if (!ok) throw new InvalidArgumentError(argument, 'expected a Blob, File, ArrayBuffer, Uint8Array or Buffer');
   const size = sizeOf(body);
   if (size > MAX_UPLOAD_BYTES) {
@@ -129,7 +116,10 @@ export class FileApi {
     assertNonEmptyString('request.fileName', request.fileName);
     assertNonEmptyString('request.contentType', request.contentType);
     if (request.fileSize > MAX_UPLOAD_BYTES) {
-      throw new ArgumentRangeError('request.fileSize', `is ${request.fileSize} bytes; the gateway accepts at most ${MAX_UPLOAD_BYTES} (50 MB)`);
+      throw new ArgumentRangeError(
+        'request.fileSize',
+        `is ${request.fileSize} bytes; the gateway accepts at most ${MAX_UPLOAD_BYTES} (50 MB)`,
+      );
     }
     return this.http.request({
       ...this.http.route('files.createUploadUrl'),
@@ -170,7 +160,10 @@ export class FileApi {
       .pipe(
         map((event): UploadEvent => {
           if (event.type === 'progress') return { type: 'progress', loaded: event.loaded, total: event.total ?? size };
-          return { type: 'done', response: this.uploadResult(typeof event.response === 'string' ? event.response : '', fromGateway, file, contentType, options) };
+          return {
+            type: 'done',
+            response: this.uploadResult(typeof event.response === 'string' ? event.response : '', fromGateway, file, contentType, options),
+          };
         }),
       );
   }
@@ -229,13 +222,7 @@ export class FileApi {
   }
 
   /** The `UploadResponse` of a finished PUT: decoded, or for a storage host's empty answer built from the ticket. */
-  private uploadResult(
-    text: string,
-    fromGateway: boolean,
-    file: UploadBody,
-    contentType: string,
-    options: UploadOptions,
-  ): UploadResponse {
+  private uploadResult(text: string, fromGateway: boolean, file: UploadBody, contentType: string, options: UploadOptions): UploadResponse {
     let json: unknown;
     try {
       json = text.trim() === '' ? undefined : (JSON.parse(text) as unknown);
@@ -255,7 +242,13 @@ export class FileApi {
       };
     }
     throw json === undefined && text.trim() !== ''
-      ? new ChatApiError({ kind: 'invalid-response', status: 200, title: 'Invalid response body', detail: `expected JSON, got: ${text.slice(0, 100)}`, body: text })
+      ? new ChatApiError({
+          kind: 'invalid-response',
+          status: 200,
+          title: 'Invalid response body',
+          detail: `expected JSON, got: ${text.slice(0, 100)}`,
+          body: text,
+        })
       : ChatApiError.fromDecodeError(decoded.left, 200, json);
   }
 }

@@ -29,13 +29,15 @@ export class HealthApi {
    * ```
    */
   live(): Observable<string> {
-    return this.http.request({ ...this.http.route('health.live'), auth: false, response: 'text' }).pipe(
-      catchError((error: unknown) =>
-        ChatApiError.is(error) && error.kind === 'http' && error.status === 503 && typeof error.body === 'string'
-          ? of(error.body)
-          : throwError(() => error),
-      ),
-    );
+    return this.http
+      .request({ ...this.http.route('health.live'), auth: false, response: 'text' })
+      .pipe(
+        catchError((error: unknown) =>
+          ChatApiError.is(error) && error.kind === 'http' && error.status === 503 && typeof error.body === 'string'
+            ? of(error.body)
+            : throwError(() => error),
+        ),
+      );
   }
 
   /**

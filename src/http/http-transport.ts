@@ -150,7 +150,10 @@ function isAbsoluteUrl(url: string): boolean {
 }
 
 /** The body as axios should send it, its content type, size in bytes (when known) and whether it is JSON we wrote. */
-function encodeBody(body: unknown, contentType: string | undefined): { data: unknown; contentType: string | undefined; size: number | undefined; json?: true } {
+function encodeBody(
+  body: unknown,
+  contentType: string | undefined,
+): { data: unknown; contentType: string | undefined; size: number | undefined; json?: true } {
   if (body === undefined) return { data: undefined, contentType, size: undefined };
   if (typeof Blob !== 'undefined' && body instanceof Blob) {
     return { data: body, contentType: contentType ?? (body.type !== '' ? body.type : 'application/octet-stream'), size: body.size };
@@ -162,9 +165,7 @@ function encodeBody(body: unknown, contentType: string | undefined): { data: unk
     const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
     // axios's Node adapter takes a Buffer but not a bare Uint8Array; the browser adapters take any view.
     const data =
-      NodeBuffer !== undefined && !NodeBuffer.isBuffer(body)
-        ? NodeBuffer.from(body.buffer, body.byteOffset, body.byteLength)
-        : body;
+      NodeBuffer !== undefined && !NodeBuffer.isBuffer(body) ? NodeBuffer.from(body.buffer, body.byteOffset, body.byteLength) : body;
     return { data, contentType: contentType ?? 'application/octet-stream', size: body.byteLength };
   }
   if (
@@ -265,7 +266,12 @@ function onAnswer(sink: ExchangeSink, context: ExchangeContext): (response: Axio
       return;
     }
     if (response.status < 200 || response.status >= 300) {
-      subscriber.error(ChatApiError.fromResponse(response.status, text, response.statusText, undefined, { headers: response.headers, now: context.scheduler.now() }));
+      subscriber.error(
+        ChatApiError.fromResponse(response.status, text, response.statusText, undefined, {
+          headers: response.headers,
+          now: context.scheduler.now(),
+        }),
+      );
       return;
     }
     subscriber.next({ type: 'done', response: { status: response.status, text } });
@@ -287,7 +293,8 @@ function onFailure(sink: ExchangeSink, context: ExchangeContext): (error: unknow
 
 /** The `Idempotency-Key` of a JSON body: its `clientMessageId` when that is a usable header value. */
 function idempotencyKeyOf(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || ArrayBuffer.isView(body) || body instanceof ArrayBuffer) return undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || ArrayBuffer.isView(body) || body instanceof ArrayBuffer)
+    return undefined;
   const id = (body as { clientMessageId?: unknown }).clientMessageId;
   // Visible ASCII (and inner spaces) only: anything else is not a valid header value.
   return typeof id === 'string' && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(id) ? id : undefined;
@@ -345,7 +352,9 @@ export class HttpTransport {
   constructor(options: HttpTransportOptions) {
     if (typeof options.baseUrl !== 'string') throw new InvalidArgumentError('baseUrl', 'expected a string');
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.gatewayOrigin = isAbsoluteUrl(this.baseUrl) ? new URL(this.baseUrl).origin : (globalThis as { location?: { origin?: string } }).location?.origin ?? null;
+    this.gatewayOrigin = isAbsoluteUrl(this.baseUrl)
+      ? new URL(this.baseUrl).origin
+      : ((globalThis as { location?: { origin?: string } }).location?.origin ?? null);
     this.session = options.session ?? new AuthSession({ baseUrl: this.baseUrl });
     if (this.session.baseUrl !== '' && this.session.baseUrl !== this.baseUrl) {
       throw new InvalidArgumentError('session', `belongs to ${this.session.baseUrl}, not ${this.baseUrl}`);
@@ -457,7 +466,8 @@ export class HttpTransport {
       // that request is sent once more at once, whatever its method (the server never read it).
       // A safe request (GET, HEAD) is also sent once more after any other network failure.
       const safe = spec.method === 'GET' || spec.method === 'HEAD';
-      const resend = (error: unknown): boolean => isStaleSocketFailure(error) || (safe && ChatApiError.is(error) && error.kind === 'network');
+      const resend = (error: unknown): boolean =>
+        isStaleSocketFailure(error) || (safe && ChatApiError.is(error) && error.kind === 'network');
       const attempt = (token: string | null): Observable<HttpEvent<RawResponse>> =>
         this.attempt(spec, url, token, withProgress || spec.onUploadProgress !== undefined).pipe(
           retry({ count: 1, delay: (error: unknown) => (resend(error) ? of(0) : throwError(() => error)) }),
@@ -519,11 +529,18 @@ export class HttpTransport {
    * The axios config of one exchange. Built outside the subscribe function on purpose: it holds
    * constants, strings, the body, the abort signal and closures over `sink` only.
    */
-  private configFor(spec: RequestSpec, url: string, token: string | null, reportProgress: boolean, sink: ExchangeSink, signal: AbortSignal): AxiosRequestConfig {
+  private configFor(
+    spec: RequestSpec,
+    url: string,
+    token: string | null,
+    reportProgress: boolean,
+    sink: ExchangeSink,
+    signal: AbortSignal,
+  ): AxiosRequestConfig {
     const { data, contentType, size, json } = encodeBody(spec.body, spec.contentType);
     const headers: Record<string, string> = { ...this.defaultHeaders, ...spec.headers };
     if (contentType !== undefined) headers['Content-Type'] = contentType;
-    if (token !== null) headers['Authorization'] = `Bearer ${token}`;
+    if (token !== null) headers.Authorization = `Bearer ${token}`;
     const keyHeader = this.idempotencyKeyHeader;
     if (keyHeader !== null && json === true && !hasHeader(headers, keyHeader)) {
       const key = idempotencyKeyOf(spec.body);
@@ -546,18 +563,15 @@ export class HttpTransport {
   }
 
   /** One HTTP exchange: the boundary where axios becomes an Observable (unsubscribe aborts). */
-  private attempt(
-    spec: RequestSpec,
-    url: string,
-    token: string | null,
-    reportProgress: boolean,
-  ): Observable<HttpEvent<RawResponse>> {
+  private attempt(spec: RequestSpec, url: string, token: string | null, reportProgress: boolean): Observable<HttpEvent<RawResponse>> {
     const limit = spec.timeoutMs ?? this.timeoutMs;
     const exchange$ = new Observable<HttpEvent<RawResponse>>((subscriber) => {
       // Nothing handed to axios below may close over `subscriber` (see ExchangeSink).
       const controller = new AbortController();
       const sink: ExchangeSink = { subscriber, settled: false };
-      this.http.request<unknown>(this.configFor(spec, url, token, reportProgress, sink, controller.signal)).then(onAnswer(sink, this.context), onFailure(sink, this.context));
+      this.http
+        .request<unknown>(this.configFor(spec, url, token, reportProgress, sink, controller.signal))
+        .then(onAnswer(sink, this.context), onFailure(sink, this.context));
       return () => {
         sink.subscriber = null;
         if (!sink.settled) controller.abort();

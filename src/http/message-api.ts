@@ -1,12 +1,6 @@
 import * as t from 'io-ts';
 import type { Observable } from 'rxjs';
-import {
-  DeleteMessageResponse,
-  EditMessageRequest,
-  MessageDto,
-  SendMessageRequest,
-  type HistoryDirection,
-} from '../codecs/messages.js';
+import { DeleteMessageResponse, EditMessageRequest, MessageDto, SendMessageRequest, type HistoryDirection } from '../codecs/messages.js';
 import { CursorPaginatedResult } from '../codecs/pagination.js';
 import type { HttpTransport } from './http-transport.js';
 import { cursorPageSource, paginate, paginateItems, type PaginateOptions } from './paginate.js';

@@ -136,11 +136,7 @@ export function expandPath(template: string, params: Readonly<Record<string, str
  * resolveRoute(ROUTES, 'conversations.getById', { id: 'c1' }); // { method: 'GET', path: '/api/conversations/c1' }
  * ```
  */
-export function resolveRoute(
-  table: RouteTable,
-  name: RouteName,
-  params: Readonly<Record<string, string>> = {},
-): ResolvedRoute {
+export function resolveRoute(table: RouteTable, name: RouteName, params: Readonly<Record<string, string>> = {}): ResolvedRoute {
   const route = table[name];
   return { method: route.method, path: expandPath(route.path, params) };
 }

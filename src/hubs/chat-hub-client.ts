@@ -1,15 +1,4 @@
-import {
-  BehaviorSubject,
-  catchError,
-  concat,
-  defer,
-  EMPTY,
-  endWith,
-  ignoreElements,
-  type Observable,
-  Subject,
-  tap,
-} from 'rxjs';
+import { BehaviorSubject, catchError, concat, defer, EMPTY, endWith, ignoreElements, type Observable, Subject, tap } from 'rxjs';
 import {
   ChatAddReactionRequest,
   ChatDeleteMessageRequest,
@@ -97,7 +86,10 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
     super('chat', ChatHubEvents, options);
     const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     if (typeof max !== 'number' || !(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max > 0))) {
-      throw new InvalidArgumentError('options.maxMessageBytes', `expected a positive whole number of bytes (or Infinity), got ${String(max)}`);
+      throw new InvalidArgumentError(
+        'options.maxMessageBytes',
+        `expected a positive whole number of bytes (or Infinity), got ${String(max)}`,
+      );
     }
     this.maxMessageBytes = max;
     this.joinedConversations$ = this.joined.asObservable();
@@ -191,12 +183,16 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
               const refused = HubError.is(error) && (error.kind === 'invocation' || error.kind === 'ack');
               if (refused) this.track(conversationId, false);
               this.report(
-                new HubError('rejoin', `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${messageOf(error)}`, {
-                  hub: this.hubName,
-                  method: 'JoinConversation',
-                  conversationId,
-                  cause: error,
-                }),
+                new HubError(
+                  'rejoin',
+                  `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${messageOf(error)}`,
+                  {
+                    hub: this.hubName,
+                    method: 'JoinConversation',
+                    conversationId,
+                    cause: error,
+                  },
+                ),
               );
               return EMPTY;
             }),

@@ -1,6 +1,6 @@
 import {
   HttpError,
-  HttpTransportType,
+  type HttpTransportType,
   HubConnectionBuilder,
   LogLevel,
   type HubConnection,
@@ -205,7 +205,8 @@ export class HubClient<Events extends EventMap> {
     private readonly events: Events,
     options: HubClientOptions,
   ) {
-    if (typeof options.url !== 'string' || options.url === '') throw new TypeError(`${hubName} hub: options.url must be a non-empty string`);
+    if (typeof options.url !== 'string' || options.url === '')
+      throw new TypeError(`${hubName} hub: options.url must be a non-empty string`);
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.state$ = this.state.asObservable();
@@ -252,7 +253,9 @@ export class HubClient<Events extends EventMap> {
         map((s) => {
           if (s.status === 'failed') throw s.error;
           if (s.status === 'disconnected') {
-            throw new HubError('connection', `${this.hubName} hub: disconnect() was called before the connection was established`, { hub: this.hubName });
+            throw new HubError('connection', `${this.hubName} hub: disconnect() was called before the connection was established`, {
+              hub: this.hubName,
+            });
           }
         }),
       );
@@ -303,7 +306,8 @@ export class HubClient<Events extends EventMap> {
    */
   on<K extends keyof Events & string>(event: K): Observable<t.TypeOf<Events[K]>> {
     // Own keys only: `toString`, `constructor`… are not events.
-    if (typeof event !== 'string' || !Object.hasOwn(this.events, event)) throw unknownEventError(this.hubName, Object.keys(this.events), event);
+    if (typeof event !== 'string' || !Object.hasOwn(this.events, event))
+      throw unknownEventError(this.hubName, Object.keys(this.events), event);
     const codec = this.events[event] as Events[K];
     let stream = this.decoded.get(event);
     if (!stream) {
@@ -359,6 +363,7 @@ export class HubClient<Events extends EventMap> {
     args: readonly unknown[],
     codec?: C,
   ): Observable<C extends t.Mixed ? t.TypeOf<C> : void> {
+    // biome-ignore lint/suspicious/noConfusingVoidType: without a codec the invocation completes with no value, typed `void` as in the signature.
     type R = C extends t.Mixed ? t.TypeOf<C> : void;
     let closesBefore = 0;
     return defer(() => this.whenConnected(method)).pipe(
@@ -389,7 +394,11 @@ export class HubClient<Events extends EventMap> {
           // reason, whatever that is): the outcome is unknown — the server may have run it — but
           // it is a connection problem, not the server refusing the call.
           if (this.closeCount !== closesBefore) {
-            return new HubError('not-connected', `${this.hubName} hub: the connection closed while '${method}' was under way`, { hub: this.hubName, method, cause: error });
+            return new HubError('not-connected', `${this.hubName} hub: the connection closed while '${method}' was under way`, {
+              hub: this.hubName,
+              method,
+              cause: error,
+            });
           }
           return new HubError('invocation', messageOf(error), { hub: this.hubName, method, cause: error });
         }),
@@ -420,7 +429,11 @@ export class HubClient<Events extends EventMap> {
     if (now.status === 'connected' && this.connection) return of(this.connection);
     if (this.intent.value === 'disconnected') {
       return throwError(
-        () => new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': call connect() first`, { hub: this.hubName, method }),
+        () =>
+          new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': call connect() first`, {
+            hub: this.hubName,
+            method,
+          }),
       );
     }
     const limit = this.options.invocationTimeoutMs ?? 30_000;
@@ -442,7 +455,11 @@ export class HubClient<Events extends EventMap> {
         scheduler: this.scheduler,
         with: () =>
           throwError(
-            () => new HubError('not-connected', `${this.hubName} hub: '${method}' waited ${limit} ms for a connection`, { hub: this.hubName, method }),
+            () =>
+              new HubError('not-connected', `${this.hubName} hub: '${method}' waited ${limit} ms for a connection`, {
+                hub: this.hubName,
+                method,
+              }),
           ),
       }),
     );
@@ -450,9 +467,12 @@ export class HubClient<Events extends EventMap> {
 
   /** Stops the connection, remembering the stop until it is done (never rejects). */
   private stop(connection: HubConnection): Promise<void> {
-    const stopping: Promise<void> = connection.stop().catch(() => undefined).finally(() => {
-      if (this.stopping === stopping) this.stopping = undefined;
-    });
+    const stopping: Promise<void> = connection
+      .stop()
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.stopping === stopping) this.stopping = undefined;
+      });
     this.stopping = stopping;
     return stopping;
   }
@@ -515,7 +535,12 @@ export class HubClient<Events extends EventMap> {
             transport.abort();
             return from(this.stop(connection)).pipe(
               switchMap(() =>
-                throwError(() => new HubError('connection', `${this.hubName} hub: connecting took longer than ${limit} ms; the attempt was aborted`, { hub: this.hubName })),
+                throwError(
+                  () =>
+                    new HubError('connection', `${this.hubName} hub: connecting took longer than ${limit} ms; the attempt was aborted`, {
+                      hub: this.hubName,
+                    }),
+                ),
               ),
             );
           }),
@@ -610,20 +635,19 @@ export class HubClient<Events extends EventMap> {
     // One subscription owns everything the connection does — the attempts, the work after each
     // new session (re-joins, re-subscriptions) and the subclass's work while it runs — so
     // `disconnect()` (or giving up) tears all of it down at once.
-    this.loop = merge(sessions$, this.whileRunning())
-      .subscribe({
-        error: (error: unknown) => {
-          this.loop = undefined;
-          const failure = HubError.is(error)
-            ? error
-            : new HubError('connection', `${this.hubName} hub: could not connect after ${attempt} attempt(s): ${messageOf(error)}`, {
-                hub: this.hubName,
-                cause: error,
-              });
-          this.state.next({ status: 'failed', error: failure });
-          void this.stop(connection);
-        },
-      });
+    this.loop = merge(sessions$, this.whileRunning()).subscribe({
+      error: (error: unknown) => {
+        this.loop = undefined;
+        const failure = HubError.is(error)
+          ? error
+          : new HubError('connection', `${this.hubName} hub: could not connect after ${attempt} attempt(s): ${messageOf(error)}`, {
+              hub: this.hubName,
+              cause: error,
+            });
+        this.state.next({ status: 'failed', error: failure });
+        void this.stop(connection);
+      },
+    });
   }
 }
 
@@ -666,7 +690,10 @@ function browserOnline$(): Observable<unknown> | undefined {
   const target = (globalThis as { window?: { addEventListener?: unknown } }).window;
   if (!target || typeof target.addEventListener !== 'function') return undefined;
   return new Observable<unknown>((subscriber) => {
-    const w = target as unknown as { addEventListener(n: string, f: () => void): void; removeEventListener(n: string, f: () => void): void };
+    const w = target as unknown as {
+      addEventListener(n: string, f: () => void): void;
+      removeEventListener(n: string, f: () => void): void;
+    };
     const handler = (): void => subscriber.next(undefined);
     w.addEventListener('online', handler);
     return () => w.removeEventListener('online', handler);
@@ -678,7 +705,8 @@ function signalrLogger(logger: HubLogger | undefined, minimum: LogLevel): ILogge
     log(level: LogLevel, message: string) {
       if (!logger || level < minimum || level === LogLevel.None) return;
       const text = redactText(message);
-      const mapped = level >= LogLevel.Error ? 'error' : level >= LogLevel.Warning ? 'warn' : level >= LogLevel.Information ? 'info' : 'debug';
+      const mapped =
+        level >= LogLevel.Error ? 'error' : level >= LogLevel.Warning ? 'warn' : level >= LogLevel.Information ? 'info' : 'debug';
       logger(mapped, `signalr: ${text}`);
     },
   };

@@ -86,7 +86,8 @@ export class HubTransport {
     this.hubOrigin = resolveOrigin(hubUrl);
     this.target = this.hubOrigin;
     this.httpClient = new GuardedHttpClient(this, isNode ? new NodeFetchHttpClient() : new DefaultHttpClient(logger));
-    const open = (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }): WebSocket => this.openWebSocket(url, protocols, options);
+    const open = (url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }): WebSocket =>
+      this.openWebSocket(url, protocols, options);
     this.webSocket = class HubWebSocket {
       static readonly CONNECTING = 0;
       static readonly OPEN = 1;
@@ -94,6 +95,7 @@ export class HubTransport {
       static readonly CLOSED = 3;
       constructor(url: string, protocols?: string | string[], options?: { headers?: Record<string, string> }) {
         // A constructor may return another object: SignalR gets the real socket.
+        // biome-ignore lint/correctness/noConstructorReturn: SignalR calls `new WebSocket(…)`; returning the opened socket is the point.
         return open(url, protocols, options) as unknown as HubWebSocket;
       }
     } as unknown as HubWebSocketConstructor;
@@ -187,10 +189,15 @@ export class HubTransport {
     return origin !== null && token !== '' && this.grants.get(origin) === token;
   }
 
-  private openWebSocket(url: string, protocols: string | string[] | undefined, options: { headers?: Record<string, string> } | undefined): WebSocket {
+  private openWebSocket(
+    url: string,
+    protocols: string | string[] | undefined,
+    options: { headers?: Record<string, string> } | undefined,
+  ): WebSocket {
     const Node = this.nodeWebSocket;
     if (isNode) {
-      if (Node === undefined) throw new Error(`The '${NODE_WEBSOCKET_MODULE}' package could not be loaded: no WebSocket in this Node process`);
+      if (Node === undefined)
+        throw new Error(`The '${NODE_WEBSOCKET_MODULE}' package could not be loaded: no WebSocket in this Node process`);
       const headers = { ...(options?.headers ?? {}) };
       this.guardHeaders(headers, url);
       const socket = new Node(url, protocols, { ...options, headers });
@@ -256,12 +263,17 @@ class GuardedHttpClient extends HttpClient {
     const untrack = this.transport.track(controller);
     const negotiate = isNegotiate(url);
     try {
-      const response = await this.inner.send({ ...request, headers, abortSignal: controller.signal as unknown as NonNullable<HttpRequest['abortSignal']> });
+      const response = await this.inner.send({
+        ...request,
+        headers,
+        abortSignal: controller.signal as unknown as NonNullable<HttpRequest['abortSignal']>,
+      });
       if (negotiate) this.transport.negotiated(url, response);
       return response;
     } catch (error) {
       // The answer may come from another origin than the one asked (a redirect, in Node).
-      if (negotiate && error instanceof HttpError) this.transport.answered(error.statusCode, 'negotiate', error instanceof AnsweredHttpError ? error.url : url);
+      if (negotiate && error instanceof HttpError)
+        this.transport.answered(error.statusCode, 'negotiate', error instanceof AnsweredHttpError ? error.url : url);
       throw error;
     } finally {
       untrack();

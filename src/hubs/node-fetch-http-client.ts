@@ -91,7 +91,7 @@ export class NodeFetchHttpClient extends HttpClient {
     for (let redirects = 0; ; redirects++) {
       deleteHeader(headers, 'cookie');
       const cookie = this.getCookieString(url);
-      if (cookie !== '') headers['Cookie'] = cookie;
+      if (cookie !== '') headers.Cookie = cookie;
       const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal });
       this.keepCookies(url, response);
       const location = response.headers.get('location');

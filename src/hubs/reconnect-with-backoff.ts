@@ -168,7 +168,13 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
           take(1),
           tap(() => (provedHealthy = true)),
           ignoreElements(),
-          takeUntil(shared$.pipe(ignoreElements(), catchError(() => EMPTY), endWith(undefined))),
+          takeUntil(
+            shared$.pipe(
+              ignoreElements(),
+              catchError(() => EMPTY),
+              endWith(undefined),
+            ),
+          ),
         );
         return merge(shared$, proof$);
       });

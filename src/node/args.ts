@@ -97,7 +97,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(
+        (previous[j] as number) + 1,
+        (current[j - 1] as number) + 1,
+        (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     previous = current;
   }
@@ -128,7 +132,8 @@ export function gatewayUrl(text: string, source: string): string {
     const hint = /^[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(text) ? ` (did you mean http://${text}?)` : '';
     throw new RangeError(`${source}: '${text}' is not an http(s) URL: ${expected}${hint}`);
   }
-  if (url.username !== '' || url.password !== '') throw new RangeError(`${source}: '${url.protocol}//${url.host}' must not carry credentials: give --token or --user instead`);
+  if (url.username !== '' || url.password !== '')
+    throw new RangeError(`${source}: '${url.protocol}//${url.host}' must not carry credentials: give --token or --user instead`);
   if (url.search !== '' || url.hash !== '') throw new RangeError(`${source}: '${text}' must not have a query or fragment: ${expected}`);
   return text.replace(/\/+$/, '');
 }

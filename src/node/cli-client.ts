@@ -34,7 +34,8 @@ export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 20;
 export function cliConnection(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): CliConnection {
   const flagUrl = stringOption(args, 'url');
   const rawUrl = flagUrl ?? env.CHAT_RX_URL;
-  if (rawUrl === undefined || rawUrl === '') throw new CliError('--url (or CHAT_RX_URL) is required: the gateway, e.g. --url http://127.0.0.1:5080');
+  if (rawUrl === undefined || rawUrl === '')
+    throw new CliError('--url (or CHAT_RX_URL) is required: the gateway, e.g. --url http://127.0.0.1:5080');
   let url: string;
   try {
     url = gatewayUrl(rawUrl, flagUrl !== undefined ? '--url' : 'CHAT_RX_URL');
@@ -44,7 +45,8 @@ export function cliConnection(args: ParsedArgs, env: NodeJS.ProcessEnv = process
   const user = stringOption(args, 'user');
   if (user === '') throw new CliError('--user needs a name');
   const token = stringOption(args, 'token') ?? env.CHAT_RX_TOKEN;
-  if (user === undefined && (token === undefined || token === '')) throw new CliError('give --token (or CHAT_RX_TOKEN) or --user NAME for a dev login');
+  if (user === undefined && (token === undefined || token === ''))
+    throw new CliError('give --token (or CHAT_RX_TOKEN) or --user NAME for a dev login');
   const attemptsText = stringOption(args, 'max-reconnect-attempts');
   const maxReconnectAttempts = attemptsText === undefined ? DEFAULT_MAX_RECONNECT_ATTEMPTS : Number(attemptsText);
   if (!Number.isInteger(maxReconnectAttempts) || maxReconnectAttempts < 0) {
@@ -91,7 +93,11 @@ export async function loggedInClient(connection: CliConnection, say: (line: stri
         tap(() => say(`logged in again as ${user}`)),
         // A refused login is a "no" (give up: exit 5); anything else (the gateway is away for a
         // moment) is a failed attempt the hub tries again after its wait.
-        catchError((error: unknown) => (ChatApiError.is(error) && error.kind === 'http' && (error.status === 401 || error.status === 403) ? of(null) : throwError(() => error))),
+        catchError((error: unknown) =>
+          ChatApiError.is(error) && error.kind === 'http' && (error.status === 401 || error.status === 403)
+            ? of(null)
+            : throwError(() => error),
+        ),
       ),
   });
   try {

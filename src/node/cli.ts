@@ -1,5 +1,20 @@
 import { createInterface } from 'node:readline';
-import { catchError, concatMap, defer, filter, firstValueFrom, from, lastValueFrom, map, type Observable, of, retry, take, tap, throwError } from 'rxjs';
+import {
+  catchError,
+  concatMap,
+  defer,
+  filter,
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  map,
+  type Observable,
+  of,
+  retry,
+  take,
+  tap,
+  throwError,
+} from 'rxjs';
 import { ChatApiError } from '../http/chat-api-error.js';
 import { HubError } from '../hubs/hub-error.js';
 import type { ChatClient } from '../client.js';
@@ -55,7 +70,10 @@ const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   gateway: { options: { values: ['port', 'host'], flags: ['test-endpoints'] }, positionals: { min: 0, max: 0, missing: '' } },
   conversations: { options: { values: CONNECTION_OPTIONS }, positionals: { min: 0, max: 0, missing: '' } },
   open: { options: { values: CONNECTION_OPTIONS }, positionals: { min: 1, max: 1, missing: 'open: a participantId is required' } },
-  group: { options: { values: [...CONNECTION_OPTIONS, 'name'] }, positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'group: at least one participantId is required' } },
+  group: {
+    options: { values: [...CONNECTION_OPTIONS, 'name'] },
+    positionals: { min: 1, max: Number.POSITIVE_INFINITY, missing: 'group: at least one participantId is required' },
+  },
   tail: { options: { values: CONNECTION_OPTIONS }, positionals: { min: 1, max: 1, missing: 'tail: a conversationId is required' } },
   send: { options: { values: CONNECTION_OPTIONS }, positionals: { min: 1, max: 1, missing: 'send: a conversationId is required' } },
   demo: { options: { values: ['url', 'user', 'user2', 'password'] }, positionals: { min: 0, max: 0, missing: '' } },
@@ -119,7 +137,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 async function gatewayCommand(args: ParsedArgs): Promise<number> {
   const portText = stringOption(args, 'port') ?? '5080';
   const port = Number(portText);
-  if (portText.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: '${portText}' is not a port number`);
+  if (portText.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port: '${portText}' is not a port number`);
   const host = stringOption(args, 'host') ?? '127.0.0.1';
   if (host === '') throw new CliError('--host needs an interface, e.g. 127.0.0.1');
   // The playground page at `/` (dist/playground; built on the fly in a clone).
@@ -132,7 +151,10 @@ async function gatewayCommand(args: ParsedArgs): Promise<number> {
   });
   process.stdout.write(`${gateway.url}\n`);
   say(`embedded Chat Gateway listening at ${gateway.url} (Ctrl-C to stop)`);
-  if (playground !== undefined) say(`playground page at ${gateway.url}/${args.options.has('test-endpoints') ? '' : ' (add --test-endpoints for its "drop connection" button)'}`);
+  if (playground !== undefined)
+    say(
+      `playground page at ${gateway.url}/${args.options.has('test-endpoints') ? '' : ' (add --test-endpoints for its "drop connection" button)'}`,
+    );
   const stop = stopSignal();
   await stop.stopped;
   stop.dispose();
@@ -177,17 +199,22 @@ function stopSignal(): { readonly stopped: Promise<void>; dispose(): void } {
  * Reports the chat hub's connection on stderr (lost, retrying in N s, token renewed, recovered,
  * gave up) while subscribed; `gaveUp` resolves with the exit code (4 or 5) when it gave up.
  */
-function watchConnection(client: ChatClient, connection: CliConnection): { readonly gaveUp: Promise<ExitCode>; readonly code: () => ExitCode | undefined; dispose(): void } {
+function watchConnection(
+  client: ChatClient,
+  connection: CliConnection,
+): { readonly gaveUp: Promise<ExitCode>; readonly code: () => ExitCode | undefined; dispose(): void } {
   let code: ExitCode | undefined;
   let settle: (code: ExitCode) => void = () => undefined;
   const gaveUp = new Promise<ExitCode>((resolve) => (settle = resolve));
-  const subscription = client.realtime.chat.state$.pipe(connectionReports({ maxAttempts: connection.maxReconnectAttempts })).subscribe((report) => {
-    say(report.text);
-    if (report.event === 'gave-up' && report.exitCode !== undefined) {
-      code ??= report.exitCode;
-      settle(report.exitCode);
-    }
-  });
+  const subscription = client.realtime.chat.state$
+    .pipe(connectionReports({ maxAttempts: connection.maxReconnectAttempts }))
+    .subscribe((report) => {
+      say(report.text);
+      if (report.event === 'gave-up' && report.exitCode !== undefined) {
+        code ??= report.exitCode;
+        settle(report.exitCode);
+      }
+    });
   return { gaveUp, code: () => code, dispose: () => subscription.unsubscribe() };
 }
 
@@ -214,8 +241,10 @@ async function tailCommand(client: ChatClient, connection: CliConnection, conver
   try {
     await firstValueFrom(client.conversations.getById(conversationId));
   } catch (error) {
-    if (ChatApiError.is(error) && error.kind === 'http' && error.status === 404) throw new CliError(`tail: conversation '${conversationId}' was not found`, ExitCode.notFound);
-    if (ChatApiError.is(error) && error.kind === 'http' && error.status === 403) throw new CliError(`tail: ${who} is not a member of conversation '${conversationId}'`, ExitCode.notFound);
+    if (ChatApiError.is(error) && error.kind === 'http' && error.status === 404)
+      throw new CliError(`tail: conversation '${conversationId}' was not found`, ExitCode.notFound);
+    if (ChatApiError.is(error) && error.kind === 'http' && error.status === 403)
+      throw new CliError(`tail: ${who} is not a member of conversation '${conversationId}'`, ExitCode.notFound);
     throw error;
   }
 
@@ -224,7 +253,12 @@ async function tailCommand(client: ChatClient, connection: CliConnection, conver
   const ended = new Promise<ExitCode>((resolve) => (settle = resolve));
   const problems = client.errors$.subscribe((error) => {
     // A re-join the gateway refused (the user was removed): this tail has nothing left to show.
-    if (HubError.is(error) && error.kind === 'rejoin' && error.conversationId === conversationId && !chat.joinedConversations.has(conversationId)) {
+    if (
+      HubError.is(error) &&
+      error.kind === 'rejoin' &&
+      error.conversationId === conversationId &&
+      !chat.joinedConversations.has(conversationId)
+    ) {
       say(`tail: ${describeError(error)}`);
       settle(ExitCode.notFound);
     } else say(`warning: ${describeError(error)}`);
@@ -251,7 +285,12 @@ async function tailCommand(client: ChatClient, connection: CliConnection, conver
         // The connection went away between connecting and joining: join on the next one.
         retry({
           delay: (error: unknown) =>
-            HubError.is(error) && error.kind === 'not-connected' ? chat.state$.pipe(filter((s) => s.status === 'connected'), take(1)) : throwError(() => error),
+            HubError.is(error) && error.kind === 'not-connected'
+              ? chat.state$.pipe(
+                  filter((s) => s.status === 'connected'),
+                  take(1),
+                )
+              : throwError(() => error),
         }),
       ),
     ).then(
@@ -288,7 +327,13 @@ function sendLine(client: ChatClient, conversationId: string, line: string): Obs
   const request = { conversationId, blocks };
   if (chat.invocationBytes('SendMessage', [request]) <= chat.maxMessageBytes) return chat.sendMessage(request);
   return client.messages.send(conversationId, { blocks }).pipe(
-    map((message) => ({ success: true, messageId: message.id, clientMessageId: message.clientMessageId, createdAt: message.createdAt, via: 'rest' })),
+    map((message) => ({
+      success: true,
+      messageId: message.id,
+      clientMessageId: message.clientMessageId,
+      createdAt: message.createdAt,
+      via: 'rest',
+    })),
   );
 }
 
@@ -314,7 +359,11 @@ async function sendCommand(client: ChatClient, connection: CliConnection, conver
             map((ack): Record<string, unknown> => ({ ok: true, ...ack })),
             catchError((error: unknown) => {
               failures += 1;
-              return of({ ok: false, error: error instanceof Error ? error.message : String(error), ...(HubError.is(error) && error.errorCode !== undefined ? { errorCode: error.errorCode } : {}) });
+              return of({
+                ok: false,
+                error: error instanceof Error ? error.message : String(error),
+                ...(HubError.is(error) && error.errorCode !== undefined ? { errorCode: error.errorCode } : {}),
+              });
             }),
           ),
         ),

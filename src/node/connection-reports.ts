@@ -53,12 +53,20 @@ export function connectionReports(options: ConnectionReportsOptions = {}): Opera
     );
 }
 
-function reportOf(previous: HubConnectionStatus | undefined, current: HubConnectionStatus, maxAttempts: number, label: string): ConnectionReport | undefined {
+function reportOf(
+  previous: HubConnectionStatus | undefined,
+  current: HubConnectionStatus,
+  maxAttempts: number,
+  label: string,
+): ConnectionReport | undefined {
   switch (current.status) {
     case 'reconnecting': {
       const reason = reasonOf(current.reason);
       if (HubError.is(current.reason) && current.reason.kind === 'auth' && current.nextDelayMs === 0) {
-        return { event: 'refreshing', text: `${label}: the gateway refused the token (HTTP ${current.reason.status ?? 401}); getting a new one` };
+        return {
+          event: 'refreshing',
+          text: `${label}: the gateway refused the token (HTTP ${current.reason.status ?? 401}); getting a new one`,
+        };
       }
       const next = `retrying in ${seconds(current.nextDelayMs)} (attempt ${current.attempt} of ${maxAttempts})`;
       if (previous?.status === 'connected') return { event: 'lost', text: `${label} lost (${reason}); ${next}` };
@@ -69,7 +77,11 @@ function reportOf(previous: HubConnectionStatus | undefined, current: HubConnect
       return previous?.status === 'reconnecting' ? { event: 'recovered', text: `${label} recovered` } : undefined;
     case 'failed': {
       const code = exitCodeOf(current.error);
-      return { event: 'gave-up', text: `${label}: gave up: ${firstLine(current.error.message)}`, exitCode: code === ExitCode.auth ? ExitCode.auth : ExitCode.connection };
+      return {
+        event: 'gave-up',
+        text: `${label}: gave up: ${firstLine(current.error.message)}`,
+        exitCode: code === ExitCode.auth ? ExitCode.auth : ExitCode.connection,
+      };
     }
     default:
       return undefined;

@@ -65,7 +65,10 @@ export async function conversationsCommand(client: ChatClient): Promise<ExitCode
   const onError = (): void => void (readerGone = true);
   process.stdout.on('error', onError);
   try {
-    await lastValueFrom(client.conversations.listAll({ limit: 100 }).pipe(tap((item) => (readerGone ? undefined : print(listItemLine(item))))), { defaultValue: undefined });
+    await lastValueFrom(
+      client.conversations.listAll({ limit: 100 }).pipe(tap((item) => (readerGone ? undefined : print(listItemLine(item))))),
+      { defaultValue: undefined },
+    );
   } finally {
     process.stdout.off('error', onError);
   }
@@ -89,7 +92,12 @@ export async function openCommand(client: ChatClient, connection: CliConnection,
  * caller is added by the gateway), printed as one line; exit 0. Unknown participants: exit 3,
  * naming every one of them.
  */
-export async function groupCommand(client: ChatClient, connection: CliConnection, participants: readonly string[], name: string | undefined): Promise<ExitCode> {
+export async function groupCommand(
+  client: ChatClient,
+  connection: CliConnection,
+  participants: readonly string[],
+  name: string | undefined,
+): Promise<ExitCode> {
   const ids = await resolveParticipants(client, connection, participants);
   const conversation = await firstValueFrom(client.groupConversation(ids, name !== undefined ? { name } : {}));
   print(conversationLine(conversation, me(client, connection)));

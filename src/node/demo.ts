@@ -19,7 +19,10 @@ export interface DemoOptions {
 }
 
 const tty = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-const color = (code: number) => (text: string): string => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
+const color =
+  (code: number) =>
+  (text: string): string =>
+    tty ? `\u001b[${code}m${text}\u001b[0m` : text;
 const green = color(32);
 const cyan = color(36);
 const yellow = color(33);
@@ -81,7 +84,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
     await firstValueFrom(alice.auth.loginWithDev(aliceName, password));
     await firstValueFrom(bob.auth.loginWithDev(bobName, password));
-    check(alice.currentUser?.id === aliceName && bob.currentUser?.id === bobName, `logged in ${aliceName} and ${bobName} (dev logins, tokens kept by the client)`);
+    check(
+      alice.currentUser?.id === aliceName && bob.currentUser?.id === bobName,
+      `logged in ${aliceName} and ${bobName} (dev logins, tokens kept by the client)`,
+    );
 
     const conversation = await firstValueFrom(alice.groupConversation([bobName, 'echo-bot'], { name: 'Demo' }));
     say(`${green('✔')} conversation ${dim(conversation.id)} "Demo" with ${aliceName}, ${bobName} and echo-bot`);
@@ -111,12 +117,27 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     });
     const timeline = alice.timeline(conversation.id);
     const timelineSub = timeline.messages$.subscribe();
-    await firstValueFrom(alice.realtime.chat.joinedConversations$.pipe(filter((ids) => ids.has(conversation.id)), timeout(10_000)));
+    await firstValueFrom(
+      alice.realtime.chat.joinedConversations$.pipe(
+        filter((ids) => ids.has(conversation.id)),
+        timeout(10_000),
+      ),
+    );
     const bobTimeline = bob.timeline(conversation.id);
     const bobSub = bobTimeline.messages$.subscribe();
-    await firstValueFrom(bob.realtime.chat.joinedConversations$.pipe(filter((ids) => ids.has(conversation.id)), timeout(10_000)));
+    await firstValueFrom(
+      bob.realtime.chat.joinedConversations$.pipe(
+        filter((ids) => ids.has(conversation.id)),
+        timeout(10_000),
+      ),
+    );
 
-    await firstValueFrom(bob.realtime.chat.sendMessage({ conversationId: conversation.id, blocks: [{ $type: 'text', format: 'Plain', content: `Hi ${aliceName}!`, plainText: `Hi ${aliceName}!` }] }));
+    await firstValueFrom(
+      bob.realtime.chat.sendMessage({
+        conversationId: conversation.id,
+        blocks: [{ $type: 'text', format: 'Plain', content: `Hi ${aliceName}!`, plainText: `Hi ${aliceName}!` }],
+      }),
+    );
     // echo-bot answers bob too; let that reply finish before alice asks her question.
     await firstValueFrom(
       timeline.messages$.pipe(
@@ -148,24 +169,44 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     );
     streamSub.unsubscribe();
     const grewByPrefix = growth.every((text, i) => i === 0 || text.startsWith(growth[i - 1] as string));
-    check(growth.length > 1 && grewByPrefix && botReply?.plainText === `You said: ${question}`, `echo-bot's reply grew in ${growth.length} chunks and completed as "${botReply?.plainText ?? ''}"`);
+    check(
+      growth.length > 1 && grewByPrefix && botReply?.plainText === `You said: ${question}`,
+      `echo-bot's reply grew in ${growth.length} chunks and completed as "${botReply?.plainText ?? ''}"`,
+    );
 
     // Presence changes: bob's notification hub goes away and comes back.
     await lastValueFrom(bob.realtime.notifications.disconnect());
-    await firstValueFrom(alice.realtime.notifications.presence$.pipe(filter((m) => m.get(bobName)?.isOnline === false), timeout(10_000)));
+    await firstValueFrom(
+      alice.realtime.notifications.presence$.pipe(
+        filter((m) => m.get(bobName)?.isOnline === false),
+        timeout(10_000),
+      ),
+    );
     await firstValueFrom(bob.realtime.notifications.connect());
-    await firstValueFrom(alice.realtime.notifications.presence$.pipe(filter((m) => m.get(bobName)?.isOnline === true), timeout(10_000)));
+    await firstValueFrom(
+      alice.realtime.notifications.presence$.pipe(
+        filter((m) => m.get(bobName)?.isOnline === true),
+        timeout(10_000),
+      ),
+    );
 
     // The network fails: every socket is killed; bob keeps writing over REST meanwhile.
     if (killSockets !== undefined) {
       const states = alice.realtime.chat.state$.pipe(skip(1)).subscribe((state) => {
-        if (state.status === 'reconnecting') say(`${yellow('⚡')} ${aliceName}: reconnecting (attempt ${state.attempt}, next try in ${state.nextDelayMs / 1000} s)`);
-        if (state.status === 'connected') say(`${green('✔')} ${aliceName}: connected again ${dim(`(connection ${state.connectionId ?? '?'})`)}`);
+        if (state.status === 'reconnecting')
+          say(`${yellow('⚡')} ${aliceName}: reconnecting (attempt ${state.attempt}, next try in ${state.nextDelayMs / 1000} s)`);
+        if (state.status === 'connected')
+          say(`${green('✔')} ${aliceName}: connected again ${dim(`(connection ${state.connectionId ?? '?'})`)}`);
       });
       const reconnected = firstValueFrom(alice.realtime.chat.rejoined$.pipe(take(1), timeout(20_000)));
       const before = received.length;
       // Watched before the kill: over HTTP (test endpoints) the answer may come after the state changed.
-      const lost = firstValueFrom(alice.realtime.chat.state$.pipe(filter((s) => s.status === 'reconnecting'), timeout(10_000)));
+      const lost = firstValueFrom(
+        alice.realtime.chat.state$.pipe(
+          filter((s) => s.status === 'reconnecting'),
+          timeout(10_000),
+        ),
+      );
       lost.catch(() => undefined); // a kill that failed is the error reported, not this wait
       say(`${yellow('⚡')} the gateway kills every socket (no Close frame)`);
       await killSockets();
@@ -173,7 +214,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       const missed: string[] = [];
       for (let i = 1; i <= 5; i++) {
         const text = `message ${i} sent while ${aliceName} was away`;
-        const message = await firstValueFrom(bob.messages.send(conversation.id, { blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }] }));
+        const message = await firstValueFrom(
+          bob.messages.send(conversation.id, { blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }] }),
+        );
         missed.push(message.id);
       }
       say(`${dim(`   ${bobName} sent 5 messages over REST meanwhile`)}`);
@@ -181,16 +224,26 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       say(`${green('✔')} ${aliceName} re-joined ${rejoined.conversationIds.size} conversation(s) after the reconnect`);
       const everything = await firstValueFrom(
         timeline.messages$.pipe(
-          filter((ms) => missed.every((id) => ms.some((m) => m.id === id)) && ms.filter((m) => m.senderId === 'echo-bot' && m.status === 'confirmed').length >= 1 + missed.length),
+          filter(
+            (ms) =>
+              missed.every((id) => ms.some((m) => m.id === id)) &&
+              ms.filter((m) => m.senderId === 'echo-bot' && m.status === 'confirmed').length >= 1 + missed.length,
+          ),
           timeout(20_000),
         ),
       );
       states.unsubscribe();
       const ids = everything.map((m) => m.id);
       const inOrder = ids.every((id, i) => i === 0 || (ids[i - 1] as string) < id || id.startsWith('local:'));
-      check(new Set(ids).size === ids.length && inOrder, `timeline: all ${missed.length} missed messages recovered, ${ids.length} messages, no duplicates, in server order`);
+      check(
+        new Set(ids).size === ids.length && inOrder,
+        `timeline: all ${missed.length} missed messages recovered, ${ids.length} messages, no duplicates, in server order`,
+      );
       const viaMessages = received.slice(before);
-      check(missed.every((id) => viaMessages.includes(id)) && new Set(received).size === received.length, `messages$: each missed message delivered exactly once`);
+      check(
+        missed.every((id) => viaMessages.includes(id)) && new Set(received).size === received.length,
+        `messages$: each missed message delivered exactly once`,
+      );
     }
 
     presenceSub.unsubscribe();
@@ -226,7 +279,12 @@ async function remoteFaults(url: string): Promise<{ readonly killSockets?: () =>
   return {
     why: 'test endpoints on',
     killSockets: async () => {
-      const response = await fetch(`${url}/_test/faults/kill`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5000) });
+      const response = await fetch(`${url}/_test/faults/kill`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(5000),
+      });
       await response.body?.cancel();
       if (!response.ok) throw new Error(`POST /_test/faults/kill answered ${response.status}`);
     },

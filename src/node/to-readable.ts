@@ -33,7 +33,10 @@ export class BufferOverflowError extends Error {
 
   /** True for a `BufferOverflowError`. */
   static is(error: unknown): error is BufferOverflowError {
-    return error instanceof BufferOverflowError || (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'BufferOverflowError');
+    return (
+      error instanceof BufferOverflowError ||
+      (typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'BufferOverflowError')
+    );
   }
 }
 
@@ -165,34 +168,36 @@ export function toAsyncIterable<T>(source: Observable<T>, options: BufferOptions
       // A container first, so an overflow during a synchronous `subscribe` can unsubscribe: adding
       // the source's subscription to a closed container unsubscribes it at once.
       const subscription = new Subscription();
-      subscription.add(source.subscribe({
-        next(value) {
-          if (waiting) {
-            const w = waiting;
-            waiting = undefined;
-            w.resolve({ value, done: false });
-          } else if (!queue.push(value)) {
-            failure = { error: new BufferOverflowError(options.bufferSize ?? 1000) };
-            subscription.unsubscribe();
-          }
-        },
-        error(error: unknown) {
-          failure = { error };
-          if (waiting) {
-            const w = waiting;
-            waiting = undefined;
-            w.reject(error);
-          }
-        },
-        complete() {
-          finished = true;
-          if (waiting) {
-            const w = waiting;
-            waiting = undefined;
-            w.resolve({ value: undefined, done: true });
-          }
-        },
-      }));
+      subscription.add(
+        source.subscribe({
+          next(value) {
+            if (waiting) {
+              const w = waiting;
+              waiting = undefined;
+              w.resolve({ value, done: false });
+            } else if (!queue.push(value)) {
+              failure = { error: new BufferOverflowError(options.bufferSize ?? 1000) };
+              subscription.unsubscribe();
+            }
+          },
+          error(error: unknown) {
+            failure = { error };
+            if (waiting) {
+              const w = waiting;
+              waiting = undefined;
+              w.reject(error);
+            }
+          },
+          complete() {
+            finished = true;
+            if (waiting) {
+              const w = waiting;
+              waiting = undefined;
+              w.resolve({ value: undefined, done: true });
+            }
+          },
+        }),
+      );
       return {
         next() {
           if (queue.length > 0) return Promise.resolve({ value: queue.shift() as T, done: false });

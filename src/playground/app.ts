@@ -241,10 +241,19 @@ function startSession(client: ChatClient, me: string): Session {
   // of every transition of the chat hub.
   subscriptions.add(showStates(ui.chatState, chat.state$));
   subscriptions.add(showStates(ui.notificationState, notifications.state$));
-  subscriptions.add(chat.state$.subscribe((state) => log(ui.stateLog, describeState(state), { 'data-testid': 'state-entry', 'data-status': state.status })));
+  subscriptions.add(
+    chat.state$.subscribe((state) => log(ui.stateLog, describeState(state), { 'data-testid': 'state-entry', 'data-status': state.status })),
+  );
   subscriptions.add(client.errors$.subscribe((error) => logEvent(`error: ${messageOf(error)}`)));
-  subscriptions.add(chat.rejoined$.subscribe((event) => logEvent(`re-joined ${event.conversationIds.size} conversation(s) after reconnecting`)));
-  subscriptions.add(client.connect().subscribe({ next: () => logEvent('both hubs connected'), error: (error: unknown) => logEvent(`connect failed: ${messageOf(error)}`) }));
+  subscriptions.add(
+    chat.rejoined$.subscribe((event) => logEvent(`re-joined ${event.conversationIds.size} conversation(s) after reconnecting`)),
+  );
+  subscriptions.add(
+    client.connect().subscribe({
+      next: () => logEvent('both hubs connected'),
+      error: (error: unknown) => logEvent(`connect failed: ${messageOf(error)}`),
+    }),
+  );
 
   // Who is in each listed conversation (loaded once per conversation), for the presence dots.
   const participants$ = client.conversationList$.pipe(
@@ -293,8 +302,8 @@ function startSession(client: ChatClient, me: string): Session {
 
   // The conversation list.
   subscriptions.add(
-    combineLatest([client.conversationList$, participants$, notifications.presence$, open$]).subscribe(([list, participants, presence, openId]) =>
-      renderConversations(list, participants, presence, openId),
+    combineLatest([client.conversationList$, participants$, notifications.presence$, open$]).subscribe(
+      ([list, participants, presence, openId]) => renderConversations(list, participants, presence, openId),
     ),
   );
 
@@ -312,19 +321,33 @@ function startSession(client: ChatClient, me: string): Session {
         if (conversation.id === openId) ui.title.textContent = name;
         const row = h(
           'li',
-          { class: `conversation${conversation.id === openId ? ' active' : ''}`, 'data-testid': 'conversation', 'data-id': conversation.id, 'data-unread': conversation.unreadCount, title: conversation.id },
+          {
+            class: `conversation${conversation.id === openId ? ' active' : ''}`,
+            'data-testid': 'conversation',
+            'data-id': conversation.id,
+            'data-unread': conversation.unreadCount,
+            title: conversation.id,
+          },
           h(
             'span',
             { class: 'dots' },
             ...others.map((id) => {
               const online = presence.get(id)?.isOnline ?? false;
-              return h('span', { class: 'dot', 'data-testid': 'presence', 'data-participant': id, 'data-online': String(online), title: `${id}: ${online ? 'online' : 'offline'}` });
+              return h('span', {
+                class: 'dot',
+                'data-testid': 'presence',
+                'data-participant': id,
+                'data-online': String(online),
+                title: `${id}: ${online ? 'online' : 'offline'}`,
+              });
             }),
           ),
           h('span', { class: 'name' }, name),
           // The open conversation is being read (and is marked read, below): no badge on it, even
           // for the moment between a message arriving and the gateway counting it read.
-          conversation.unreadCount > 0 && conversation.id !== openId ? h('span', { class: 'unread', 'data-testid': 'unread' }, String(conversation.unreadCount)) : h('span'),
+          conversation.unreadCount > 0 && conversation.id !== openId
+            ? h('span', { class: 'unread', 'data-testid': 'unread' }, String(conversation.unreadCount))
+            : h('span'),
           h('span', { class: 'preview' }, preview(conversation)),
         );
         row.addEventListener('click', () => open$.next(conversation.id));
@@ -417,7 +440,13 @@ function startSession(client: ChatClient, me: string): Session {
     const text = message.isDeleted ? '(deleted)' : message.plainText;
     const item = h(
       'li',
-      { class: `message ${kind}`, 'data-testid': 'message', 'data-id': message.id, 'data-status': message.status, 'data-sender': message.senderId },
+      {
+        class: `message ${kind}`,
+        'data-testid': 'message',
+        'data-id': message.id,
+        'data-status': message.status,
+        'data-sender': message.senderId,
+      },
       h(
         'div',
         { class: 'meta' },
@@ -425,7 +454,11 @@ function startSession(client: ChatClient, me: string): Session {
         h('time', { datetime: message.createdAt }, new Date(message.createdAt).toLocaleTimeString()),
         h('span', { 'data-testid': 'message-status' }, statusLabel(message, mine)),
       ),
-      text !== null && text !== '' ? h('div', { class: 'text', 'data-testid': 'message-text' }, text) : message.status === 'streaming' ? h('div', { class: 'text', 'data-testid': 'message-text' }) : null,
+      text !== null && text !== ''
+        ? h('div', { class: 'text', 'data-testid': 'message-text' }, text)
+        : message.status === 'streaming'
+          ? h('div', { class: 'text', 'data-testid': 'message-text' })
+          : null,
       ...message.blocks.filter(isFileBlock).map(renderFile),
     );
     if (message.status === 'failed' && message.clientMessageId !== null) {
@@ -444,7 +477,14 @@ function startSession(client: ChatClient, me: string): Session {
     const href = raw === undefined ? undefined : safeHref(raw, location.href);
     return h(
       href === undefined ? 'span' : 'a',
-      { class: 'file', 'data-testid': 'message-file', href, target: href === undefined ? undefined : '_blank', rel: 'noopener', download: href === undefined ? undefined : block.fileName },
+      {
+        class: 'file',
+        'data-testid': 'message-file',
+        href,
+        target: href === undefined ? undefined : '_blank',
+        rel: 'noopener',
+        download: href === undefined ? undefined : block.fileName,
+      },
       h('span', { class: 'file-icon', 'aria-hidden': 'true' }),
       `${block.fileName} · ${formatBytes(block.fileSizeBytes)}`,
     );
@@ -513,13 +553,20 @@ function startSession(client: ChatClient, me: string): Session {
             const fraction = total > 0 ? Math.min(1, event.loaded / total) : 0;
             ui.uploadProgress.value = fraction;
             ui.uploadStatus.dataset.progressEvents = String(progressEvents);
-            status('uploading', `${Math.round(fraction * 100)}% of ${formatBytes(total)} (${progressEvents} progress event${progressEvents === 1 ? '' : 's'})`);
+            status(
+              'uploading',
+              `${Math.round(fraction * 100)}% of ${formatBytes(total)} (${progressEvents} progress event${progressEvents === 1 ? '' : 's'})`,
+            );
           }),
           filter(isUploadDone),
           switchMap((done) => timeline.send([fileBlockOf(done.response)]).pipe(map(() => done.response))),
         )
         .subscribe({
-          next: (response) => status('done', `uploaded ${response.fileName} (${formatBytes(response.fileSize)}) after ${progressEvents} progress event${progressEvents === 1 ? '' : 's'}`),
+          next: (response) =>
+            status(
+              'done',
+              `uploaded ${response.fileName} (${formatBytes(response.fileSize)}) after ${progressEvents} progress event${progressEvents === 1 ? '' : 's'}`,
+            ),
           error: (error: unknown) => status('error', `upload failed: ${messageOf(error)}`),
           complete: () => {
             ui.uploadInput.value = '';

@@ -37,7 +37,8 @@ export interface PlaygroundBuild {
  * `@microsoft/signalr` reaches for in Node (through a `require` that esbuild leaves alone). If the
  * library's browser graph ever imports one, the build fails naming the importing file.
  */
-const NODE_ONLY = /^(node:.*|ws|node-fetch|eventsource|fetch-cookie|tough-cookie|abort-controller|http|https|net|tls|fs|path|stream|zlib|crypto|url|util|events|os|child_process)$/;
+const NODE_ONLY =
+  /^(node:.*|ws|node-fetch|eventsource|fetch-cookie|tough-cookie|abort-controller|http|https|net|tls|fs|path|stream|zlib|crypto|url|util|events|os|child_process)$/;
 
 const refuseNodeModules: Plugin = {
   name: 'refuse-node-modules',

@@ -24,7 +24,10 @@ export type BotStreamEvent =
    * and is remembered as dropped, not as finished: its later chunks and statuses are ignored,
    * but if the bot goes on and completes it, the completion still applies.
    */
-  | { readonly type: 'interrupted'; readonly dto: { readonly streamId: string; readonly messageId: string; readonly conversationId: string; readonly reason: string } };
+  | {
+      readonly type: 'interrupted';
+      readonly dto: { readonly streamId: string; readonly messageId: string; readonly conversationId: string; readonly reason: string };
+    };
 
 /** Where a bot stream is. */
 export type BotStreamPhase = 'streaming' | 'completed' | 'aborted';
@@ -115,7 +118,6 @@ export interface ActiveStream {
   readonly early: ReadonlyMap<number, string>;
 }
 
-
 /** How many finished (and dropped) stream ids are remembered. */
 const REMEMBERED = 256;
 
@@ -139,7 +141,8 @@ export function createBotStreamsState(limits: BotStreamLimits = {}): BotStreamsS
   };
   for (const [name, value] of Object.entries(resolved)) {
     const least = name === 'maxTextLength' ? 0 : 1;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < least) throw new RangeError(`${name} must be a number ≥ ${least}, got ${String(value)}`);
+    if (typeof value !== 'number' || Number.isNaN(value) || value < least)
+      throw new RangeError(`${name} must be a number ≥ ${least}, got ${String(value)}`);
   }
   return { active: PersistentMap.empty(), changed: null, evicted: null, finished: new Set(), dropped: new Set(), limits: resolved };
 }
@@ -197,7 +200,8 @@ export function reduceBotStreams(state: BotStreamsState, event: BotStreamEvent):
     // A stream the client gave up on: only its completion (the final message) still applies.
     if (state.dropped.has(streamId) && event.type !== 'completed') return unchanged(state, active);
   }
-  const entry: Entry = found === undefined ? { stream: blank(streamId, messageId, conversationId), early: NO_CHUNKS, waiting: 0 } : entryOf(found);
+  const entry: Entry =
+    found === undefined ? { stream: blank(streamId, messageId, conversationId), early: NO_CHUNKS, waiting: 0 } : entryOf(found);
   const limits = state.limits;
   let stream = entry.stream;
   switch (event.type) {
@@ -226,7 +230,13 @@ export function reduceBotStreams(state: BotStreamsState, event: BotStreamEvent):
         return drop(state, active, stream, `the reply exceeded ${limits.maxTextLength} characters (maxTextLength)`);
       }
       if (chunkIndex > stream.chunkCount) {
-        return keep(state, active, found === undefined, { stream, early: early.with(chunkIndex, text), waiting: entry.waiting + text.length }, null);
+        return keep(
+          state,
+          active,
+          found === undefined,
+          { stream, early: early.with(chunkIndex, text), waiting: entry.waiting + text.length },
+          null,
+        );
       }
       let appended = stream.text + text;
       let count = stream.chunkCount + 1;
@@ -264,14 +274,24 @@ function unchanged(state: BotStreamsState, active: PersistentMap<string, ActiveS
 }
 
 /** Puts a stream still under way, making room first when it is new and `active` is full. */
-function keep(state: BotStreamsState, active: PersistentMap<string, ActiveStream>, isNew: boolean, entry: Entry, changed: BotStream | null): BotStreamsState {
+function keep(
+  state: BotStreamsState,
+  active: PersistentMap<string, ActiveStream>,
+  isNew: boolean,
+  entry: Entry,
+  changed: BotStream | null,
+): BotStreamsState {
   let evicted: BotStream | null = null;
   let dropped = state.dropped;
   if (isNew && active.size >= state.limits.maxStreams) {
     const victim = active.oldest();
     if (victim !== undefined) {
       active = active.without(victim.stream.streamId);
-      evicted = { ...victim.stream, phase: 'aborted', reason: `more than ${state.limits.maxStreams} replies were streaming at once (maxStreams)` };
+      evicted = {
+        ...victim.stream,
+        phase: 'aborted',
+        reason: `more than ${state.limits.maxStreams} replies were streaming at once (maxStreams)`,
+      };
       dropped = remember(dropped, victim.stream.streamId);
     }
   }
@@ -298,7 +318,14 @@ function finish(state: BotStreamsState, active: PersistentMap<string, ActiveStre
     rest.delete(streamId);
     dropped = rest;
   }
-  return { active: active.without(streamId), changed: stream, evicted: null, finished: remember(state.finished, streamId), dropped, limits: state.limits };
+  return {
+    active: active.without(streamId),
+    changed: stream,
+    evicted: null,
+    finished: remember(state.finished, streamId),
+    dropped,
+    limits: state.limits,
+  };
 }
 
 /** The set plus `id`, keeping only the last {@link REMEMBERED} ids, so it never grows forever. */
@@ -356,7 +383,8 @@ export interface AccumulateStreamsOptions extends BotStreamLimits {
  */
 export function accumulateStreams(options: AccumulateStreamsOptions = {}): OperatorFunction<BotStreamEvent, BotStream> {
   const idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-  if (typeof idleTimeoutMs !== 'number' || Number.isNaN(idleTimeoutMs) || idleTimeoutMs < 0) throw new RangeError(`idleTimeoutMs must be a number ≥ 0, got ${String(idleTimeoutMs)}`);
+  if (typeof idleTimeoutMs !== 'number' || Number.isNaN(idleTimeoutMs) || idleTimeoutMs < 0)
+    throw new RangeError(`idleTimeoutMs must be a number ≥ 0, got ${String(idleTimeoutMs)}`);
   const initial = createBotStreamsState(options);
   const scheduler = options.scheduler ?? asyncScheduler;
   const idleReason = `the reply got no event for ${idleTimeoutMs} ms`;
@@ -387,7 +415,11 @@ export function accumulateStreams(options: AccumulateStreamsOptions = {}): Opera
           if (at + idleTimeoutMs > now) break;
           const entry = state.active.get(streamId);
           if (entry === undefined) lastEventAt.delete(streamId);
-          else apply({ type: 'interrupted', dto: { streamId, messageId: entry.stream.messageId, conversationId: entry.stream.conversationId, reason: idleReason } });
+          else
+            apply({
+              type: 'interrupted',
+              dto: { streamId, messageId: entry.stream.messageId, conversationId: entry.stream.conversationId, reason: idleReason },
+            });
         }
         sweeping = false;
         arm();
@@ -410,7 +442,10 @@ export function accumulateStreams(options: AccumulateStreamsOptions = {}): Opera
       const interruptions = options.interruptions$?.subscribe({
         next: (reason) => {
           for (const { stream } of [...state.active.values()]) {
-            apply({ type: 'interrupted', dto: { streamId: stream.streamId, messageId: stream.messageId, conversationId: stream.conversationId, reason } });
+            apply({
+              type: 'interrupted',
+              dto: { streamId: stream.streamId, messageId: stream.messageId, conversationId: stream.conversationId, reason },
+            });
           }
         },
         error: (error: unknown) => subscriber.error(error),

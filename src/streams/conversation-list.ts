@@ -92,7 +92,10 @@ export function reduceConversationListState(state: ConversationListState, action
     case 'loadFailed':
       return state.sinceLoading === null ? state : { list: state.list, sinceLoading: null };
     case 'loaded':
-      return { list: (state.sinceLoading ?? []).reduce(reduceConversationList, reduceConversationList(state.list, action)), sinceLoading: null };
+      return {
+        list: (state.sinceLoading ?? []).reduce(reduceConversationList, reduceConversationList(state.list, action)),
+        sinceLoading: null,
+      };
     default: {
       const list = reduceConversationList(state.list, action);
       if (state.sinceLoading === null) return list === state.list ? state : { list, sinceLoading: null };
@@ -114,7 +117,10 @@ export function reduceConversationListState(state: ConversationListState, action
  * reduceConversationList(list, { type: 'unreadCountChanged', dto }); // new array, re-sorted
  * ```
  */
-export function reduceConversationList(list: readonly ConversationListItemDto[], action: ConversationListAction): readonly ConversationListItemDto[] {
+export function reduceConversationList(
+  list: readonly ConversationListItemDto[],
+  action: ConversationListAction,
+): readonly ConversationListItemDto[] {
   switch (action.type) {
     case 'loading':
     case 'loadFailed':
@@ -128,7 +134,11 @@ export function reduceConversationList(list: readonly ConversationListItemDto[],
         ...c,
         unreadCount: action.dto.unreadCount,
         ...(newer(action.dto.lastMessageAt, c.lastMessageAt)
-          ? { lastMessageAt: action.dto.lastMessageAt, lastMessageId: action.dto.lastMessageId, lastMessage: c.lastMessage?.id === action.dto.lastMessageId ? c.lastMessage : null }
+          ? {
+              lastMessageAt: action.dto.lastMessageAt,
+              lastMessageId: action.dto.lastMessageId,
+              lastMessage: c.lastMessage?.id === action.dto.lastMessageId ? c.lastMessage : null,
+            }
           : {}),
       }));
     case 'newMessage':
@@ -181,7 +191,9 @@ export function reduceConversationList(list: readonly ConversationListItemDto[],
     case 'unpinned':
       return patch(list, action.dto.conversationId, (c) => (c.isPinned ? { ...c, isPinned: false, pinnedAt: null } : c));
     case 'readStatus':
-      return patch(list, action.dto.conversationId, (c) => (c.unreadCount === action.dto.unreadCount ? c : { ...c, unreadCount: action.dto.unreadCount }));
+      return patch(list, action.dto.conversationId, (c) =>
+        c.unreadCount === action.dto.unreadCount ? c : { ...c, unreadCount: action.dto.unreadCount },
+      );
     case 'participantJoined':
       if (action.dto.participantId === action.me) return list;
       return patch(list, action.dto.conversationId, (c) => ({ ...c, participantCount: c.participantCount + 1 }));
@@ -223,7 +235,10 @@ export function messageDtoOf(message: ChatMessageDto): MessageDto {
     reactionSummary:
       message.reactions === null
         ? null
-        : { groups: reactions.map((r) => ({ emoji: r.emoji, count: r.count, participantIds: r.participantIds })), totalCount: reactions.reduce((n, r) => n + r.count, 0) },
+        : {
+            groups: reactions.map((r) => ({ emoji: r.emoji, count: r.count, participantIds: r.participantIds })),
+            totalCount: reactions.reduce((n, r) => n + r.count, 0),
+          },
     mentions: message.mentions,
     createdAt: message.createdAt,
     updatedAt: message.updatedAt ?? message.createdAt,
@@ -252,7 +267,8 @@ export function previewMessageDto(dto: NewMessageNotificationDto): MessageDto {
     senderId: dto.senderId,
     senderType: 'User',
     timestamp: dto.sentAt,
-    blocks: dto.contentPreview === '' ? [] : [{ $type: 'text', format: 'Plain', content: dto.contentPreview, plainText: dto.contentPreview }],
+    blocks:
+      dto.contentPreview === '' ? [] : [{ $type: 'text', format: 'Plain', content: dto.contentPreview, plainText: dto.contentPreview }],
     plainTextIndex: dto.contentPreview,
     replyToMessageId: null,
     quickReplies: null,

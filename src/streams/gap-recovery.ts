@@ -9,7 +9,10 @@ import { ChatApiError } from '../http/chat-api-error.js';
 
 /** The history call gap recovery needs (the REST API's `messages.getHistory`). */
 export interface GapHistoryApi {
-  getHistory(conversationId: string, params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' }): Observable<CursorPaginatedResult<MessageDto>>;
+  getHistory(
+    conversationId: string,
+    params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' },
+  ): Observable<CursorPaginatedResult<MessageDto>>;
 }
 
 /** Options of {@link pagesSince}. */
@@ -46,7 +49,12 @@ export const GAP_MAX_RETRY_AFTER_MS = 30_000;
  * retryDelayMs(new ChatApiError({ kind: 'http', status: 503, title: 'x', retryAfterMs: 4000 }), 1, [1000], 30_000); // 4000
  * ```
  */
-export function retryDelayMs(error: unknown, attempt: number, delays: readonly number[], maxRetryAfterMs: number = GAP_MAX_RETRY_AFTER_MS): number {
+export function retryDelayMs(
+  error: unknown,
+  attempt: number,
+  delays: readonly number[],
+  maxRetryAfterMs: number = GAP_MAX_RETRY_AFTER_MS,
+): number {
   const retryAfter = ChatApiError.is(error) ? error.retryAfterMs : undefined;
   if (typeof retryAfter === 'number' && Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter, maxRetryAfterMs);
   return delays[attempt - 1] ?? 0;
@@ -73,7 +81,12 @@ export function isTransient(error: unknown): boolean {
  *   .subscribe((page) => missed.push(...page.items.filter((m) => m.id > lastSeenId)));
  * ```
  */
-export function pagesSince(api: GapHistoryApi, conversationId: string, newest: string | undefined, options: PagesSinceOptions): Observable<CursorPaginatedResult<MessageDto>> {
+export function pagesSince(
+  api: GapHistoryApi,
+  conversationId: string,
+  newest: string | undefined,
+  options: PagesSinceOptions,
+): Observable<CursorPaginatedResult<MessageDto>> {
   const delays = options.retryDelaysMs ?? GAP_RETRY_DELAYS_MS;
   const scheduler = options.scheduler ?? asyncScheduler;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? GAP_MAX_RETRY_AFTER_MS;
@@ -81,17 +94,21 @@ export function pagesSince(api: GapHistoryApi, conversationId: string, newest: s
     let pages = 0;
     const fetch = (cursor: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
       pages += 1;
-      return api.getHistory(conversationId, { limit: options.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) }).pipe(
-        retry({
-          count: delays.length,
-          delay: (error: unknown, attempt: number) =>
-            isTransient(error) ? timer(retryDelayMs(error, attempt, delays, maxRetryAfterMs), scheduler) : throwError(() => error),
-        }),
-      );
+      return api
+        .getHistory(conversationId, { limit: options.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) })
+        .pipe(
+          retry({
+            count: delays.length,
+            delay: (error: unknown, attempt: number) =>
+              isTransient(error) ? timer(retryDelayMs(error, attempt, delays, maxRetryAfterMs), scheduler) : throwError(() => error),
+          }),
+        );
     };
     const reached = (page: CursorPaginatedResult<MessageDto>): boolean => newest === undefined || page.items.some((m) => m.id <= newest);
     return fetch(undefined).pipe(
-      expand((page) => (!page.hasMore || page.nextCursor === null || reached(page) || pages >= options.maxPages ? EMPTY : fetch(page.nextCursor))),
+      expand((page) =>
+        !page.hasMore || page.nextCursor === null || reached(page) || pages >= options.maxPages ? EMPTY : fetch(page.nextCursor),
+      ),
     );
   });
 }

@@ -2,9 +2,31 @@
  * Scanned state built on the hubs and REST: bot stream accumulation, timelines, typing, the
  * conversation list, and the operators they are made of.
  */
-export { accumulateStreams, botStreamEvents, createBotStreamsState, initialBotStreamsState, reduceBotStreams } from './accumulate-stream.js';
-export type { AccumulateStreamsOptions, ActiveStream, BotStream, BotStreamEvent, BotStreamLimits, BotStreamPhase, BotStreamsState, StreamEventSource } from './accumulate-stream.js';
-export { compareConversations, messageDtoOf, previewMessageDto, reduceConversationList, reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE } from './conversation-list.js';
+export {
+  accumulateStreams,
+  botStreamEvents,
+  createBotStreamsState,
+  initialBotStreamsState,
+  reduceBotStreams,
+} from './accumulate-stream.js';
+export type {
+  AccumulateStreamsOptions,
+  ActiveStream,
+  BotStream,
+  BotStreamEvent,
+  BotStreamLimits,
+  BotStreamPhase,
+  BotStreamsState,
+  StreamEventSource,
+} from './accumulate-stream.js';
+export {
+  compareConversations,
+  messageDtoOf,
+  previewMessageDto,
+  reduceConversationList,
+  reduceConversationListState,
+  INITIAL_CONVERSATION_LIST_STATE,
+} from './conversation-list.js';
 export type { ConversationListAction, ConversationListState, ConversationListStatus } from './conversation-list.js';
 export { distinctById } from './distinct-by-id.js';
 export { ParticipantNames, ParticipantNamesError, withSenderName } from './participant-names.js';

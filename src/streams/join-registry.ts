@@ -64,7 +64,10 @@ export class JoinRegistry {
           // conversation at once (no re-join after a reconnect), then tells the server when
           // connected — after a join still under way, as invocations keep their order — or
           // fails quietly when the client is disconnected (the server forgot the join anyway).
-          this.chat.leaveConversation(conversationId).pipe(catchError(() => EMPTY)).subscribe();
+          this.chat
+            .leaveConversation(conversationId)
+            .pipe(catchError(() => EMPTY))
+            .subscribe();
         }
       };
     });

@@ -38,24 +38,32 @@ export interface OutgoingTypingOptions {
  * ).subscribe();
  * ```
  */
-export function outgoingTyping(keystrokes$: Observable<unknown>, sent$: Observable<unknown>, options: OutgoingTypingOptions = {}): Observable<'start' | 'stop'> {
+export function outgoingTyping(
+  keystrokes$: Observable<unknown>,
+  sent$: Observable<unknown>,
+  options: OutgoingTypingOptions = {},
+): Observable<'start' | 'stop'> {
   const throttleMs = options.throttleMs ?? 2000;
   const idleMs = options.idleMs ?? 3000;
   const scheduler = options.scheduler ?? asyncScheduler;
-  return keystrokes$.pipe(
-    share(),
-    (keys$) =>
-      keys$.pipe(
-        exhaustMap(() => {
-          const end$ = merge(keys$.pipe(startWith(null), switchMap(() => timer(idleMs, scheduler))), sent$).pipe(take(1));
-          const starts$ = keys$.pipe(
+  return keystrokes$.pipe(share(), (keys$) =>
+    keys$.pipe(
+      exhaustMap(() => {
+        const end$ = merge(
+          keys$.pipe(
             startWith(null),
-            throttleTime(throttleMs, scheduler, { leading: true, trailing: false }),
-            map(() => 'start' as const),
-            takeUntil(end$),
-          );
-          return concat(starts$, of('stop' as const));
-        }),
-      ),
+            switchMap(() => timer(idleMs, scheduler)),
+          ),
+          sent$,
+        ).pipe(take(1));
+        const starts$ = keys$.pipe(
+          startWith(null),
+          throttleTime(throttleMs, scheduler, { leading: true, trailing: false }),
+          map(() => 'start' as const),
+          takeUntil(end$),
+        );
+        return concat(starts$, of('stop' as const));
+      }),
+    ),
   );
 }

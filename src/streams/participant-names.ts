@@ -333,8 +333,10 @@ function isId(id: unknown): id is string {
 
 function wholeNumber(argument: string, value: unknown, fallback: number, min: number, infinite: boolean): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number') throw new InvalidArgumentError(argument, `expected a whole number ≥ ${min}, got a value of type ${typeof value}`);
+  if (typeof value !== 'number')
+    throw new InvalidArgumentError(argument, `expected a whole number ≥ ${min}, got a value of type ${typeof value}`);
   if (infinite && value === Number.POSITIVE_INFINITY) return value;
-  if (!Number.isInteger(value) || value < min) throw new ArgumentRangeError(argument, `expected a whole number ≥ ${min}${infinite ? ' or Infinity' : ''}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new ArgumentRangeError(argument, `expected a whole number ≥ ${min}${infinite ? ' or Infinity' : ''}, got ${value}`);
   return value;
 }

@@ -56,6 +56,7 @@ function hashOf(key: unknown): number {
 
 /** SameValueZero, as `Map` compares keys. */
 function same(a: unknown, b: unknown): boolean {
+  // biome-ignore lint/suspicious/noSelfCompare: `x !== x` is the NaN test of SameValueZero, for keys of any type.
   return a === b || (a !== a && b !== b);
 }
 

@@ -241,7 +241,8 @@ export class TimelineState {
     const message = slot.message;
     this.order.remove(slot);
     this.byId.delete(id);
-    if (message.clientMessageId !== null && this.byClientId.get(message.clientMessageId) === id) this.byClientId.delete(message.clientMessageId);
+    if (message.clientMessageId !== null && this.byClientId.get(message.clientMessageId) === id)
+      this.byClientId.delete(message.clientMessageId);
   }
 
   /** @internal Drops the oldest messages beyond the window. */
@@ -251,7 +252,8 @@ export class TimelineState {
       if (message === undefined) break;
       const id = message.id;
       this.byId.delete(id);
-      if (message?.clientMessageId != null && this.byClientId.get(message.clientMessageId) === id) this.byClientId.delete(message.clientMessageId);
+      if (message?.clientMessageId != null && this.byClientId.get(message.clientMessageId) === id)
+        this.byClientId.delete(message.clientMessageId);
       this.trimmed = true;
     }
   }
@@ -295,7 +297,12 @@ function reduce(state: TimelineState, action: TimelineAction): boolean {
         const resolved = action.senderNames?.get(dto.senderId) ?? null;
         const incoming = resolved === null ? fromMessageDto(dto) : { ...fromMessageDto(dto), senderName: resolved };
         const merged: TimelineMessage = existing
-          ? { ...incoming, senderName: existing.senderName ?? incoming.senderName, senderAvatar: existing.senderAvatar, reactions: incoming.reactions }
+          ? {
+              ...incoming,
+              senderName: existing.senderName ?? incoming.senderName,
+              senderAvatar: existing.senderAvatar,
+              reactions: incoming.reactions,
+            }
           : incoming;
         if (existing && sameContent(existing, merged) && existing.senderName === merged.senderName) continue;
         changed = adopt(state, merged) || changed;
@@ -348,7 +355,10 @@ function reduce(state: TimelineState, action: TimelineAction): boolean {
       const dto = action.dto;
       const existing = dto.conversationId === state.conversationId ? state.get(dto.messageId) : undefined;
       if (!existing) return false;
-      const reactions = action.type === 'reactionAdded' ? addReaction(existing.reactions, dto.emoji, dto.participantId) : removeReaction(existing.reactions, dto.emoji, dto.participantId);
+      const reactions =
+        action.type === 'reactionAdded'
+          ? addReaction(existing.reactions, dto.emoji, dto.participantId)
+          : removeReaction(existing.reactions, dto.emoji, dto.participantId);
       if (reactions === existing.reactions) return false;
       state.put({ ...existing, reactions });
       return true;
@@ -376,19 +386,21 @@ function reduce(state: TimelineState, action: TimelineAction): boolean {
         state.put(known);
         return true;
       }
-      const base = action.message ? { ...fromMessageDto(action.message), senderName: local.senderName, senderAvatar: local.senderAvatar } : { ...local };
+      const base = action.message
+        ? { ...fromMessageDto(action.message), senderName: local.senderName, senderAvatar: local.senderAvatar }
+        : { ...local };
       state.put({ ...base, id: action.messageId, clientMessageId: action.clientMessageId, status: 'sent', error: undefined });
       return true;
     }
     case 'failed': {
       const local = state.byClientMessageId(action.clientMessageId);
-      if (!local || local.status !== 'pending') return false;
+      if (local?.status !== 'pending') return false;
       state.put({ ...local, status: 'failed', error: action.error });
       return true;
     }
     case 'retrying': {
       const local = state.byClientMessageId(action.clientMessageId);
-      if (!local || local.status !== 'failed') return false;
+      if (local?.status !== 'failed') return false;
       state.put({ ...local, status: 'pending', error: undefined });
       return true;
     }
@@ -414,7 +426,8 @@ function applyStream(state: TimelineState, stream: BotStream): boolean {
     const placeholder = state.get(stream.messageId);
     if (placeholder && placeholder.id !== stream.message.id && placeholder.status !== 'confirmed') state.drop(placeholder.id);
     const existing = state.get(stream.message.id);
-    if (existing?.status === 'confirmed' && existing.senderName !== null) return placeholder !== undefined && placeholder.id !== stream.message.id;
+    if (existing?.status === 'confirmed' && existing.senderName !== null)
+      return placeholder !== undefined && placeholder.id !== stream.message.id;
     adopt(state, fromChatMessageDto(stream.message));
     state.trim();
     return true;

@@ -70,8 +70,14 @@ const FIRST_PAGE_DONE = Symbol('first page done');
 
 /** What a timeline needs from REST. */
 export interface TimelineHistoryApi {
-  getHistory(conversationId: string, params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' }): Observable<CursorPaginatedResult<MessageDto>>;
-  send(conversationId: string, request: { blocks: Block[]; clientMessageId?: string; replyToMessageId?: string; mentions?: Mention[]; quickReplies?: QuickReply[] }): Observable<MessageDto>;
+  getHistory(
+    conversationId: string,
+    params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' },
+  ): Observable<CursorPaginatedResult<MessageDto>>;
+  send(
+    conversationId: string,
+    request: { blocks: Block[]; clientMessageId?: string; replyToMessageId?: string; mentions?: Mention[]; quickReplies?: QuickReply[] },
+  ): Observable<MessageDto>;
 }
 
 /** What a timeline is wired to (the facade passes its REST API, chat hub and shared streams). */
@@ -207,11 +213,14 @@ export class Timeline {
     private readonly deps: TimelineDeps,
     private readonly options: TimelineOptions = {},
   ) {
-    if (typeof conversationId !== 'string' || conversationId.trim() === '') throw new InvalidArgumentError('conversationId', 'expected a non-empty string id');
+    if (typeof conversationId !== 'string' || conversationId.trim() === '')
+      throw new InvalidArgumentError('conversationId', 'expected a non-empty string id');
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.pageSize = options.pageSize ?? 50;
     this.joins = deps.joins ?? new JoinRegistry(deps.chat, options.leaveOnUnsubscribe ?? true);
-    const core$ = defer(() => this.run()).pipe(share({ connector: () => new ReplaySubject<TimelineState>(1), resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }));
+    const core$ = defer(() => this.run()).pipe(
+      share({ connector: () => new ReplaySubject<TimelineState>(1), resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
+    );
     this.snapshot$ = core$.pipe(
       map((state) => ({
         conversationId,
@@ -265,12 +274,23 @@ export class Timeline {
       let pages = 0;
       const fetch = (from: string | undefined): Observable<CursorPaginatedResult<MessageDto>> => {
         pages += 1;
-        return this.deps.messages.getHistory(this.conversationId, { limit: this.pageSize, direction: 'older', ...(from !== undefined ? { cursor: from } : {}) });
+        return this.deps.messages.getHistory(this.conversationId, {
+          limit: this.pageSize,
+          direction: 'older',
+          ...(from !== undefined ? { cursor: from } : {}),
+        });
       };
-      const reachedBelow = (page: CursorPaginatedResult<MessageDto>): boolean => oldest === undefined || page.items.some((m) => m.id < oldest);
+      const reachedBelow = (page: CursorPaginatedResult<MessageDto>): boolean =>
+        oldest === undefined || page.items.some((m) => m.id < oldest);
       return fetch(cursor).pipe(
         expand((page) =>
-          cursor === undefined && !reachedBelow(page) && page.hasMore && page.nextCursor !== null && pages < (this.options.maxGapPages ?? 20) ? fetch(page.nextCursor) : EMPTY,
+          cursor === undefined &&
+          !reachedBelow(page) &&
+          page.hasMore &&
+          page.nextCursor !== null &&
+          pages < (this.options.maxGapPages ?? 20)
+            ? fetch(page.nextCursor)
+            : EMPTY,
         ),
         takeWhile(() => this.state === state),
         concatMap((page) => this.named(page)),
@@ -335,7 +355,7 @@ export class Timeline {
     assertNonEmptyString('clientMessageId', clientMessageId);
     return defer(() => {
       const failed = this.state?.byClientMessageId(clientMessageId);
-      if (!failed || failed.status !== 'failed') return EMPTY;
+      if (failed?.status !== 'failed') return EMPTY;
       this.actions.next({ type: 'retrying', clientMessageId });
       return this.deliver(
         clientMessageId,
@@ -362,7 +382,9 @@ export class Timeline {
       ...(options.quickReplies !== undefined ? { quickReplies: options.quickReplies } : {}),
     };
     const overRest$ = (): Observable<{ messageId: string; message?: MessageDto }> =>
-      this.deps.messages.send(this.conversationId, { blocks, clientMessageId, ...extra }).pipe(map((message) => ({ messageId: message.id, message })));
+      this.deps.messages
+        .send(this.conversationId, { blocks, clientMessageId, ...extra })
+        .pipe(map((message) => ({ messageId: message.id, message })));
     const chat = this.deps.chat;
     const hubRequest = { conversationId: this.conversationId, blocks, clientMessageId, ...extra };
     // A message larger than the server reads would close the connection (re-joins, gap recovery,
@@ -381,7 +403,12 @@ export class Timeline {
       request$.pipe(
         map((result) => {
           if (result.messageId === '') throw new Error('the server accepted the message without an id');
-          this.actions.next({ type: 'sent', clientMessageId, messageId: result.messageId, ...(result.message ? { message: result.message } : {}) });
+          this.actions.next({
+            type: 'sent',
+            clientMessageId,
+            messageId: result.messageId,
+            ...(result.message ? { message: result.message } : {}),
+          });
           const now = current();
           return now.id.startsWith('local:') ? { ...now, id: result.messageId, status: 'sent' as const } : now;
         }),
@@ -403,7 +430,8 @@ export class Timeline {
     const chat = this.deps.chat;
     const me = this.deps.currentUser();
     if (me !== null) this.deps.names?.learn(me.id, me.fullName); // one's own messages in history, named at once
-    const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> => source.pipe(filter((e) => e.conversationId === id));
+    const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> =>
+      source.pipe(filter((e) => e.conversationId === id));
     const live$ = merge(
       mine(chat.on('messageReceived')).pipe(
         tap((message) => this.deps.names?.learn(message.senderId, message.senderName)),
@@ -440,15 +468,16 @@ export class Timeline {
     );
     // Hold the join while subscribed (joined once the hub is connected, whenever that is), then
     // fetch what happened before the join.
-    const join$ = (this.options.join ?? true)
-      ? this.joins.hold(id).pipe(
-          switchMap(() => this.recoverGap(state)),
-          catchError((error: unknown) => {
-            this.deps.report(error);
-            return EMPTY;
-          }),
-        )
-      : EMPTY;
+    const join$ =
+      (this.options.join ?? true)
+        ? this.joins.hold(id).pipe(
+            switchMap(() => this.recoverGap(state)),
+            catchError((error: unknown) => {
+              this.deps.report(error);
+              return EMPTY;
+            }),
+          )
+        : EMPTY;
     // After a reconnect that lost the groups, the hub client re-joined: fetch what was missed.
     // The newest message held is taken when the new connection starts, before the re-join: live
     // messages that arrive between the re-join and `rejoined$` must not hide the gap before them.
@@ -492,7 +521,9 @@ export class Timeline {
   }
 
   /** A history page with the names of its senders (when a resolver is given): cached ones at once, others in one batch. */
-  private named(page: CursorPaginatedResult<MessageDto>): Observable<{ readonly page: CursorPaginatedResult<MessageDto>; readonly senderNames?: ReadonlyMap<string, string> }> {
+  private named(
+    page: CursorPaginatedResult<MessageDto>,
+  ): Observable<{ readonly page: CursorPaginatedResult<MessageDto>; readonly senderNames?: ReadonlyMap<string, string> }> {
     const names = this.deps.names;
     if (names === undefined || page.items.length === 0) return of({ page });
     return names.resolve(page.items.map((m) => m.senderId)).pipe(map((senderNames) => ({ page, senderNames })));
@@ -503,11 +534,19 @@ export class Timeline {
    * as history actions; transient failures are retried (see `pagesSince`). `onRecovered` runs
    * when every page came; a failure is reported and ends the recovery without it.
    */
-  private recoverGap(state: TimelineState, baseline?: { readonly newest: string | undefined }, onRecovered?: () => void): Observable<TimelineAction> {
+  private recoverGap(
+    state: TimelineState,
+    baseline?: { readonly newest: string | undefined },
+    onRecovered?: () => void,
+  ): Observable<TimelineAction> {
     return defer(() => {
       const status = this.status;
       const newest = baseline ? baseline.newest : state.newestServerId();
-      return pagesSince(this.deps.messages, this.conversationId, newest, { pageSize: this.pageSize, maxPages: this.options.maxGapPages ?? 20, scheduler: this.scheduler }).pipe(
+      return pagesSince(this.deps.messages, this.conversationId, newest, {
+        pageSize: this.pageSize,
+        maxPages: this.options.maxGapPages ?? 20,
+        scheduler: this.scheduler,
+      }).pipe(
         takeWhile(() => this.state === state),
         concatMap((page) => this.named(page)),
         map(({ page, senderNames }): TimelineAction => {
@@ -581,12 +620,16 @@ function settleLoaded(status: BehaviorSubject<TimelineStatus>): void {
 /** `send`'s content as blocks, checked (see `send`'s `@throws`). */
 function sendBlocks(content: unknown): Block[] {
   if (typeof content === 'string') {
-    if (content.trim() === '') throw new InvalidArgumentError('content', 'expected non-empty text or at least one block, got a blank string');
+    if (content.trim() === '')
+      throw new InvalidArgumentError('content', 'expected non-empty text or at least one block, got a blank string');
     assertTextLength('content', content);
     return [{ $type: 'text', format: 'Plain', content, plainText: content }];
   }
   if (!Array.isArray(content)) {
-    throw new InvalidArgumentError('content', `expected text or an array of blocks, got ${content === null ? 'null' : `a value of type ${typeof content}`}`);
+    throw new InvalidArgumentError(
+      'content',
+      `expected text or an array of blocks, got ${content === null ? 'null' : `a value of type ${typeof content}`}`,
+    );
   }
   assertBody('content', SendBlocks, content, BLOCKS_MAX_DEPTH);
   assertMessageBlocks('content', content);

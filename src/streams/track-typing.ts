@@ -49,17 +49,17 @@ export function trackTyping(
   const timeoutMs = options.timeoutMs ?? 6000;
   const scheduler = options.scheduler ?? asyncScheduler;
   type Change = { readonly participantId: string; readonly entry: TypingParticipant | null };
-  const changes$ = merge(
-    started$.pipe(map((dto) => ({ dto, typing: true }))),
-    stopped$.pipe(map((dto) => ({ dto, typing: false }))),
-  ).pipe(
+  const changes$ = merge(started$.pipe(map((dto) => ({ dto, typing: true }))), stopped$.pipe(map((dto) => ({ dto, typing: false })))).pipe(
     groupBy((event) => event.dto.participantId),
     mergeMap((group$) =>
       group$.pipe(
         switchMap(({ dto, typing }): Observable<Change> => {
           if (!typing) return of({ participantId: dto.participantId, entry: null });
           const entry: TypingParticipant = { participantId: dto.participantId, participantName: dto.participantName };
-          return concat(of({ participantId: dto.participantId, entry }), timer(timeoutMs, scheduler).pipe(map(() => ({ participantId: dto.participantId, entry: null }))));
+          return concat(
+            of({ participantId: dto.participantId, entry }),
+            timer(timeoutMs, scheduler).pipe(map(() => ({ participantId: dto.participantId, entry: null }))),
+          );
         }),
       ),
     ),
@@ -71,7 +71,10 @@ export function trackTyping(
     scan((list: readonly TypingParticipant[], change: Change) => {
       const index = list.findIndex((p) => p.participantId === change.participantId);
       if (change.entry === null) return index < 0 ? list : list.filter((_, i) => i !== index);
-      if (index >= 0) return (list[index] as TypingParticipant).participantName === change.entry.participantName ? list : list.map((p, i) => (i === index ? (change.entry as TypingParticipant) : p));
+      if (index >= 0)
+        return (list[index] as TypingParticipant).participantName === change.entry.participantName
+          ? list
+          : list.map((p, i) => (i === index ? (change.entry as TypingParticipant) : p));
       return [...list, change.entry];
     }, nobody),
     startWith(nobody),

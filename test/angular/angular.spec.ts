@@ -94,7 +94,9 @@ describe('chat-client-rx/angular', function () {
       const other = createChatClient({ baseUrl: gateway.url });
       await firstValueFrom(other.auth.loginWithDev(bob, 'dev'));
       await firstValueFrom(
-        other.messages.send(conversationId, { blocks: [{ $type: 'text', format: 'Plain', content: 'hi from bob', plainText: 'hi from bob' }] }),
+        other.messages.send(conversationId, {
+          blocks: [{ $type: 'text', format: 'Plain', content: 'hi from bob', plainText: 'hi from bob' }],
+        }),
       );
 
       const seen = await firstValueFrom(

@@ -149,14 +149,19 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
   let conversationId: string;
   const pageErrors: string[] = [];
 
-  before(async function () {
+  before(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'chat-rx-playground-'));
     await buildPlayground({ root, outDir });
     // Slower chunks than the default so the stream is seen growing, and lasts (over a second) long
     // enough for another message to arrive and be read while it streams.
     gateway = await startGateway({ port: 0, testEndpoints: true, playground: { dir: outDir }, bot: { chunkDelayMs: 200, chunks: 6 } });
     profile = await mkdtemp(join(tmpdir(), 'chat-rx-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 760 } });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1200, height: 760 },
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -196,7 +201,9 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     const reply = page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"] [data-testid="message-text"]');
     await reply.waitFor();
     expect(await reply.innerText()).to.equal('You said: hello from Chromium');
-    await page.locator('[data-testid="message"][data-sender="alice"][data-status="confirmed"]', { hasText: 'hello from Chromium' }).waitFor();
+    await page
+      .locator('[data-testid="message"][data-sender="alice"][data-status="confirmed"]', { hasText: 'hello from Chromium' })
+      .waitFor();
     await page.locator('[data-testid="bot-stream"][data-phase="completed"]').waitFor();
 
     const recorded = await seen(page);
@@ -222,7 +229,9 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     const downloaded = Buffer.from(await (await fetch(href)).arrayBuffer());
     expect(downloaded.equals(bytes)).to.equal(true);
     // echo-bot answers a message without text by what it sent, not with "You said: " and nothing
-    const answer = page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"] [data-testid="message-text"]', { hasText: 'report.bin' });
+    const answer = page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"] [data-testid="message-text"]', {
+      hasText: 'report.bin',
+    });
     await answer.waitFor();
     expect(await answer.innerText()).to.equal('You sent a file: report.bin');
   });
@@ -239,7 +248,10 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     await evil.waitFor();
     await fine.waitFor();
     expect(await evil.evaluate((element) => [element.tagName, element.getAttribute('href')])).to.deep.equal(['SPAN', null]);
-    expect(await fine.evaluate((element) => [element.tagName, element.getAttribute('href')])).to.deep.equal(['A', 'https://files.example.com/fine.pdf']);
+    expect(await fine.evaluate((element) => [element.tagName, element.getAttribute('href')])).to.deep.equal([
+      'A',
+      'https://files.example.com/fine.pdf',
+    ]);
   });
 
   it('"drop connection": reconnecting → connected, and a message sent meanwhile shows up', async () => {
@@ -257,9 +269,13 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
       await page.getByTestId('drop').click();
       await page.locator('[data-testid="conn-state"][data-status="reconnecting"]').waitFor();
       // the badge counts down to the next attempt, second by second: "reconnecting in 2 s", "… 1 s"
-      await page.waitForFunction(`(() => { const n = ${COUNTDOWN}; return n.some((v, i) => i > 0 && n[i - 1] === v + 1); })()`, undefined, { timeout: 20_000 }).catch(async () => {
-        expect.fail(`no countdown; the badge showed: ${JSON.stringify((await seen(page)).chatBadge.slice(-5))}`);
-      });
+      await page
+        .waitForFunction(`(() => { const n = ${COUNTDOWN}; return n.some((v, i) => i > 0 && n[i - 1] === v + 1); })()`, undefined, {
+          timeout: 20_000,
+        })
+        .catch(async () => {
+          expect.fail(`no countdown; the badge showed: ${JSON.stringify((await seen(page)).chatBadge.slice(-5))}`);
+        });
       const countdown = (await page.evaluate(COUNTDOWN)) as number[];
       expect(countdown[0], `countdown ${countdown.join(',')}`).to.equal(2); // the first delay after a drop: 2 s
       // while the page is reconnecting, bob writes over REST
@@ -283,7 +299,9 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     // and the live connection works again: a new message goes through and echo-bot answers
     await page.getByTestId('composer-input').fill('back online');
     await page.getByTestId('composer-send').click();
-    await page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: back online' }).waitFor();
+    await page
+      .locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: back online' })
+      .waitFor();
     expect(await page.getByTestId('conn-state').innerText()).to.equal('connected');
     expect(pageErrors).to.deep.equal([]);
   });
@@ -303,21 +321,34 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     await rest(g, 'POST', `/api/conversations/${conversationId}/messages`, bob.token, {
       blocks: [{ $type: 'text', format: 'Plain', content: 'are you reading this?', plainText: 'are you reading this?' }],
     });
-    await page.locator('[data-testid="message"][data-sender="bob"] [data-testid="message-text"]', { hasText: 'are you reading this?' }).waitFor();
+    await page
+      .locator('[data-testid="message"][data-sender="bob"] [data-testid="message-text"]', { hasText: 'are you reading this?' })
+      .waitFor();
     // read while viewing: the gateway counts nothing unread
     await eventually("bob's message, on screen, is marked read", async () => (await unreadOnServer(g, alice.token, conversationId)) === 0);
     // the bot's reply, stored when its stream ends (after bob's message was marked read), is
     // counted unread by the gateway: it must be marked read too
-    await page.locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: tell me slowly' }).waitFor();
-    await eventually("echo-bot's reply, on screen, is marked read", async () => (await unreadOnServer(g, alice.token, conversationId)) === 0);
+    await page
+      .locator('[data-testid="message"][data-sender="echo-bot"][data-status="confirmed"]', { hasText: 'You said: tell me slowly' })
+      .waitFor();
+    await eventually(
+      "echo-bot's reply, on screen, is marked read",
+      async () => (await unreadOnServer(g, alice.token, conversationId)) === 0,
+    );
     await eventually('no unread badge on the open conversation', async () => {
       const r = await row(page, conversationId);
       return r.unread === '0' && !r.badge;
     });
     // and none was shown meanwhile: the list counted each message for a moment, the open row never showed it
     const rendered = ((await seen(page)).rows[conversationId] ?? []).slice(renderedBefore);
-    expect(rendered.some((r) => r.unread > 0), 'the list counted the arriving messages').to.equal(true);
-    expect(rendered.filter((r) => r.active && r.badge), 'open rows rendered with a badge').to.deep.equal([]);
+    expect(
+      rendered.some((r) => r.unread > 0),
+      'the list counted the arriving messages',
+    ).to.equal(true);
+    expect(
+      rendered.filter((r) => r.active && r.badge),
+      'open rows rendered with a badge',
+    ).to.deep.equal([]);
     expect(pageErrors).to.deep.equal([]);
   });
 
@@ -325,9 +356,15 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     const g = gateway as Gateway;
     const alice = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'alice', password: 'dev' });
     const bob = await rest<{ token: string }>(g, 'POST', '/api/auth/login/dev', null, { username: 'bob', password: 'dev' });
-    const other = await rest<{ id: string }>(g, 'POST', '/api/conversations', bob.token, { type: 'Group', participantIds: ['alice'], name: 'From bob' });
+    const other = await rest<{ id: string }>(g, 'POST', '/api/conversations', bob.token, {
+      type: 'Group',
+      participantIds: ['alice'],
+      name: 'From bob',
+    });
     for (const text of ['first unread', 'second unread']) {
-      await rest(g, 'POST', `/api/conversations/${other.id}/messages`, bob.token, { blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }] });
+      await rest(g, 'POST', `/api/conversations/${other.id}/messages`, bob.token, {
+        blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }],
+      });
     }
     // not open: the badge shows both
     await eventually('a badge of 2 on the conversation alice has not opened', async () => {
@@ -346,7 +383,10 @@ async function row(page: Page, conversationId: string): Promise<{ unread: string
     });
     // from the click on, the badge was gone: the conversation open is the one being read
     const rendered = ((await seen(page)).rows[other.id] ?? []).slice(renderedBefore);
-    expect(rendered.filter((r) => r.active && r.badge), 'open rows rendered with a badge').to.deep.equal([]);
+    expect(
+      rendered.filter((r) => r.active && r.badge),
+      'open rows rendered with a badge',
+    ).to.deep.equal([]);
     // back to the chat with echo-bot, which stays read
     await page.locator(`[data-testid="conversation"][data-id="${conversationId}"]`).click();
     expect(pageErrors).to.deep.equal([]);

@@ -30,7 +30,10 @@ export class ClientKit {
   }
 
   /** A client logged in as a new dev user named after `prefix`; connected unless `connect: false`. */
-  async user(prefix: string, options: Partial<ChatClientOptions> & { connect?: boolean } = {}): Promise<{ client: ChatClient; id: string }> {
+  async user(
+    prefix: string,
+    options: Partial<ChatClientOptions> & { connect?: boolean } = {},
+  ): Promise<{ client: ChatClient; id: string }> {
     const { connect = true, ...rest } = options;
     const client = this.create(rest);
     const { user } = await firstValueFrom(client.auth.loginWithDev(uniqueName(prefix), 'pw'));
@@ -65,7 +68,10 @@ export async function group(owner: ChatClient, others: readonly string[], name =
  * `clientMessageId`, which the server de-duplicates.
  */
 export async function sendRest(client: ChatClient, conversationId: string, text: string, retries = 0): Promise<string> {
-  const request = { blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: text, plainText: text }], clientMessageId: uniqueName('rest') };
+  const request = {
+    blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: text, plainText: text }],
+    clientMessageId: uniqueName('rest'),
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       const message = await firstValueFrom(client.messages.send(conversationId, request));
@@ -79,7 +85,11 @@ export async function sendRest(client: ChatClient, conversationId: string, text:
 
 /** Waits until the chat hub of `client` has joined `conversationId`. */
 export async function joined(client: ChatClient, conversationId: string, timeoutMs = 5000): Promise<void> {
-  await waitFor(() => client.realtime.chat.joinedConversations.has(conversationId), timeoutMs, `conversation ${conversationId} to be joined`);
+  await waitFor(
+    () => client.realtime.chat.joinedConversations.has(conversationId),
+    timeoutMs,
+    `conversation ${conversationId} to be joined`,
+  );
 }
 
 /** The plain texts of `messages`. */

@@ -29,16 +29,29 @@ describe('createChatClient (embedded gateway)', function () {
       { name: 'no options', options: undefined, argument: 'options' },
       { name: 'no baseUrl', options: {}, argument: 'options.baseUrl', message: /required/ },
       { name: 'an empty baseUrl', options: { baseUrl: '' }, argument: 'options.baseUrl' },
-      { name: 'a malformed baseUrl', options: { baseUrl: 'chat.example.com' }, argument: 'options.baseUrl', message: /not an absolute URL/ },
+      {
+        name: 'a malformed baseUrl',
+        options: { baseUrl: 'chat.example.com' },
+        argument: 'options.baseUrl',
+        message: /not an absolute URL/,
+      },
       { name: 'a non-http baseUrl', options: { baseUrl: 'ftp://chat.example.com' }, argument: 'options.baseUrl', message: /http/ },
       { name: 'a baseUrl with a query', options: { baseUrl: 'https://chat.example.com/?x=1' }, argument: 'options.baseUrl' },
       {
         name: 'both token and session',
-        options: { baseUrl: 'https://chat.example.com', token: 't', session: { token: 't', expiresAt: null, user: null, baseUrl: 'https://chat.example.com' } },
+        options: {
+          baseUrl: 'https://chat.example.com',
+          token: 't',
+          session: { token: 't', expiresAt: null, user: null, baseUrl: 'https://chat.example.com' },
+        },
         argument: 'options.token',
         message: /session/,
       },
-      { name: 'a logger that is not a function', options: { baseUrl: 'https://chat.example.com', logger: 'console' }, argument: 'options.logger' },
+      {
+        name: 'a logger that is not a function',
+        options: { baseUrl: 'https://chat.example.com', logger: 'console' },
+        argument: 'options.logger',
+      },
     ];
     for (const c of cases) {
       it(`rejects ${c.name}, naming the argument`, () => {
@@ -123,7 +136,9 @@ describe('createChatClient (embedded gateway)', function () {
       await firstValueFrom(client.connect());
       const events: string[] = [];
       await new Promise<void>((resolve, reject) => {
-        client.disconnect().subscribe({ next: () => events.push('next'), error: reject, complete: () => (events.push('complete'), resolve()) });
+        client
+          .disconnect()
+          .subscribe({ next: () => events.push('next'), error: reject, complete: () => (events.push('complete'), resolve()) });
       });
       expect(events).to.deep.equal(['next', 'complete']);
       expect(client.realtime.chat.status.status).to.equal('disconnected');
@@ -150,14 +165,19 @@ describe('createChatClient (embedded gateway)', function () {
       expect(count()).to.be.above(before);
       subscription.unsubscribe();
       await client.disconnect();
-      await waitFor(() => count() <= before, 5000, `active resources back to ${before}: ${JSON.stringify(process.getActiveResourcesInfo())}`);
+      await waitFor(
+        () => count() <= before,
+        5000,
+        `active resources back to ${before}: ${JSON.stringify(process.getActiveResourcesInfo())}`,
+      );
     });
   });
 
   describe('logger', () => {
     it('never receives a token: every line of a login, connect and reconnects is free of JWTs', async () => {
       const lines: string[] = [];
-      const logger: NonNullable<ChatClientOptions['logger']> = (level, message, data) => lines.push(`${level} ${message} ${data === undefined ? '' : JSON.stringify(data)}`);
+      const logger: NonNullable<ChatClientOptions['logger']> = (level, message, data) =>
+        lines.push(`${level} ${message} ${data === undefined ? '' : JSON.stringify(data)}`);
       const client = kit.create({ logger, signalrOptions: { logLevel: LogLevel.Trace } });
       const { token } = await firstValueFrom(client.auth.loginWithDev(uniqueName('frank'), 'pw'));
       expect(token.startsWith('eyJ')).to.equal(true);
@@ -171,7 +191,10 @@ describe('createChatClient (embedded gateway)', function () {
 
       expect(lines.length, 'the logger was used').to.be.above(10);
       // SignalR traced its negotiate and socket URLs (where a browser would carry access_token).
-      expect(lines.some((line) => line.includes('/hubs/chat')), 'hub URLs were logged').to.equal(true);
+      expect(
+        lines.some((line) => line.includes('/hubs/chat')),
+        'hub URLs were logged',
+      ).to.equal(true);
       const leaks = lines.filter((line) => line.includes('eyJ') || line.includes(token) || line.includes(token.split('.')[2] as string));
       expect(leaks).to.deep.equal([]);
     });

@@ -20,7 +20,7 @@ const connectionIdOf = (status: { status: string; connectionId?: string | null }
   status.status === 'connected' ? status.connectionId : undefined;
 const plain = (content: string, plainText: string | null = content): Block => ({ $type: 'text', format: 'Plain', content, plainText });
 
-describe('messages over the hub\'s maximum message size (embedded gateway)', function () {
+describe("messages over the hub's maximum message size (embedded gateway)", function () {
   this.timeout(20_000);
   let gateway: TestGateway;
   const kit = new ClientKit(() => gateway);
@@ -57,7 +57,11 @@ describe('messages over the hub\'s maximum message size (embedded gateway)', fun
     const posts = (await mark.since()).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
     expect(posts, 'one REST POST of the message').to.have.length(1);
 
-    await waitFor(() => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'), 5000, 'the big message to be confirmed');
+    await waitFor(
+      () => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'),
+      5000,
+      'the big message to be confirmed',
+    );
     await waitFor(() => last(bobSeen.values)?.find((m) => m.plainText === text), 5000, 'bob to receive the big message');
     const history = await firstValueFrom(bob.messages.getHistory(conversation.id, { limit: 10 }));
     expect(history.items.filter((m) => m.plainTextIndex === text)).to.have.length(1);
@@ -68,7 +72,10 @@ describe('messages over the hub\'s maximum message size (embedded gateway)', fun
     const after = await lastValueFrom(timeline.send('small after big').pipe(toArray()));
     expect(after.map((m) => m.status)).to.deep.include.members(['pending']);
     expect(last(after)?.status).to.be.oneOf(['sent', 'confirmed']);
-    expect((await mark.since()).filter((r) => r.method === 'POST' && r.path.endsWith('/messages')), 'the small one went over the hub').to.have.length(1);
+    expect(
+      (await mark.since()).filter((r) => r.method === 'POST' && r.path.endsWith('/messages')),
+      'the small one went over the hub',
+    ).to.have.length(1);
     expect(connectionIdOf(chat.status)).to.equal(connectionId);
     expect(states.values.map((s) => s.status)).to.deep.equal(['connected']);
     expect(sessions.values).to.deep.equal([]);
@@ -138,7 +145,9 @@ describe('messages over the hub\'s maximum message size (embedded gateway)', fun
   });
 
   it('why: with the check off (maxMessageBytes: Infinity), a frame just over 32 KB makes the server close the connection', async () => {
-    const { client: alice } = await kit.user('alice', { hubs: { reconnectDelays: [50, 100, 200], maxMessageBytes: Number.POSITIVE_INFINITY } });
+    const { client: alice } = await kit.user('alice', {
+      hubs: { reconnectDelays: [50, 100, 200], maxMessageBytes: Number.POSITIVE_INFINITY },
+    });
     const { id: bobId } = await kit.user('bob', { connect: false });
     const conversation = await group(alice, [bobId]);
     const chat = alice.realtime.chat;
@@ -171,7 +180,9 @@ describe('messages over the hub\'s maximum message size (embedded gateway)', fun
     await lastValueFrom(timeline.send('short'));
     const posts = (await mark.since()).filter((r) => r.method === 'POST' && r.path.endsWith(`/conversations/${conversation.id}/messages`));
     expect(posts, 'only the 1500-character message went over REST').to.have.length(1);
-    expect(() => alice.realtime.chat.sendMessage({ conversationId: conversation.id, blocks: [plain('z'.repeat(1500))] })).to.throw(InvalidArgumentError);
+    expect(() => alice.realtime.chat.sendMessage({ conversationId: conversation.id, blocks: [plain('z'.repeat(1500))] })).to.throw(
+      InvalidArgumentError,
+    );
     expect(() => kit.create({ hubs: { maxMessageBytes: 0 } })).to.throw(InvalidArgumentError, /maxMessageBytes/);
     expect(() => kit.create({ hubs: { maxMessageBytes: Number.POSITIVE_INFINITY } })).not.to.throw();
   });

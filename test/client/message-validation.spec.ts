@@ -41,18 +41,46 @@ describe('message arguments are refused at once (issue 16)', () => {
       ['sendMessage with a blank conversationId', 'request.conversationId', () => chat.sendMessage({ conversationId: '  ', blocks })],
       ['sendMessage with conversationId ".."', 'request.conversationId', () => chat.sendMessage({ conversationId: '..', blocks })],
       ['sendMessage with no blocks', 'request.blocks', () => chat.sendMessage({ conversationId: 'c', blocks: [] })],
-      ['sendMessage with a text of 100,001 characters', 'request.blocks[0].content', () => chat.sendMessage({ conversationId: 'c', blocks: [text('x'.repeat(100_001), null)] })],
-      ['sendMessage with a plainText of 100,001 characters', 'request.blocks[1].plainText', () => chat.sendMessage({ conversationId: 'c', blocks: [text('a'), text('b', 'x'.repeat(100_001))] })],
-      ['sendMessage with a clientMessageId of 129 characters', 'request.clientMessageId', () => chat.sendMessage({ conversationId: 'c', blocks, clientMessageId: 'x'.repeat(129) })],
-      ['sendMessage with an empty clientMessageId', 'request.clientMessageId', () => chat.sendMessage({ conversationId: 'c', blocks, clientMessageId: '' })],
-      ['sendMessage with an empty replyToMessageId', 'request.replyToMessageId', () => chat.sendMessage({ conversationId: 'c', blocks, replyToMessageId: '' })],
+      [
+        'sendMessage with a text of 100,001 characters',
+        'request.blocks[0].content',
+        () => chat.sendMessage({ conversationId: 'c', blocks: [text('x'.repeat(100_001), null)] }),
+      ],
+      [
+        'sendMessage with a plainText of 100,001 characters',
+        'request.blocks[1].plainText',
+        () => chat.sendMessage({ conversationId: 'c', blocks: [text('a'), text('b', 'x'.repeat(100_001))] }),
+      ],
+      [
+        'sendMessage with a clientMessageId of 129 characters',
+        'request.clientMessageId',
+        () => chat.sendMessage({ conversationId: 'c', blocks, clientMessageId: 'x'.repeat(129) }),
+      ],
+      [
+        'sendMessage with an empty clientMessageId',
+        'request.clientMessageId',
+        () => chat.sendMessage({ conversationId: 'c', blocks, clientMessageId: '' }),
+      ],
+      [
+        'sendMessage with an empty replyToMessageId',
+        'request.replyToMessageId',
+        () => chat.sendMessage({ conversationId: 'c', blocks, replyToMessageId: '' }),
+      ],
       ['editMessage with no blocks', 'request.newBlocks', () => chat.editMessage({ messageId: 'm', newBlocks: [] })],
-      ['editMessage with a text of 100,001 characters', 'request.newBlocks[0].content', () => chat.editMessage({ messageId: 'm', newBlocks: [text('x'.repeat(100_001), null)] })],
+      [
+        'editMessage with a text of 100,001 characters',
+        'request.newBlocks[0].content',
+        () => chat.editMessage({ messageId: 'm', newBlocks: [text('x'.repeat(100_001), null)] }),
+      ],
       ['editMessage with messageId ".."', 'request.messageId', () => chat.editMessage({ messageId: '..', newBlocks: blocks })],
       ['editMessage with an empty messageId', 'request.messageId', () => chat.editMessage({ messageId: '', newBlocks: blocks })],
       ['deleteMessage with messageId "."', 'request.messageId', () => chat.deleteMessage({ messageId: '.' })],
       ['recoverMessage with an empty messageId', 'request.messageId', () => chat.recoverMessage({ messageId: '' })],
-      ['addReaction with an empty conversationId', 'request.conversationId', () => chat.addReaction({ messageId: 'm', conversationId: '', emoji: '👍' })],
+      [
+        'addReaction with an empty conversationId',
+        'request.conversationId',
+        () => chat.addReaction({ messageId: 'm', conversationId: '', emoji: '👍' }),
+      ],
       ['removeReaction with an empty emoji', 'request.emoji', () => chat.removeReaction({ messageId: 'm', emoji: '' })],
       ['joinConversation("..")', 'conversationId', () => chat.joinConversation('..')],
       ['markAsRead("c", ".")', 'messageId', () => chat.markAsRead('c', '.')],
@@ -66,14 +94,21 @@ describe('message arguments are refused at once (issue 16)', () => {
 
     it('the limits themselves pass: 100,000 characters of text (under maxMessageBytes: Infinity), a 128-character clientMessageId', () => {
       const roomy = new ChatHubClient({ url: 'http://127.0.0.1:9/hubs/chat', maxMessageBytes: Number.POSITIVE_INFINITY });
-      expect(() => roomy.sendMessage({ conversationId: 'c', blocks: [text('x'.repeat(100_000))], clientMessageId: 'x'.repeat(128) })).not.to.throw();
+      expect(() =>
+        roomy.sendMessage({ conversationId: 'c', blocks: [text('x'.repeat(100_000))], clientMessageId: 'x'.repeat(128) }),
+      ).not.to.throw();
       expect(() => roomy.editMessage({ messageId: 'm', newBlocks: [text('x'.repeat(100_000))] })).not.to.throw();
-      expect(() => chat.sendMessage({ conversationId: 'c', blocks, clientMessageId: 'x'.repeat(128), replyToMessageId: null })).not.to.throw();
+      expect(() =>
+        chat.sendMessage({ conversationId: 'c', blocks, clientMessageId: 'x'.repeat(128), replyToMessageId: null }),
+      ).not.to.throw();
     });
 
     it('maxMessageBytes must be a positive whole number (or Infinity)', () => {
       for (const bad of [0, -1, 1.5, Number.NaN, '32768']) {
-        expectRefused(() => new ChatHubClient({ url: 'http://127.0.0.1:9/hubs/chat', maxMessageBytes: any(bad) }), 'options.maxMessageBytes');
+        expectRefused(
+          () => new ChatHubClient({ url: 'http://127.0.0.1:9/hubs/chat', maxMessageBytes: any(bad) }),
+          'options.maxMessageBytes',
+        );
       }
     });
   });
@@ -88,11 +123,19 @@ describe('message arguments are refused at once (issue 16)', () => {
       ['send("   ")', 'content', () => timeline.send('   ')],
       ['send([])', 'content', () => timeline.send([])],
       ['send([42])', 'content', () => timeline.send(any([42]))],
-      ['send([a malformed text block])', 'content', () => timeline.send(any([{ $type: 'text', format: 'Plain', content: 5, plainText: null }]))],
+      [
+        'send([a malformed text block])',
+        'content',
+        () => timeline.send(any([{ $type: 'text', format: 'Plain', content: 5, plainText: null }])),
+      ],
       ['send(a string of 100,001 characters)', 'content', () => timeline.send('x'.repeat(100_001))],
       ['send([a text block of 100,001 characters])', 'content[0].content', () => timeline.send([text('x'.repeat(100_001), null)])],
       ['send("hi", null)', 'options', () => timeline.send('hi', any(null))],
-      ['send("hi", {clientMessageId: 129 characters})', 'options.clientMessageId', () => timeline.send('hi', { clientMessageId: 'x'.repeat(129) })],
+      [
+        'send("hi", {clientMessageId: 129 characters})',
+        'options.clientMessageId',
+        () => timeline.send('hi', { clientMessageId: 'x'.repeat(129) }),
+      ],
       ['send("hi", {clientMessageId: ""})', 'options.clientMessageId', () => timeline.send('hi', { clientMessageId: '' })],
       ['send("hi", {replyToMessageId: ".."})', 'options.replyToMessageId', () => timeline.send('hi', { replyToMessageId: '..' })],
       ['send("hi", {mentions: "x"})', 'options', () => timeline.send('hi', any({ mentions: 'x' }))],
@@ -122,7 +165,11 @@ describe('message arguments are refused at once (issue 16)', () => {
 
     it('the limits themselves pass: 100,000 characters, a 128-character clientMessageId, blocks with mentions', () => {
       expect(() => timeline.send('x'.repeat(100_000), { clientMessageId: 'x'.repeat(128) })).not.to.throw();
-      expect(() => timeline.send([text('a'), { $type: 'divider' }], { mentions: [{ type: 'All', targetId: null, displayName: 'all', offset: null, length: null }] })).not.to.throw();
+      expect(() =>
+        timeline.send([text('a'), { $type: 'divider' }], {
+          mentions: [{ type: 'All', targetId: null, displayName: 'all', offset: null, length: null }],
+        }),
+      ).not.to.throw();
     });
   });
 });

@@ -30,7 +30,11 @@ describe('sender names: the same in history and live', () => {
     expect(fromHistory?.senderName).to.equal(bobName);
 
     const live = await sendRest(bob.client, conversation.id, 'said while alice looks');
-    await waitFor(() => timeline.values.at(-1)?.some((m) => m.id === live && m.status === 'confirmed') === true, 10_000, 'the live message');
+    await waitFor(
+      () => timeline.values.at(-1)?.some((m) => m.id === live && m.status === 'confirmed') === true,
+      10_000,
+      'the live message',
+    );
     const fromLive = timeline.values.at(-1)?.find((m) => m.id === live);
     expect(fromLive?.senderName).to.equal(bobName);
   });

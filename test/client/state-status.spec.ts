@@ -74,7 +74,10 @@ describe('loading, loaded and failed told apart (issue 17, embedded gateway)', f
       const messages = kit.record(timeline.messages$);
       expect(last(messages.values)?.map((m) => m.plainText)).to.deep.equal(['hello']);
       if (!gateway.external) {
-        const history = gateway.requests().slice(before).filter((r) => r.method === 'GET' && r.path.includes(`/conversations/${conversation.id}/messages`));
+        const history = gateway
+          .requests()
+          .slice(before)
+          .filter((r) => r.method === 'GET' && r.path.includes(`/conversations/${conversation.id}/messages`));
         expect(history).to.have.length(1);
       }
     });
@@ -173,24 +176,30 @@ describe('timeline.status$ (fake history)', () => {
     rejoined$: of(),
     state$: of(),
   } as unknown as ConstructorParameters<typeof Timeline>[1]['chat'];
-  const page = (items: MessageDto[]): CursorPaginatedResult<MessageDto> => ({ items, nextCursor: null, hasMore: false }) as unknown as CursorPaginatedResult<MessageDto>;
+  const page = (items: MessageDto[]): CursorPaginatedResult<MessageDto> =>
+    ({ items, nextCursor: null, hasMore: false }) as unknown as CursorPaginatedResult<MessageDto>;
 
   it('a failed first page becomes loaded when loadOlder() (the retry) gets a page', async () => {
     let calls = 0;
     const refused = new ChatApiError({ kind: 'http', status: 503, title: 'Service Unavailable' });
     const messages: TimelineHistoryApi = {
-      getHistory: (): Observable<CursorPaginatedResult<MessageDto>> => (++calls === 1 ? throwError(() => refused) : of(page([restMessage(1)]))),
+      getHistory: (): Observable<CursorPaginatedResult<MessageDto>> =>
+        ++calls === 1 ? throwError(() => refused) : of(page([restMessage(1)])),
       send: () => throwError(() => new Error('unused')),
     };
     const reported: unknown[] = [];
-    const timeline = new Timeline('01JCONV0000000000000000001', {
-      chat,
-      messages,
-      streams$: of(),
-      currentUser: () => null,
-      report: (e) => reported.push(e),
-      newClientMessageId: () => 'c',
-    }, { join: false });
+    const timeline = new Timeline(
+      '01JCONV0000000000000000001',
+      {
+        chat,
+        messages,
+        streams$: of(),
+        currentUser: () => null,
+        report: (e) => reported.push(e),
+        newClientMessageId: () => 'c',
+      },
+      { join: false },
+    );
     const seen: TimelineStatus[] = [];
     const subscription = timeline.status$.subscribe((s) => seen.push(s));
     const held = timeline.messages$.subscribe();

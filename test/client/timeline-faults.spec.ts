@@ -60,7 +60,8 @@ describe('client.timeline through faults (embedded gateway)', function () {
     ];
     const texts = Array.from({ length: 200 }, (_, i) => `burst-${String(i).padStart(3, '0')}`);
     const sentIds: string[] = [];
-    const ours = (list: readonly TimelineMessage[] | undefined): TimelineMessage[] => (list ?? []).filter((m) => m.plainText?.startsWith('burst-') === true);
+    const ours = (list: readonly TimelineMessage[] | undefined): TimelineMessage[] =>
+      (list ?? []).filter((m) => m.plainText?.startsWith('burst-') === true);
     const diagnose = (): string => {
       const inTimeline = new Set(ours(seen.values[seen.values.length - 1]).map((m) => m.plainText));
       const onMessages = new Set(finished.values.map((m) => m.plainText));
@@ -93,9 +94,11 @@ describe('client.timeline through faults (embedded gateway)', function () {
       });
     }
 
-    await waitFor(() => ours(seen.values[seen.values.length - 1]).length >= 200, 20_000, 'all 200 messages in the timeline').catch((e: Error) => {
-      throw new Error(`${e.message}: ${diagnose()}`);
-    });
+    await waitFor(() => ours(seen.values[seen.values.length - 1]).length >= 200, 20_000, 'all 200 messages in the timeline').catch(
+      (e: Error) => {
+        throw new Error(`${e.message}: ${diagnose()}`);
+      },
+    );
     const final = ours(seen.values[seen.values.length - 1]);
     expect(final.map((m) => m.plainText)).to.deep.equal(texts);
     expect(final.map((m) => m.id)).to.deep.equal(sentIds);
@@ -107,12 +110,19 @@ describe('client.timeline through faults (embedded gateway)', function () {
       expect(new Set(ids).size).to.equal(ids.length);
     }
 
-    await waitFor(() => finished.values.filter((m) => m.plainText?.startsWith('burst-') === true).length >= 200, 10_000, 'all 200 on messages$').catch((e: Error) => {
+    await waitFor(
+      () => finished.values.filter((m) => m.plainText?.startsWith('burst-') === true).length >= 200,
+      10_000,
+      'all 200 on messages$',
+    ).catch((e: Error) => {
       throw new Error(`${e.message}: ${diagnose()}`);
     });
     const counts = new Map<string, number>();
     for (const m of finished.values) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
-    expect(sentIds.filter((id) => counts.get(id) !== 1), 'ids not emitted exactly once on messages$').to.deep.equal([]);
+    expect(
+      sentIds.filter((id) => counts.get(id) !== 1),
+      'ids not emitted exactly once on messages$',
+    ).to.deep.equal([]);
     expect(finished.values.filter((m) => m.plainText?.startsWith('burst-') === true)).to.have.length(200);
     expect(errors.values.map(String), 'nothing reported on errors$').to.deep.equal([]);
   });

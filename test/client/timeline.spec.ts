@@ -54,7 +54,11 @@ describe('client.timeline (embedded gateway)', function () {
 
     await lastValueFrom(timeline.send('hello there, bot'));
     const expected = 'You said: hello there, bot';
-    const reply = await waitFor(() => last(seen.values)?.find((m) => m.senderType === 'Bot' && m.status === 'confirmed'), 5000, 'the completed bot reply');
+    const reply = await waitFor(
+      () => last(seen.values)?.find((m) => m.senderType === 'Bot' && m.status === 'confirmed'),
+      5000,
+      'the completed bot reply',
+    );
     expect(reply.plainText).to.equal(expected);
 
     const streaming: string[] = [];
@@ -65,7 +69,9 @@ describe('client.timeline (embedded gateway)', function () {
     expect(streaming.length, `streaming texts seen: ${JSON.stringify(streaming)}`).to.be.at.least(3);
     for (let i = 1; i < streaming.length; i++) {
       const [before, after] = [streaming[i - 1] as string, streaming[i] as string];
-      expect(after.startsWith(before) && after.length > before.length, `${JSON.stringify(before)} → ${JSON.stringify(after)}`).to.equal(true);
+      expect(after.startsWith(before) && after.length > before.length, `${JSON.stringify(before)} → ${JSON.stringify(after)}`).to.equal(
+        true,
+      );
     }
     for (const text of streaming) expect(expected.startsWith(text), text).to.equal(true);
 
@@ -84,7 +90,11 @@ describe('client.timeline (embedded gateway)', function () {
     const seen = kit.record(timeline.messages$);
     await joined(alice, conversation.id);
     await lastValueFrom(timeline.send('please abort this'));
-    const reply = await waitFor(() => last(seen.values)?.find((m) => m.senderType === 'Bot' && m.status === 'aborted'), 5000, 'the aborted bot reply');
+    const reply = await waitFor(
+      () => last(seen.values)?.find((m) => m.senderType === 'Bot' && m.status === 'aborted'),
+      5000,
+      'the aborted bot reply',
+    );
     expect(reply.abortReason).to.be.a('string').and.match(/abort/);
     expect(reply.plainText).to.be.a('string');
     expect('You said: please abort this'.startsWith(reply.plainText ?? '')).to.equal(true);
@@ -115,7 +125,11 @@ describe('client.timeline (embedded gateway)', function () {
     expect(emitted[0]?.status).to.equal('pending');
     expect(emitted[1]?.status).to.be.oneOf(['sent', 'confirmed']);
     expect(emitted[1]?.id.startsWith('local:')).to.equal(false);
-    await waitFor(() => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'), 3000, 'the confirmed message');
+    await waitFor(
+      () => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'),
+      3000,
+      'the confirmed message',
+    );
 
     const trail = statusTrail(seen.values, clientMessageId);
     expect([JSON.stringify(['pending', 'sent', 'confirmed']), JSON.stringify(['pending', 'confirmed'])]).to.include(JSON.stringify(trail));
@@ -146,7 +160,11 @@ describe('client.timeline (embedded gateway)', function () {
     await gateway.faults.refuseConnections(0);
 
     const clientMessageId = emitted[0]?.clientMessageId as string;
-    await waitFor(() => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'), 8000, 'the REST-sent message to be confirmed');
+    await waitFor(
+      () => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'),
+      8000,
+      'the REST-sent message to be confirmed',
+    );
     expect((last(seen.values) ?? []).filter((m) => m.plainText === 'over rest')).to.have.length(1);
   });
 
@@ -166,7 +184,11 @@ describe('client.timeline (embedded gateway)', function () {
     await firstValueFrom(alice.realtime.chat.connect());
     await joined(alice, conversation.id);
     const clientMessageId = emitted[0]?.clientMessageId as string;
-    await waitFor(() => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'), 5000, 'the message to be confirmed');
+    await waitFor(
+      () => last(seen.values)?.find((m) => m.clientMessageId === clientMessageId && m.status === 'confirmed'),
+      5000,
+      'the message to be confirmed',
+    );
     await waitFor(() => last(seen.values)?.find((m) => m.plainText === 'bob while alice was away'), 5000, "bob's message from the gap");
     // Live again: a new message of bob arrives over the hub.
     await sendRest(bob, conversation.id, 'bob live again');
@@ -213,7 +235,8 @@ describe('client.timeline (embedded gateway)', function () {
 
     const timeline = alice.timeline(conversation.id, { pageSize: 50 });
     const snapshots = kit.record(timeline.snapshot$);
-    const userTexts = (s: TimelineSnapshot | undefined): Array<string | null> => textsOf(s?.messages ?? []).filter((t) => t?.startsWith('old-'));
+    const userTexts = (s: TimelineSnapshot | undefined): Array<string | null> =>
+      textsOf(s?.messages ?? []).filter((t) => t?.startsWith('old-'));
     await waitFor(() => userTexts(last(snapshots.values)).length >= 50, 3000, 'the first page');
     expect(userTexts(last(snapshots.values))).to.deep.equal(texts.slice(70));
     expect(last(snapshots.values)?.hasOlder).to.equal(true);

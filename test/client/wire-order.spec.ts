@@ -136,10 +136,17 @@ describe('the client on the wire: $type first in every block it sends', () => {
 
       const viaRest = await firstValueFrom(alice.client.messages.send(conversation.id, { blocks: scrambledBlocks('rest') }));
       await firstValueFrom(alice.client.messages.edit(viaRest.id, { blocks: scrambledBlocks('rest edited') }));
-      const ack = await firstValueFrom(alice.client.realtime.chat.sendMessage({ conversationId: conversation.id, blocks: scrambledBlocks('hub') }));
-      await firstValueFrom(alice.client.realtime.chat.editMessage({ messageId: ack.messageId ?? '', newBlocks: scrambledBlocks('hub edited') }));
+      const ack = await firstValueFrom(
+        alice.client.realtime.chat.sendMessage({ conversationId: conversation.id, blocks: scrambledBlocks('hub') }),
+      );
+      await firstValueFrom(
+        alice.client.realtime.chat.editMessage({ messageId: ack.messageId ?? '', newBlocks: scrambledBlocks('hub edited') }),
+      );
 
-      const sent = recorder.sent().flatMap(jsonTexts).map((text) => JSON.parse(text) as unknown);
+      const sent = recorder
+        .sent()
+        .flatMap(jsonTexts)
+        .map((text) => JSON.parse(text) as unknown);
       const typed = sent.flatMap((body) => typedObjects(body));
       // 4 sends × (a text block, a carousel, its card): nothing went by unseen.
       expect(typed.length).to.be.at.least(12);

@@ -29,9 +29,7 @@ export const cursorArb: fc.Arbitrary<string> = fc
 export const textArb: fc.Arbitrary<string> = fc.string({ unit: 'grapheme', maxLength: 30 });
 
 /** A finite number that survives JSON unchanged (no `-0`). */
-export const finiteArb: fc.Arbitrary<number> = fc
-  .double({ noNaN: true, noDefaultInfinity: true })
-  .map((n) => (n === 0 ? 0 : n));
+export const finiteArb: fc.Arbitrary<number> = fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (n === 0 ? 0 : n));
 
 /** A whole number ≥ 0. */
 export const natArb: fc.Arbitrary<number> = fc.nat();
@@ -298,9 +296,7 @@ export const messageDtoArb: fc.Arbitrary<C.MessageDto> = fc.record(
     editedAt: nullableArb(isoDateTimeArb),
     isDeleted: fc.boolean(),
     deletedAt: nullableArb(isoDateTimeArb),
-    reactionSummary: nullableArb(
-      fc.record({ groups: fc.array(reactionGroupArb, { maxLength: 3 }), totalCount: natArb }, rec),
-    ),
+    reactionSummary: nullableArb(fc.record({ groups: fc.array(reactionGroupArb, { maxLength: 3 }), totalCount: natArb }, rec)),
     mentions: nullableArb(fc.array(mentionArb, { maxLength: 3 })),
     createdAt: isoDateTimeArb,
     updatedAt: isoDateTimeArb,
@@ -470,7 +466,9 @@ export const chatMessageDtoFieldKinds: Readonly<Record<Exclude<keyof C.ChatMessa
 };
 
 /** A way to break one required field: delete it, or give it a value of the wrong type. */
-export type FieldMutation = { readonly field: string; readonly kind: 'delete' } | { readonly field: string; readonly kind: 'replace'; readonly value: unknown };
+export type FieldMutation =
+  | { readonly field: string; readonly kind: 'delete' }
+  | { readonly field: string; readonly kind: 'replace'; readonly value: unknown };
 
 /** Mutations of one of the required fields in `kinds` (none if it has none). */
 export function fieldMutationArb(kinds: Readonly<Record<string, FieldKind>>): fc.Arbitrary<FieldMutation> {

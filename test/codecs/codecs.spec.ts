@@ -88,8 +88,7 @@ function issueAt(error: C.DecodeError, path: string): C.DecodeIssue {
   return issue;
 }
 
-const isPlainObject = (u: unknown): u is Record<string, unknown> =>
-  typeof u === 'object' && u !== null && !Array.isArray(u);
+const isPlainObject = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
 
 /** A copy of an object sample (or of each object of an array sample) with fields no codec knows; undefined for scalars. */
 function withExtraFields(sample: unknown): unknown {
@@ -479,9 +478,7 @@ describe('codecs', () => {
     it('accepts cursor strings as they are, including all-digit ones, and null on the last page', () => {
       expect(decodeRight(C.Cursor, cursor)).to.equal('1743004200000_01JRZABC1234567890ABCDEFGH');
       expect(decodeRight(C.Cursor, '1743004200000')).to.equal('1743004200000');
-      expect(decodeRight(C.CursorPaginatedResult(C.ConversationListItemDto), clone(conversationPage))).to.deep.equal(
-        conversationPage,
-      );
+      expect(decodeRight(C.CursorPaginatedResult(C.ConversationListItemDto), clone(conversationPage))).to.deep.equal(conversationPage);
     });
   });
 
@@ -627,7 +624,11 @@ describe('codecs', () => {
   describe('extra fields deep inside', () => {
     it('are kept in blocks, reactions and mentions of a REST message', () => {
       const input = clone(messageDto) as unknown as Record<string, unknown>;
-      const m = input as { blocks: Array<Record<string, unknown>>; reactionSummary: Record<string, unknown>; mentions: Array<Record<string, unknown>> };
+      const m = input as {
+        blocks: Array<Record<string, unknown>>;
+        reactionSummary: Record<string, unknown>;
+        mentions: Array<Record<string, unknown>>;
+      };
       m.blocks[0] = { ...m.blocks[0], renderHint: 'compact' };
       m.reactionSummary = { ...m.reactionSummary, myReaction: '👍' };
       m.mentions[0] = { ...m.mentions[0], color: '#ff0000' };
@@ -657,7 +658,10 @@ describe('codecs', () => {
     });
 
     it('unknown blocks survive inside messages, in order, next to known ones', () => {
-      const input = { ...clone(chatMessageDto), blocks: [clone(textBlock), clone(unknownBlock), { $type: 'sticker', pack: 'cats', id: 7 }] };
+      const input = {
+        ...clone(chatMessageDto),
+        blocks: [clone(textBlock), clone(unknownBlock), { $type: 'sticker', pack: 'cats', id: 7 }],
+      };
       const decoded = decodeRight(C.ChatMessageDto, input) as C.ChatMessageDto;
       expect(decoded.blocks).to.deep.equal([textBlock, unknownBlock, { $type: 'sticker', pack: 'cats', id: 7 }]);
       expect(decoded.blocks.map(C.isUnknownBlock)).to.deep.equal([false, true, true]);
@@ -742,7 +746,9 @@ describe('codecs', () => {
     ];
 
     it('every guard of src/codecs is in this table', () => {
-      const exportedGuards = Object.keys(C).filter((k) => /^is[A-Z]\w*Block$/.test(k)).sort();
+      const exportedGuards = Object.keys(C)
+        .filter((k) => /^is[A-Z]\w*Block$/.test(k))
+        .sort();
       expect(exportedGuards).to.deep.equal([...guardNames].sort());
       expect(expectedGuard.map(([, g]) => g).sort()).to.deep.equal([...guardNames].sort());
     });
@@ -806,9 +812,7 @@ describe('codecs', () => {
 
     it("prefers a block's plainText over its formatted content", () => {
       expect(C.plainTextOf([markdownBlock])).to.equal('Lunch at noon?');
-      expect(
-        C.plainTextOf([{ $type: 'text', format: 'Plain', content: 'raw', plainText: 'indexed' }]),
-      ).to.equal('indexed');
+      expect(C.plainTextOf([{ $type: 'text', format: 'Plain', content: 'raw', plainText: 'indexed' }])).to.equal('indexed');
     });
 
     it('joins the text blocks with newlines, skipping other kinds', () => {

@@ -18,7 +18,10 @@ function newScheduler(): TestScheduler {
 }
 
 /** Captures what `decodeEach` reports, with the virtual frame it was reported at. */
-function recorder(scheduler: TestScheduler): { report: (error: DecodeError) => void; reports: Array<{ frame: number; error: DecodeError }> } {
+function recorder(scheduler: TestScheduler): {
+  report: (error: DecodeError) => void;
+  reports: Array<{ frame: number; error: DecodeError }>;
+} {
   const reports: Array<{ frame: number; error: DecodeError }> = [];
   return { reports, report: (error) => reports.push({ frame: scheduler.now(), error }) };
 }

@@ -15,7 +15,8 @@ describe('parseIsoDateTime / compareIsoDateTimes', () => {
   });
 
   it('answers null for what is not a date-time', () => {
-    for (const bad of ['', 'yesterday', '2026-12-04', '2026-12-04 18:20:36Z', '2026-12-04T18:20:36.Z']) expect(parseIsoDateTime(bad), bad).to.equal(null);
+    for (const bad of ['', 'yesterday', '2026-12-04', '2026-12-04 18:20:36Z', '2026-12-04T18:20:36.Z'])
+      expect(parseIsoDateTime(bad), bad).to.equal(null);
   });
 
   it('orders instants, not strings: mixed offsets and digit counts', () => {

@@ -14,7 +14,7 @@ describe('pathBeyondDepth', () => {
     expect(pathBeyondDepth({ ok: {}, deep: { b: { c: {} } }, later: { x: { y: {} } } }, 3)).to.equal('$.deep.b.c');
   });
 
-  it('defaults to System.Text.Json\'s 64 and walks any depth without recursion', () => {
+  it("defaults to System.Text.Json's 64 and walks any depth without recursion", () => {
     expect(MAX_JSON_DEPTH).to.equal(64);
     let value: unknown = {};
     for (let i = 1; i < 100_000; i++) value = [value];

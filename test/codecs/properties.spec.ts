@@ -53,7 +53,9 @@ function decodeChecked(codec: t.Any, input: unknown, consistency = true): C.Deco
       expect(issue.path).to.be.a('string');
       expect(issue.expected).to.be.a('string').that.is.not.empty;
     }
-    expect(result.left.message).to.be.a('string').and.match(new RegExp(`^Invalid ${escapeRegExp(codec.name)}: `));
+    expect(result.left.message)
+      .to.be.a('string')
+      .and.match(new RegExp(`^Invalid ${escapeRegExp(codec.name)}: `));
   } else {
     expect(codec.is(result.right)).to.equal(true);
   }
@@ -82,7 +84,10 @@ const blockLikeArb = fc
   .map(([$type, fields]) => ({ ...fields, $type }));
 
 const messageLikeArb = fc
-  .tuple(fc.constantFrom<object>(messageDto, chatMessageDto), fc.array(fc.oneof(blockLikeArb, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }))
+  .tuple(
+    fc.constantFrom<object>(messageDto, chatMessageDto),
+    fc.array(fc.oneof(blockLikeArb, fc.jsonValue({ maxDepth: 1 })), { maxLength: 4 }),
+  )
   .map(([base, blocks]) => ({ ...clone(base), blocks }));
 
 describe('codec properties', () => {
@@ -207,9 +212,14 @@ describe('codec properties', () => {
 
     it('pages of REST messages with string cursors', () => {
       fc.assert(
-        fc.property(fc.array(messageDtoArb, { maxLength: 3 }), fc.option(fc.string(), { nil: null }), fc.boolean(), (items, nextCursor, hasMore) => {
-          roundTrips(C.CursorPaginatedResult(C.MessageDto), { items, nextCursor, hasMore });
-        }),
+        fc.property(
+          fc.array(messageDtoArb, { maxLength: 3 }),
+          fc.option(fc.string(), { nil: null }),
+          fc.boolean(),
+          (items, nextCursor, hasMore) => {
+            roundTrips(C.CursorPaginatedResult(C.MessageDto), { items, nextCursor, hasMore });
+          },
+        ),
         runs(30),
       );
     });
@@ -299,16 +309,19 @@ describe('codec properties', () => {
     it('a block inside a message: the path is blocks.<index>.<field>', () => {
       const mutatedBlockArb = fc
         .constantFrom(...knownBlockTypes.filter((k) => Object.keys(blockFieldKinds[k]).length > 0))
-        .chain((type) =>
-          fc.tuple(knownBlockArbs[type] as fc.Arbitrary<C.Block>, fieldMutationArb(blockFieldKinds[type])),
-        );
+        .chain((type) => fc.tuple(knownBlockArbs[type] as fc.Arbitrary<C.Block>, fieldMutationArb(blockFieldKinds[type])));
       fc.assert(
         fc.property(chatMessageDtoArb, mutatedBlockArb, fc.nat(), (message, [block, mutation], at) => {
           const index = at % (message.blocks.length + 1);
           const blocks: unknown[] = [...message.blocks];
           blocks.splice(index, 0, applyMutation(block, mutation));
           expectIssueAt(C.ChatMessageDto, { ...message, blocks }, `blocks.${index}.${mutation.field}`, mutation);
-          expectIssueAt(C.ChatHubEvents.streamCompleted, { ...clone(samples.StreamCompletedDto), message: { ...message, blocks } }, `message.blocks.${index}.${mutation.field}`, mutation);
+          expectIssueAt(
+            C.ChatHubEvents.streamCompleted,
+            { ...clone(samples.StreamCompletedDto), message: { ...message, blocks } },
+            `message.blocks.${index}.${mutation.field}`,
+            mutation,
+          );
         }),
         runs(150),
       );
@@ -325,7 +338,7 @@ describe('codec properties', () => {
     function expectUnpolluted(): void {
       expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
       expect(([] as unknown as Record<string, unknown>).polluted).to.equal(undefined);
-      expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).to.equal(false);
+      expect(Object.hasOwn(Object.prototype, 'polluted')).to.equal(false);
       expect((Object as unknown as Record<string, unknown>).polluted).to.equal(undefined);
       expect(({} as Record<string, unknown>).isAdmin).to.equal(undefined);
     }
@@ -333,15 +346,25 @@ describe('codec properties', () => {
     /** `value` with hostile own keys, as `JSON.parse` produces them from a payload. */
     const hostile = (value: object): unknown => {
       const withKeys = { ...value };
-      Object.defineProperty(withKeys, '__proto__', { value: { polluted: true, isAdmin: true }, enumerable: true, configurable: true, writable: true });
-      Object.defineProperty(withKeys, 'constructor', { value: { prototype: { polluted: true } }, enumerable: true, configurable: true, writable: true });
+      Object.defineProperty(withKeys, '__proto__', {
+        value: { polluted: true, isAdmin: true },
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
+      Object.defineProperty(withKeys, 'constructor', {
+        value: { prototype: { polluted: true } },
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
       Object.defineProperty(withKeys, 'prototype', { value: { polluted: true }, enumerable: true, configurable: true, writable: true });
       return JSON.parse(JSON.stringify(withKeys));
     };
 
     it('the hostile payloads really carry own "__proto__" keys (the test is meaningful)', () => {
       const parsed = hostile({ a: 1 }) as object;
-      expect(Object.prototype.hasOwnProperty.call(parsed, '__proto__')).to.equal(true);
+      expect(Object.hasOwn(parsed, '__proto__')).to.equal(true);
       expect(Object.getPrototypeOf(parsed)).to.equal(Object.prototype);
     });
 
@@ -353,7 +376,10 @@ describe('codec properties', () => {
         [C.Block, '{"$type":"custom","type":"x","data":{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}}'],
         [C.HubErrorDto, '{"code":"E","message":"m","details":{"__proto__":{"polluted":true}}}'],
         [C.ProblemDetails, '{"status":400,"title":"t","errors":{"__proto__":["polluted"]}}'],
-        [C.HealthStatus, '{"status":"Healthy","totalDuration":"00:00:00","results":{"__proto__":{"status":"x","description":null,"duration":"00:00:00","error":null}}}'],
+        [
+          C.HealthStatus,
+          '{"status":"Healthy","totalDuration":"00:00:00","results":{"__proto__":{"status":"x","description":null,"duration":"00:00:00","error":null}}}',
+        ],
         [C.JsonObject, '{"__proto__":{"polluted":true},"prototype":{"polluted":true}}'],
       ];
       for (const [codec, json] of payloads) {

@@ -76,7 +76,12 @@ export const systemEventDto: C.SystemEventDto = {
 
 // ---- blocks ----
 
-export const actionButton: C.ActionButton = { label: 'Book a table', action: 'Url', value: 'https://harbour.example.com/book', style: 'Primary' };
+export const actionButton: C.ActionButton = {
+  label: 'Book a table',
+  action: 'Url',
+  value: 'https://harbour.example.com/book',
+  style: 'Primary',
+};
 export const cardField: C.CardField = { label: 'Opening hours', value: '11:00-22:00' };
 export const choiceOption: C.ChoiceOption = { label: 'Saturday', value: 'sat', selected: false };
 
@@ -167,10 +172,7 @@ export const cardBlock: C.CardBlock = {
 };
 export const carouselBlock: C.CarouselBlock = {
   $type: 'carousel',
-  cards: [
-    cardBlock,
-    { $type: 'card', title: 'Noodle Bar', subtitle: null, image: null, fields: null, buttons: null },
-  ],
+  cards: [cardBlock, { $type: 'card', title: 'Noodle Bar', subtitle: null, image: null, fields: null, buttons: null }],
 };
 export const dividerBlock: C.DividerBlock = { $type: 'divider' };
 export const customBlock: C.CustomBlock = {
@@ -745,7 +747,7 @@ function walk(root: unknown, path: string): { parent: Record<string, unknown> | 
   if (last === undefined || last === '') throw new Error(`empty path "${path}"`);
   let node: unknown = root;
   for (const key of keys) {
-    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, key)) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) {
       throw new Error(`sample has no "${key}" on the way to "${path}"`);
     }
     node = (node as Record<string, unknown>)[key];
@@ -758,7 +760,7 @@ function walk(root: unknown, path: string): { parent: Record<string, unknown> | 
 export function withoutPath<T>(value: T, path: string): unknown {
   const copy = clone(value);
   const { parent, key } = walk(copy, path);
-  if (!Object.prototype.hasOwnProperty.call(parent, key)) throw new Error(`sample has no "${path}" to remove`);
+  if (!Object.hasOwn(parent, key)) throw new Error(`sample has no "${path}" to remove`);
   delete (parent as Record<string, unknown>)[key];
   return copy;
 }

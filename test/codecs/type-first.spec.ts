@@ -29,7 +29,7 @@ describe('typeFirst', () => {
     expect(typeFirst([request])[0]).to.equal(request);
   });
 
-  it('does not change the caller\'s objects', () => {
+  it("does not change the caller's objects", () => {
     const block = { content: 'hi', $type: 'text' };
     const request = { blocks: [block] };
     const out = typeFirst(request);

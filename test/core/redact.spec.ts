@@ -23,8 +23,20 @@ describe('core: redactText', () => {
 
 describe('core: redactData', () => {
   it('redacts secret-looking keys entirely and strings everywhere, without changing the input', () => {
-    const input = { url: `https://x/?access_token=${JWT}`, accessToken: 'opaque', headers: { Authorization: 'Basic x' }, list: [`Bearer ${JWT}`], n: 1 };
-    expect(redactData(input)).to.deep.equal({ url: 'https://x/?access_token=[redacted]', accessToken: '[redacted]', headers: { Authorization: '[redacted]' }, list: ['Bearer [redacted]'], n: 1 });
+    const input = {
+      url: `https://x/?access_token=${JWT}`,
+      accessToken: 'opaque',
+      headers: { Authorization: 'Basic x' },
+      list: [`Bearer ${JWT}`],
+      n: 1,
+    };
+    expect(redactData(input)).to.deep.equal({
+      url: 'https://x/?access_token=[redacted]',
+      accessToken: '[redacted]',
+      headers: { Authorization: '[redacted]' },
+      list: ['Bearer [redacted]'],
+      n: 1,
+    });
     expect(input.accessToken).to.equal('opaque');
   });
 });

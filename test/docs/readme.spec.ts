@@ -50,7 +50,12 @@ function ignoredByGit(): (relativePath: string) => boolean {
     .filter((line) => line !== '' && !line.startsWith('#'));
   const matchers = patterns.map((pattern) => {
     const body = pattern.replace(/^\//, '').replace(/\/$/, '');
-    const glob = new RegExp(`^${body.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+    const glob = new RegExp(
+      `^${body
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*')}$`,
+    );
     // "a/b" is anchored at the root; "name" matches at any depth.
     return body.includes('/') ? (path: string) => glob.test(path) : (path: string) => path.split('/').some((segment) => glob.test(segment));
   });
@@ -60,8 +65,11 @@ function ignoredByGit(): (relativePath: string) => boolean {
 /** Runs `command` in `cwd` as a shell would (npm and node from PATH), without the test runner's NODE_OPTIONS. */
 function run(command: string, cwd: string, timeout: number): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('sh', ['-c', command], { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) =>
-      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'sh',
+      ['-c', command],
+      { cwd, timeout, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } },
+      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -73,7 +81,16 @@ describe('README tour', function () {
     const snippets = tourSnippets();
     expect(snippets.length).to.be.at.least(7);
     const all = snippets.join('\n');
-    for (const call of ['loginWithDev', 'conversationList$', 'timeline(', 'streams$', 'presence$', 'uploadFile', 'state$', 'disconnect()']) {
+    for (const call of [
+      'loginWithDev',
+      'conversationList$',
+      'timeline(',
+      'streams$',
+      'presence$',
+      'uploadFile',
+      'state$',
+      'disconnect()',
+    ]) {
       expect(all, call).to.include(call);
     }
     // imported as a reader imports them: by package name, not by a path into this repository

@@ -15,7 +15,13 @@ import { HubClients, api, createConversation, expectOk, newUsers, text } from '.
 const MessagePage = CursorPaginatedResult(MessageDto);
 const BOT = 'echo-bot';
 
-const file = (fileName: string): Block => ({ $type: 'file', source: { storageKey: `k/${fileName}` }, fileName, mimeType: 'application/pdf', fileSizeBytes: 1234 });
+const file = (fileName: string): Block => ({
+  $type: 'file',
+  source: { storageKey: `k/${fileName}` },
+  fileName,
+  mimeType: 'application/pdf',
+  fileSizeBytes: 1234,
+});
 const reply = (...blocks: Block[]): string => echoReply({ plainText: null, blocks });
 
 describe('echo-bot: echoReply', () => {
@@ -38,12 +44,36 @@ describe('echo-bot: echoReply', () => {
     const cases: Array<[Block, string]> = [
       [{ $type: 'text', format: 'Markdown', content: '**hi**', plainText: null }, 'a Markdown text'],
       [{ $type: 'text', format: 'Plain', content: ' ', plainText: null }, 'an empty text'],
-      [{ $type: 'image', source: media, thumbnail: null, altText: 'a cat', width: null, height: null, caption: null, fileSizeBytes: null }, 'an image: a cat'],
-      [{ $type: 'image', source: media, thumbnail: null, altText: 'a cat', width: null, height: null, caption: 'Tom', fileSizeBytes: null }, 'an image: Tom'],
-      [{ $type: 'image', source: media, thumbnail: null, altText: null, width: null, height: null, caption: null, fileSizeBytes: null }, 'an image'],
-      [{ $type: 'video', source: media, thumbnail: null, caption: 'demo', durationSeconds: 3, mimeType: null, fileSizeBytes: null }, 'a video: demo'],
+      [
+        { $type: 'image', source: media, thumbnail: null, altText: 'a cat', width: null, height: null, caption: null, fileSizeBytes: null },
+        'an image: a cat',
+      ],
+      [
+        {
+          $type: 'image',
+          source: media,
+          thumbnail: null,
+          altText: 'a cat',
+          width: null,
+          height: null,
+          caption: 'Tom',
+          fileSizeBytes: null,
+        },
+        'an image: Tom',
+      ],
+      [
+        { $type: 'image', source: media, thumbnail: null, altText: null, width: null, height: null, caption: null, fileSizeBytes: null },
+        'an image',
+      ],
+      [
+        { $type: 'video', source: media, thumbnail: null, caption: 'demo', durationSeconds: 3, mimeType: null, fileSizeBytes: null },
+        'a video: demo',
+      ],
       [{ $type: 'audio', source: media, durationSeconds: 3, mimeType: null, transcript: null, fileSizeBytes: null }, 'an audio clip'],
-      [{ $type: 'linkPreview', url: 'https://example.com/', title: null, description: null, image: null, siteName: null }, 'a link: https://example.com/'],
+      [
+        { $type: 'linkPreview', url: 'https://example.com/', title: null, description: null, image: null, siteName: null },
+        'a link: https://example.com/',
+      ],
       [{ $type: 'embed', url: 'https://example.com/e', html: null, width: null, height: null }, 'an embed: https://example.com/e'],
       [{ $type: 'location', latitude: 52.5, longitude: 13.4, name: 'Berlin', address: null }, 'a location: Berlin'],
       [{ $type: 'location', latitude: 52.5, longitude: 13.4, name: null, address: null }, 'a location: 52.5, 13.4'],
@@ -64,7 +94,7 @@ describe('echo-bot: echoReply', () => {
   });
 });
 
-describe('echo-bot: a file message over the gateway', function () {
+describe('echo-bot: a file message over the gateway', () => {
   let gw: TestGateway;
   const hubs = new HubClients(() => gw);
   before(async function () {
@@ -81,15 +111,31 @@ describe('echo-bot: a file message over the gateway', function () {
     await a.connection.invoke('JoinConversation', conversationId);
 
     const sent = expectOk(
-      await api(gw, 'POST', `/api/conversations/${conversationId}/messages`, { token: alice.token, body: { blocks: [file('report.pdf')] } }),
+      await api(gw, 'POST', `/api/conversations/${conversationId}/messages`, {
+        token: alice.token,
+        body: { blocks: [file('report.pdf')] },
+      }),
       201,
       MessageDto,
     );
     const completed = await a.waitFor('streamCompleted');
-    expect(a.events('streamChunkReceived').map((c) => c.text).join('')).to.equal('You sent a file: report.pdf');
-    expect(completed.message).to.deep.include({ senderId: BOT, plainTextContent: 'You sent a file: report.pdf', replyToMessageId: sent.id });
+    expect(
+      a
+        .events('streamChunkReceived')
+        .map((c) => c.text)
+        .join(''),
+    ).to.equal('You sent a file: report.pdf');
+    expect(completed.message).to.deep.include({
+      senderId: BOT,
+      plainTextContent: 'You sent a file: report.pdf',
+      replyToMessageId: sent.id,
+    });
 
-    const history = expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages?limit=10`, { token: alice.token }), 200, MessagePage).items;
+    const history = expectOk(
+      await api(gw, 'GET', `/api/conversations/${conversationId}/messages?limit=10`, { token: alice.token }),
+      200,
+      MessagePage,
+    ).items;
     expect(history.map((m) => [m.senderId, m.plainTextIndex])).to.deep.equal([
       [BOT, 'You sent a file: report.pdf'],
       [alice.id, null],

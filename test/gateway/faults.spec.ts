@@ -235,7 +235,11 @@ describe('gateway faults', () => {
       await waitFor(() => rLife.reconnected.length === 1, 3000, 'the reconnecting client to come back');
       expect(gw.embedded?.connectionCount).to.equal(1);
 
-      const history = expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: alice.token }), 200, MessagePage);
+      const history = expectOk(
+        await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: alice.token }),
+        200,
+        MessagePage,
+      );
       expect(history.items.map((m) => m.id)).to.deep.equal([sent.id]);
       await r.connection.invoke('JoinConversation', conversationId);
       const next = await sendText(gw, alice, conversationId, 'after restart');
@@ -260,16 +264,23 @@ describe('gateway faults', () => {
       const group = (await createConversation(redirecting, carol, 'Group', [dave.id], 'Redirected')).id;
       const opened: string[] = [];
       class RecordingWebSocket extends WebSocket {
-        constructor(address: string | URL, protocols?: string | string[] | ClientOptions | ClientRequestArgs, options?: ClientOptions | ClientRequestArgs) {
+        constructor(
+          address: string | URL,
+          protocols?: string | string[] | ClientOptions | ClientRequestArgs,
+          options?: ClientOptions | ClientRequestArgs,
+        ) {
           super(address, protocols as string | string[] | undefined, options);
           opened.push(String(address));
         }
       }
       let tokenCalls = 0;
-      const c = await redirectHubs.chat(() => {
-        tokenCalls += 1;
-        return carol.token;
-      }, { webSocket: RecordingWebSocket });
+      const c = await redirectHubs.chat(
+        () => {
+          tokenCalls += 1;
+          return carol.token;
+        },
+        { webSocket: RecordingWebSocket },
+      );
       expect(redirecting.embedded?.connectionCount).to.equal(1);
       expect(opened).to.have.length(1);
       const socketUrl = new URL(opened[0] ?? '');
@@ -303,7 +314,17 @@ describe('gateway faults', () => {
       const life = watch(c);
       await c.connection.invoke('JoinConversation', group);
 
-      expect((await api(remote, 'POST', '/_test/faults/emit-raw', { body: { conversationId: group, event: 'typingStarted', payload: { conversationId: group, participantId: 'x', participantName: 'X' } } })).status).to.equal(204);
+      expect(
+        (
+          await api(remote, 'POST', '/_test/faults/emit-raw', {
+            body: {
+              conversationId: group,
+              event: 'typingStarted',
+              payload: { conversationId: group, participantId: 'x', participantName: 'X' },
+            },
+          })
+        ).status,
+      ).to.equal(204);
       await c.waitFor('typingStarted');
 
       expect((await api(remote, 'POST', '/_test/faults/duplicate', { body: { on: true } })).status).to.equal(204);
@@ -339,10 +360,19 @@ describe('gateway faults', () => {
       for (let i = 0; i < 1005; i += 15) {
         await Promise.all(Array.from({ length: Math.min(15, 1005 - i) }, (_, j) => api(remote, 'GET', `/health/live?n=${i + j}`)));
       }
-      const log = (await api(remote, 'GET', '/_test/requests')).json as Array<{ seq: number; method: string; path: string; authorization: boolean; at: number }>;
+      const log = (await api(remote, 'GET', '/_test/requests')).json as Array<{
+        seq: number;
+        method: string;
+        path: string;
+        authorization: boolean;
+        at: number;
+      }>;
       expect(log).to.have.length(1000);
       const seqs = log.map((r) => r.seq);
-      expect(seqs.every((seq, i) => i === 0 || seq === (seqs[i - 1] ?? 0) + 1), 'consecutive numbers, oldest first').to.equal(true);
+      expect(
+        seqs.every((seq, i) => i === 0 || seq === (seqs[i - 1] ?? 0) + 1),
+        'consecutive numbers, oldest first',
+      ).to.equal(true);
       expect(Object.keys(log[0] ?? {}).sort()).to.deep.equal(['at', 'authorization', 'method', 'path', 'seq']);
       const mine = await mark.since((r) => r.path.startsWith('/health/live?n='));
       // The log rolled over: the oldest 5 of the 1,005 are gone, and none from before the mark came back.
@@ -385,7 +415,11 @@ describe('gateway faults', () => {
       expect(Object.keys(problem.errors ?? {}).filter((key) => key.startsWith('$'))).to.have.length.greaterThan(0);
       expectProblem(tooBig, 413);
       await b.waitFor('messageReceived', (m) => m.id === fine.id);
-      const history = expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: bob.token }), 200, MessagePage);
+      const history = expectOk(
+        await api(gw, 'GET', `/api/conversations/${conversationId}/messages`, { token: bob.token }),
+        200,
+        MessagePage,
+      );
       expect(history.items.map((m) => m.id)).to.deep.equal([fine.id]);
     });
 
@@ -394,7 +428,9 @@ describe('gateway faults', () => {
       const negotiate = await api(gw, 'POST', '/hubs/chat/negotiate?negotiateVersion=1', { token: alice.token });
       expect(negotiate.status).to.equal(200);
       const { connectionToken } = negotiate.json as { connectionToken: string };
-      const socket = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/hubs/chat?id=${encodeURIComponent(connectionToken)}`, { headers: { authorization: `Bearer ${alice.token}` } });
+      const socket = new WebSocket(`${gw.url.replace(/^http/, 'ws')}/hubs/chat?id=${encodeURIComponent(connectionToken)}`, {
+        headers: { authorization: `Bearer ${alice.token}` },
+      });
       const frames: string[] = [];
       socket.on('message', (data: Buffer) => frames.push(data.toString('utf8')));
       const closed = new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));

@@ -65,7 +65,8 @@ export async function api(gw: { readonly url: string }, method: string, path: st
   if (options.body !== undefined) body = JSON.stringify(options.body);
   else if (typeof options.rawBody === 'string') body = options.rawBody;
   else if (options.rawBody !== undefined) body = new Uint8Array(options.rawBody);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   const target = path.startsWith('http') ? path : `${gw.url}${path}`;
   const response = await fetch(target, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
@@ -82,7 +83,12 @@ export async function api(gw: { readonly url: string }, method: string, path: st
  * A request through `node:http`, which sends the path exactly as given (no URL normalisation of
  * `..` or `%2e%2e`, unlike `fetch`).
  */
-export function rawRequest(gw: { readonly url: string }, method: string, path: string, headers: Readonly<Record<string, string>> = {}): Promise<{ status: number; text: string }> {
+export function rawRequest(
+  gw: { readonly url: string },
+  method: string,
+  path: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<{ status: number; text: string }> {
   const base = new URL(gw.url);
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: base.hostname, port: base.port, method, path, headers }, (res) => {
@@ -132,7 +138,8 @@ export function expectProblem(res: HttpResult, status: number, fields: readonly 
 /** The header and payload of a JWT, unverified. */
 export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const [header, payload] = token.split('.');
-  const parse = (part: string | undefined): Record<string, unknown> => JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+  const parse = (part: string | undefined): Record<string, unknown> =>
+    JSON.parse(Buffer.from(part ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
   return { header: parse(header), payload: parse(payload) };
 }
 
@@ -161,7 +168,10 @@ export async function newUser(gw: TestGateway, prefix: string): Promise<TestUser
 }
 
 /** Several new dev users, one per prefix, in order. */
-export function newUsers<const P extends readonly string[]>(gw: TestGateway, ...prefixes: P): Promise<{ -readonly [K in keyof P]: TestUser }> {
+export function newUsers<const P extends readonly string[]>(
+  gw: TestGateway,
+  ...prefixes: P
+): Promise<{ -readonly [K in keyof P]: TestUser }> {
   return Promise.all(prefixes.map((prefix) => newUser(gw, prefix))) as Promise<{ -readonly [K in keyof P]: TestUser }>;
 }
 
@@ -183,13 +193,25 @@ export async function createConversation(
   participantIds: readonly string[],
   name?: string,
 ): Promise<ConversationDto> {
-  const res = await api(gw, 'POST', '/api/conversations', { token: owner.token, body: { type, participantIds, ...(name !== undefined ? { name } : {}) } });
+  const res = await api(gw, 'POST', '/api/conversations', {
+    token: owner.token,
+    body: { type, participantIds, ...(name !== undefined ? { name } : {}) },
+  });
   return expectOk(res, 201, ConversationDto);
 }
 
 /** Sends a text message over REST (201 expected) and returns it. */
-export async function sendText(gw: TestGateway, sender: TestUser, conversationId: string, content: string, extra: Record<string, unknown> = {}): Promise<MessageDto> {
-  const res = await api(gw, 'POST', `/api/conversations/${conversationId}/messages`, { token: sender.token, body: { blocks: [text(content)], ...extra } });
+export async function sendText(
+  gw: TestGateway,
+  sender: TestUser,
+  conversationId: string,
+  content: string,
+  extra: Record<string, unknown> = {},
+): Promise<MessageDto> {
+  const res = await api(gw, 'POST', `/api/conversations/${conversationId}/messages`, {
+    token: sender.token,
+    body: { blocks: [text(content)], ...extra },
+  });
   return expectOk(res, 201, MessageDto);
 }
 
@@ -249,11 +271,20 @@ export class HubRecorder<M extends object> {
   }
 
   /** Resolves once `count` valid `name` payloads matching `predicate` were received. */
-  waitForCount<K extends keyof M & string>(name: K, count: number, predicate: (payload: M[K]) => boolean = () => true, timeoutMs = 10_000): Promise<M[K][]> {
-    return waitFor(() => {
-      const found = this.events(name).filter(predicate);
-      return found.length >= count ? found : undefined;
-    }, timeoutMs, `${count} × '${name}' on ${this.describe()}`);
+  waitForCount<K extends keyof M & string>(
+    name: K,
+    count: number,
+    predicate: (payload: M[K]) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<M[K][]> {
+    return waitFor(
+      () => {
+        const found = this.events(name).filter(predicate);
+        return found.length >= count ? found : undefined;
+      },
+      timeoutMs,
+      `${count} × '${name}' on ${this.describe()}`,
+    );
   }
 
   /** Payloads that failed to decode, removed from the record (for tests that send malformed ones on purpose). */
@@ -317,12 +348,24 @@ export class HubClients {
   /** A `/hubs/chat` client for `token` (a string or a factory). */
   chat(token: string | (() => string), options: HubClientOptions = {}): Promise<ChatRecorder> {
     // Leaving a conversation one never joined is a no-op that answers: a harmless round trip.
-    return this.build('/hubs/chat', token, ChatHubEvents as unknown as Codecs<ChatHubEventMap>, ['LeaveConversation', '__barrier__'], options);
+    return this.build(
+      '/hubs/chat',
+      token,
+      ChatHubEvents as unknown as Codecs<ChatHubEventMap>,
+      ['LeaveConversation', '__barrier__'],
+      options,
+    );
   }
 
   /** A `/hubs/notifications` client for `token`. */
   notifications(token: string | (() => string), options: HubClientOptions = {}): Promise<NotificationRecorder> {
-    return this.build('/hubs/notifications', token, NotificationHubEvents as unknown as Codecs<NotificationHubEventMap>, ['UnsubscribeFromPresence', []], options);
+    return this.build(
+      '/hubs/notifications',
+      token,
+      NotificationHubEvents as unknown as Codecs<NotificationHubEventMap>,
+      ['UnsubscribeFromPresence', []],
+      options,
+    );
   }
 
   /** Builds the connection without starting it (for tests that expect `start()` to fail). */
@@ -351,7 +394,8 @@ export class HubClients {
     const clients = this.all.splice(0);
     await Promise.all(clients.map((c) => c.stop().catch(() => undefined)));
     const invalid = clients.flatMap((c) => c.invalid());
-    if (invalid.length > 0) expect.fail(`payloads that did not decode with their codec:\n${invalid.map((e) => `${e.name}: ${e.invalid ?? ''}`).join('\n')}`);
+    if (invalid.length > 0)
+      expect.fail(`payloads that did not decode with their codec:\n${invalid.map((e) => `${e.name}: ${e.invalid ?? ''}`).join('\n')}`);
   }
 
   private async build<M extends object>(

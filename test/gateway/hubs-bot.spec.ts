@@ -6,7 +6,18 @@
 import { expect } from 'chai';
 import { CursorPaginatedResult, MessageDto, SendMessageAck } from '../../src/codecs/index.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
-import { HubClients, api, createConversation, decoded, expectOk, newUsers, sendText, text, type ChatRecorder, type TestUser } from './gateway-helpers.js';
+import {
+  HubClients,
+  api,
+  createConversation,
+  decoded,
+  expectOk,
+  newUsers,
+  sendText,
+  text,
+  type ChatRecorder,
+  type TestUser,
+} from './gateway-helpers.js';
 
 const MessagePage = CursorPaginatedResult(MessageDto);
 const BOT = 'echo-bot';
@@ -30,11 +41,15 @@ describe('gateway hubs: the echo bot', () => {
   };
 
   const history = async (user: TestUser, conversationId: string): Promise<MessageDto[]> =>
-    expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages?limit=100`, { token: user.token }), 200, MessagePage).items;
+    expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages?limit=100`, { token: user.token }), 200, MessagePage)
+      .items;
 
   it('streams a reply: started → "thinking" → chunks 0..n-1 → completed with "You said: <text>"', async () => {
     const { alice, bob, conversationId, a, b } = await botRoom();
-    const ack = decoded(SendMessageAck, await a.connection.invoke('SendMessage', { conversationId, blocks: [text('hello there, bot of echoes')] }));
+    const ack = decoded(
+      SendMessageAck,
+      await a.connection.invoke('SendMessage', { conversationId, blocks: [text('hello there, bot of echoes')] }),
+    );
     expect(ack.success).to.equal(true);
 
     const completed = await b.waitFor('streamCompleted', () => true, 3000);
@@ -80,7 +95,12 @@ describe('gateway hubs: the echo bot', () => {
     expect(b.events('messageReceived').map((m) => m.id)).to.deep.equal([ack.messageId]);
     // The sender's connection saw the same stream.
     await a.waitFor('streamCompleted');
-    expect(a.events('streamChunkReceived').map((c) => c.text).join('')).to.equal(joined);
+    expect(
+      a
+        .events('streamChunkReceived')
+        .map((c) => c.text)
+        .join(''),
+    ).to.equal(joined);
 
     // Afterwards the reply is in REST history, after the message it answers.
     const items = await history(bob, conversationId);

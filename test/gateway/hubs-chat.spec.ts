@@ -53,7 +53,8 @@ describe('gateway hubs: /hubs/chat', () => {
       const [alice, eve] = await newUsers(gw, 'alice', 'eve');
       const conversationId = (await createConversation(gw, alice, 'Group', [], 'Closed')).id;
       const e = await hubs.chat(eve.token);
-      const expected = "An unexpected error occurred invoking 'JoinConversation' on the server. HubException: You are not a participant of this conversation.";
+      const expected =
+        "An unexpected error occurred invoking 'JoinConversation' on the server. HubException: You are not a participant of this conversation.";
       let failure: unknown;
       await e.connection.invoke('JoinConversation', conversationId).catch((error: unknown) => (failure = error));
       expect((failure as Error | undefined)?.message).to.equal(expected);
@@ -111,9 +112,35 @@ describe('gateway hubs: /hubs/chat', () => {
       decoded(ChatMessageDto, restEvent);
       decoded(ChatMessageDto, hubEvent);
       expect(Object.keys(hubEvent).sort()).to.deep.equal(Object.keys(restEvent).sort());
-      const common = { conversationId, senderId: alice.id, senderName: alice.id, senderType: 'User', isEdited: false, reactions: null, mentions: null, replyToMessageId: null, quickReplies: null, updatedAt: null, systemEvent: null };
-      expect(restEvent).to.deep.include({ ...common, id: viaRest.id, blocks: [text('via REST')], plainTextContent: 'via REST', clientMessageId: 'rest-1', createdAt: viaRest.createdAt });
-      expect(hubEvent).to.deep.include({ ...common, id: viaHubId, blocks: [text('via hub')], plainTextContent: 'via hub', clientMessageId: 'hub-1', createdAt: ack.createdAt });
+      const common = {
+        conversationId,
+        senderId: alice.id,
+        senderName: alice.id,
+        senderType: 'User',
+        isEdited: false,
+        reactions: null,
+        mentions: null,
+        replyToMessageId: null,
+        quickReplies: null,
+        updatedAt: null,
+        systemEvent: null,
+      };
+      expect(restEvent).to.deep.include({
+        ...common,
+        id: viaRest.id,
+        blocks: [text('via REST')],
+        plainTextContent: 'via REST',
+        clientMessageId: 'rest-1',
+        createdAt: viaRest.createdAt,
+      });
+      expect(hubEvent).to.deep.include({
+        ...common,
+        id: viaHubId,
+        blocks: [text('via hub')],
+        plainTextContent: 'via hub',
+        clientMessageId: 'hub-1',
+        createdAt: ack.createdAt,
+      });
       // The sender's own connection gets the echo of both.
       await a.waitForCount('messageReceived', 2);
 
@@ -139,7 +166,10 @@ describe('gateway hubs: /hubs/chat', () => {
       const eve = (await newUsers(gw, 'eve'))[0];
       const closed = (await createConversation(gw, eve, 'Group', [], 'Closed')).id;
 
-      const edit = decoded(EditMessageAck, await a.connection.invoke('EditMessage', { messageId: bobs.id, newBlocks: [text('alice was here')] }));
+      const edit = decoded(
+        EditMessageAck,
+        await a.connection.invoke('EditMessage', { messageId: bobs.id, newBlocks: [text('alice was here')] }),
+      );
       expect([edit.success, edit.errorCode]).to.deep.equal([false, 'FORBIDDEN']);
       expect(edit.errorMessage).to.be.a('string').and.not.equal('');
       const del = decoded(DeleteMessageAck, await a.connection.invoke('DeleteMessage', { messageId: bobs.id }));
@@ -172,16 +202,31 @@ describe('gateway hubs: /hubs/chat', () => {
     it('EditMessage, DeleteMessage and RecoverMessage announce messageUpdated, messageDeleted and messageRecovered', async () => {
       const { alice, conversationId, a, b } = await pair();
       const sent = await sendText(gw, alice, conversationId, 'draft');
-      const edit = decoded(EditMessageAck, await a.connection.invoke('EditMessage', { messageId: sent.id, newBlocks: [text('final')], newMentions: [] }));
+      const edit = decoded(
+        EditMessageAck,
+        await a.connection.invoke('EditMessage', { messageId: sent.id, newBlocks: [text('final')], newMentions: [] }),
+      );
       expect([edit.success, edit.messageId]).to.deep.equal([true, sent.id]);
       expect(edit.editedAt ?? '').to.match(ISO_FORMAT);
       const updated = await b.waitFor('messageUpdated');
-      expect(updated).to.deep.include({ messageId: sent.id, conversationId, blocks: [text('final')], plainTextContent: 'final', mentions: [] });
+      expect(updated).to.deep.include({
+        messageId: sent.id,
+        conversationId,
+        blocks: [text('final')],
+        plainTextContent: 'final',
+        mentions: [],
+      });
 
       const del = decoded(DeleteMessageAck, await a.connection.invoke('DeleteMessage', { messageId: sent.id }));
       expect([del.success, del.messageId]).to.deep.equal([true, sent.id]);
       const deleted = await b.waitFor('messageDeleted');
-      expect(deleted).to.deep.equal({ messageId: sent.id, conversationId, deleteType: 'recall', deletedBy: alice.id, deletedAt: del.deletedAt });
+      expect(deleted).to.deep.equal({
+        messageId: sent.id,
+        conversationId,
+        deleteType: 'recall',
+        deletedBy: alice.id,
+        deletedAt: del.deletedAt,
+      });
 
       const recover = decoded(RecoverMessageAck, await a.connection.invoke('RecoverMessage', { messageId: sent.id }));
       expect([recover.success, recover.messageId]).to.deep.equal([true, sent.id]);
@@ -193,7 +238,14 @@ describe('gateway hubs: /hubs/chat', () => {
       await b.waitFor('messageUpdated', (u) => u.plainTextContent === 'via rest');
       await api(gw, 'DELETE', `/api/messages/${sent.id}`, { token: alice.token });
       await b.waitForCount('messageDeleted', 2);
-      expect(b.names()).to.deep.equal(['messageReceived', 'messageUpdated', 'messageDeleted', 'messageRecovered', 'messageUpdated', 'messageDeleted']);
+      expect(b.names()).to.deep.equal([
+        'messageReceived',
+        'messageUpdated',
+        'messageDeleted',
+        'messageRecovered',
+        'messageUpdated',
+        'messageDeleted',
+      ]);
     });
   });
 
@@ -251,7 +303,10 @@ describe('gateway hubs: /hubs/chat', () => {
 
       const again = decoded(ReactionAck, await b.connection.invoke('AddReaction', { messageId: sent.id, conversationId, emoji: '❤️' }));
       expect([again.success, again.errorCode]).to.deep.equal([false, 'CONFLICT']);
-      const elsewhere = decoded(ReactionAck, await b.connection.invoke('AddReaction', { messageId: sent.id, conversationId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', emoji: '👍' }));
+      const elsewhere = decoded(
+        ReactionAck,
+        await b.connection.invoke('AddReaction', { messageId: sent.id, conversationId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', emoji: '👍' }),
+      );
       expect([elsewhere.success, elsewhere.errorCode]).to.deep.equal([false, 'VALIDATION_ERROR']);
 
       const removed = decoded(ReactionAck, await b.connection.invoke('RemoveReaction', { messageId: sent.id, emoji: '❤️' }));

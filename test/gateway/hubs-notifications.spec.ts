@@ -70,10 +70,33 @@ describe('gateway hubs: /hubs/notifications', () => {
       const b = await hubs.notifications(bob.token);
       const chat = await hubs.chat(alice.token);
       const viaRest = await sendText(gw, alice, direct.id, 'rest');
-      const ack = decoded(SendMessageAck, await chat.connection.invoke('SendMessage', { conversationId: direct.id, blocks: [text('hub')] }));
+      const ack = decoded(
+        SendMessageAck,
+        await chat.connection.invoke('SendMessage', { conversationId: direct.id, blocks: [text('hub')] }),
+      );
       const [restNote, hubNote] = await b.waitForCount('newMessageNotification', 2);
-      expect(restNote).to.deep.equal({ conversationId: direct.id, conversationType: 'OneToOne', conversationName: null, messageId: viaRest.id, senderId: alice.id, senderName: alice.id, senderAvatar: null, contentPreview: 'rest', sentAt: viaRest.createdAt });
-      expect(hubNote).to.deep.equal({ conversationId: direct.id, conversationType: 'OneToOne', conversationName: null, messageId: ack.messageId, senderId: alice.id, senderName: alice.id, senderAvatar: null, contentPreview: 'hub', sentAt: ack.createdAt });
+      expect(restNote).to.deep.equal({
+        conversationId: direct.id,
+        conversationType: 'OneToOne',
+        conversationName: null,
+        messageId: viaRest.id,
+        senderId: alice.id,
+        senderName: alice.id,
+        senderAvatar: null,
+        contentPreview: 'rest',
+        sentAt: viaRest.createdAt,
+      });
+      expect(hubNote).to.deep.equal({
+        conversationId: direct.id,
+        conversationType: 'OneToOne',
+        conversationName: null,
+        messageId: ack.messageId,
+        senderId: alice.id,
+        senderName: alice.id,
+        senderAvatar: null,
+        contentPreview: 'hub',
+        sentAt: ack.createdAt,
+      });
       const counts = await b.waitForCount('unreadCountChanged', 2);
       expect(counts).to.deep.equal([
         { conversationId: direct.id, unreadCount: 1, lastMessageAt: viaRest.createdAt, lastMessageId: viaRest.id },
@@ -90,13 +113,22 @@ describe('gateway hubs: /hubs/notifications', () => {
       const long = `@bob ${'x'.repeat(150)}`;
       const sent = await sendText(gw, alice, group.id, long, { mentions: [mentionOf(bob.id, 'bob')] });
       const mention = await b.waitFor('mentionedNotification');
-      expect(mention).to.deep.equal({ conversationId: group.id, messageId: sent.id, senderId: alice.id, senderName: alice.id, contentPreview: long.slice(0, 100), sentAt: sent.createdAt });
+      expect(mention).to.deep.equal({
+        conversationId: group.id,
+        messageId: sent.id,
+        senderId: alice.id,
+        senderName: alice.id,
+        contentPreview: long.slice(0, 100),
+        sentAt: sent.createdAt,
+      });
       await c.waitFor('newMessageNotification', (n) => n.messageId === sent.id);
       await c.roundTrip();
       expect(c.events('mentionedNotification')).to.deep.equal([]);
 
       // @All mentions every other member.
-      const all = await sendText(gw, bob, group.id, '@all look', { mentions: [{ type: 'All', targetId: null, displayName: 'all', offset: 0, length: 4 }] });
+      const all = await sendText(gw, bob, group.id, '@all look', {
+        mentions: [{ type: 'All', targetId: null, displayName: 'all', offset: 0, length: 4 }],
+      });
       await c.waitFor('mentionedNotification', (m) => m.messageId === all.id);
       await b.roundTrip();
       expect(b.events('mentionedNotification').map((m) => m.messageId)).to.deep.equal([sent.id]);
@@ -110,9 +142,19 @@ describe('gateway hubs: /hubs/notifications', () => {
       const m1 = await sendText(gw, alice, group.id, 'one');
       await sendText(gw, alice, group.id, 'two');
       await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: bob.token, body: { messageId: m1.id } });
-      expect(await b.waitFor('readStatusChanged')).to.deep.equal({ conversationId: group.id, lastReadMessageId: m1.id, unreadCount: 1, markedAsUnread: false });
+      expect(await b.waitFor('readStatusChanged')).to.deep.equal({
+        conversationId: group.id,
+        lastReadMessageId: m1.id,
+        unreadCount: 1,
+        markedAsUnread: false,
+      });
       await api(gw, 'POST', `/api/conversations/${group.id}/unread`, { token: bob.token });
-      expect(await b.waitFor('readStatusChanged', (r) => r.markedAsUnread)).to.deep.equal({ conversationId: group.id, lastReadMessageId: m1.id, unreadCount: 1, markedAsUnread: true });
+      expect(await b.waitFor('readStatusChanged', (r) => r.markedAsUnread)).to.deep.equal({
+        conversationId: group.id,
+        lastReadMessageId: m1.id,
+        unreadCount: 1,
+        markedAsUnread: true,
+      });
       await a.roundTrip();
       expect(a.events('readStatusChanged')).to.deep.equal([]);
     });
@@ -141,12 +183,22 @@ describe('gateway hubs: /hubs/notifications', () => {
 
       await api(gw, 'PUT', `/api/conversations/${group.id}`, { token: bob.token, body: { name: 'Book club' } });
       for (const recorder of [a, b, c]) {
-        expect(await recorder.waitFor('conversationUpdated')).to.deep.equal({ conversationId: group.id, type: 'Group', name: 'Book club', participantCount: 3, avatar: null });
+        expect(await recorder.waitFor('conversationUpdated')).to.deep.equal({
+          conversationId: group.id,
+          type: 'Group',
+          name: 'Book club',
+          participantCount: 3,
+          avatar: null,
+        });
       }
 
       await api(gw, 'POST', `/api/conversations/${group.id}/leave`, { token: carol.token });
       for (const recorder of [a, b, c]) {
-        expect(await recorder.waitFor('participantLeft')).to.deep.include({ conversationId: group.id, participantId: carol.id, participantName: carol.id });
+        expect(await recorder.waitFor('participantLeft')).to.deep.include({
+          conversationId: group.id,
+          participantId: carol.id,
+          participantName: carol.id,
+        });
       }
       await Promise.all([a.roundTrip(), b.roundTrip(), c.roundTrip()]);
       expect(c.events('participantJoined')).to.deep.equal([]);

@@ -23,7 +23,6 @@ import {
   text,
 } from './gateway-helpers.js';
 
-
 describe('gateway: the real-server profile (membership, owners, input STJ refuses, nulls)', () => {
   let gw: TestGateway;
   const hubs = new HubClients(() => gw);
@@ -34,7 +33,7 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
   after(async () => gw.close());
 
   describe('membership leaves the SignalR group', () => {
-    it('a member removed over REST receives none of the conversation\'s live events afterwards', async () => {
+    it("a member removed over REST receives none of the conversation's live events afterwards", async () => {
       const [alice, bob, carol] = await newUsers(gw, 'alice', 'bob', 'carol');
       const conversationId = (await createConversation(gw, alice, 'Group', [bob.id, carol.id], 'Trio')).id;
       const [b, c] = await Promise.all([hubs.chat(bob.token), hubs.chat(carol.token)]);
@@ -42,7 +41,9 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
       const before = await sendText(gw, alice, conversationId, 'before');
       await b.waitFor('messageReceived', (m) => m.id === before.id);
 
-      expect((await api(gw, 'DELETE', `/api/conversations/${conversationId}/participants/${bob.id}`, { token: alice.token })).status).to.equal(204);
+      expect(
+        (await api(gw, 'DELETE', `/api/conversations/${conversationId}/participants/${bob.id}`, { token: alice.token })).status,
+      ).to.equal(204);
       const after = await sendText(gw, alice, conversationId, 'after');
       await c.waitFor('messageReceived', (m) => m.id === after.id);
       // The REST answer comes after its events were written; a round trip on Bob's own connection
@@ -67,13 +68,19 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
   });
 
   describe('participant profiles belong to their owner', () => {
-    it('a user without the dev role writes their own profile (200) and nobody else\'s (403)', async () => {
+    it("a user without the dev role writes their own profile (200) and nobody else's (403)", async () => {
       const [alice] = await newUsers(gw, 'alice');
       const mine = await plainToken(gw, alice.id);
-      const own = await api(gw, 'POST', '/api/participants', { token: mine, body: { id: alice.id, uniqueName: alice.id, fullName: 'Alice A.' } });
+      const own = await api(gw, 'POST', '/api/participants', {
+        token: mine,
+        body: { id: alice.id, uniqueName: alice.id, fullName: 'Alice A.' },
+      });
       expect(expectOk(own, 200, ParticipantDto).fullName).to.equal('Alice A.');
       const otherId = uniqueName('victim');
-      const other = await api(gw, 'POST', '/api/participants', { token: mine, body: { id: otherId, uniqueName: otherId, fullName: 'Not me' } });
+      const other = await api(gw, 'POST', '/api/participants', {
+        token: mine,
+        body: { id: otherId, uniqueName: otherId, fullName: 'Not me' },
+      });
       expectProblem(other, 403);
       expect((await api(gw, 'GET', `/api/participants/${otherId}`, { token: alice.token })).status).to.equal(404);
     });
@@ -133,8 +140,14 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
           (error: unknown) => failures.push((error as Error).message),
         );
       }
-      expect(failures).to.deep.equal(["Failed to invoke 'SendMessage' due to an error on the server.", "Failed to invoke 'SendMessage' due to an error on the server."]);
-      const deep = decoded(SendMessageAck, await a.connection.invoke('SendMessage', { conversationId, blocks: [{ $type: 'custom', type: 'deep', data: nestedObject(59) }] }));
+      expect(failures).to.deep.equal([
+        "Failed to invoke 'SendMessage' due to an error on the server.",
+        "Failed to invoke 'SendMessage' due to an error on the server.",
+      ]);
+      const deep = decoded(
+        SendMessageAck,
+        await a.connection.invoke('SendMessage', { conversationId, blocks: [{ $type: 'custom', type: 'deep', data: nestedObject(59) }] }),
+      );
       expect([deep.success, deep.errorCode]).to.deep.equal([false, 'VALIDATION_ERROR']);
       const ok = decoded(SendMessageAck, await a.connection.invoke('SendMessage', { conversationId, blocks: [text('fine')] }));
       expect(ok.success).to.equal(true);
@@ -151,8 +164,14 @@ describe('gateway: the real-server profile (membership, owners, input STJ refuse
       const [a, b] = await Promise.all([hubs.chat(alice.token), hubs.chat(bob.token)]);
       await b.connection.invoke('JoinConversation', conversationId);
       const closed = new Promise<Error | undefined>((resolve) => a.connection.onclose(resolve));
-      const invocation = a.connection.invoke('SendMessage', { conversationId, blocks: [{ $type: 'custom', type: 'deep', data: nestedObject(200) }] });
-      const failure = await invocation.then(() => undefined, (error: unknown) => error as Error);
+      const invocation = a.connection.invoke('SendMessage', {
+        conversationId,
+        blocks: [{ $type: 'custom', type: 'deep', data: nestedObject(200) }],
+      });
+      const failure = await invocation.then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
       expect(failure, 'the invocation fails').to.be.instanceOf(Error);
       expect((await closed)?.message).to.equal('Server returned an error on close: Connection closed with an error.');
       const fine = await sendText(gw, alice, conversationId, 'still fine');

@@ -32,7 +32,12 @@ describe('gateway REST: auth', () => {
       expect(auth.expiresAt).to.match(ISO_FORMAT);
 
       const participant = expectOk(await api(gw, 'GET', `/api/participants/${username}`, { token: auth.token }), 200, ParticipantDto);
-      expect([participant.id, participant.uniqueName, participant.fullName, participant.isBot]).to.deep.equal([username, username, username, false]);
+      expect([participant.id, participant.uniqueName, participant.fullName, participant.isBot]).to.deep.equal([
+        username,
+        username,
+        username,
+        false,
+      ]);
 
       const { header, payload } = decodeJwt(auth.token);
       expect(header.alg).to.equal('HS256');
@@ -49,7 +54,11 @@ describe('gateway REST: auth', () => {
       const first = expectOk(await api(gw, 'POST', '/api/auth/login/dev', { body: { username, password: 'dev' } }), 200, AuthResponse);
       const second = expectOk(await api(gw, 'POST', '/api/auth/login/dev', { body: { username, password: 'dev' } }), 200, AuthResponse);
       expect(second.user).to.deep.equal(first.user);
-      const byName = expectOk(await api(gw, 'GET', `/api/participants/by-unique-name/${username}`, { token: second.token }), 200, ParticipantDto);
+      const byName = expectOk(
+        await api(gw, 'GET', `/api/participants/by-unique-name/${username}`, { token: second.token }),
+        200,
+        ParticipantDto,
+      );
       expect(byName.id).to.equal(username);
     });
 
@@ -83,7 +92,13 @@ describe('gateway REST: auth', () => {
 
     it('google: accepts a configured ID token and returns that user with no role', async () => {
       const auth = expectOk(await api(gw, 'POST', '/api/auth/login/google', { body: { idToken: 'good-google-token' } }), 200, AuthResponse);
-      expect(auth.user).to.deep.equal({ id: googleId, uniqueName: googleId, fullName: 'Gina Google', role: null, avatar: 'https://img.example/g.png' });
+      expect(auth.user).to.deep.equal({
+        id: googleId,
+        uniqueName: googleId,
+        fullName: 'Gina Google',
+        role: null,
+        avatar: 'https://img.example/g.png',
+      });
       const { payload } = decodeJwt(auth.token);
       expect(payload.sub).to.equal(googleId);
       expect(payload).not.to.have.property('role');
@@ -171,7 +186,11 @@ describe('gateway REST: auth', () => {
         // exp has a one-second resolution: the token is expired once the next second starts.
         const auth = await shortLived.login(uniqueName('short'));
         expect(Date.parse(auth.expiresAt) - Date.now()).to.be.below(1000);
-        await waitFor(async () => (await api(shortLived, 'GET', '/api/conversations', { token: auth.token })).status === 401, 5000, 'the token to expire');
+        await waitFor(
+          async () => (await api(shortLived, 'GET', '/api/conversations', { token: auth.token })).status === 401,
+          5000,
+          'the token to expire',
+        );
       } finally {
         await shortLived.close();
       }

@@ -52,7 +52,11 @@ describe('gateway REST: bots', () => {
     expect(got).to.deep.equal(withoutKey);
     expect(res.text).not.to.contain(created.apiKey);
 
-    const participant = expectOk(await api(gw, 'GET', `/api/participants/${created.participantId}`, { token: dev.token }), 200, ParticipantDto);
+    const participant = expectOk(
+      await api(gw, 'GET', `/api/participants/${created.participantId}`, { token: dev.token }),
+      200,
+      ParticipantDto,
+    );
     expect([participant.fullName, participant.isBot]).to.deep.equal(['Helper Bot', true]);
 
     const page = expectOk(await api(gw, 'GET', '/api/bots?page=1&pageSize=100'), 200, BotPage);
@@ -82,8 +86,12 @@ describe('gateway REST: bots', () => {
     expect((await api(gw, 'POST', '/api/bots', { body })).status).to.equal(401);
     const existing = await createBot();
     expectProblem(await api(gw, 'POST', '/api/bots', { token: dev.token, body: { ...body, uniqueName: existing.participantId } }), 409);
-    expectProblem(await api(gw, 'POST', '/api/bots', { token: dev.token, body: { uniqueName: uniqueName('bot'), fullName: 'X' } }), 400, ['kafkaTopic']);
-    expectProblem(await api(gw, 'POST', '/api/bots', { token: dev.token, body: { ...body, rateLimitPerSecond: 'fast' } }), 400, ['rateLimitPerSecond']);
+    expectProblem(await api(gw, 'POST', '/api/bots', { token: dev.token, body: { uniqueName: uniqueName('bot'), fullName: 'X' } }), 400, [
+      'kafkaTopic',
+    ]);
+    expectProblem(await api(gw, 'POST', '/api/bots', { token: dev.token, body: { ...body, rateLimitPerSecond: 'fast' } }), 400, [
+      'rateLimitPerSecond',
+    ]);
     // Nothing was created by the refused requests.
     expectProblem(await api(gw, 'GET', `/api/participants/${body.uniqueName}`, { token: dev.token }), 404);
   });
@@ -92,15 +100,29 @@ describe('gateway REST: bots', () => {
     const created = await createBot();
     expectProblem(await api(gw, 'PUT', `/api/bots/${created.id}`, { token: plain, body: { rateLimitPerSecond: 1 } }), 404);
     const updated = expectOk(
-      await api(gw, 'PUT', `/api/bots/${created.id}`, { token: dev.token, body: { fullName: 'Renamed Bot', rateLimitPerSecond: 10, listenAllGroupMessages: true, kafkaTopic: 'hijacked' } }),
+      await api(gw, 'PUT', `/api/bots/${created.id}`, {
+        token: dev.token,
+        body: { fullName: 'Renamed Bot', rateLimitPerSecond: 10, listenAllGroupMessages: true, kafkaTopic: 'hijacked' },
+      }),
       200,
       BotDto,
     );
-    expect(updated).to.deep.include({ id: created.id, rateLimitPerSecond: 10, listenAllGroupMessages: true, kafkaTopic: created.kafkaTopic });
+    expect(updated).to.deep.include({
+      id: created.id,
+      rateLimitPerSecond: 10,
+      listenAllGroupMessages: true,
+      kafkaTopic: created.kafkaTopic,
+    });
     expect(expectOk(await api(gw, 'GET', `/api/bots/${created.id}`), 200, BotDto)).to.deep.equal(updated);
-    const participant = expectOk(await api(gw, 'GET', `/api/participants/${created.participantId}`, { token: dev.token }), 200, ParticipantDto);
+    const participant = expectOk(
+      await api(gw, 'GET', `/api/participants/${created.participantId}`, { token: dev.token }),
+      200,
+      ParticipantDto,
+    );
     expect(participant.fullName).to.equal('Renamed Bot');
-    expectProblem(await api(gw, 'PUT', `/api/bots/${created.id}`, { token: dev.token, body: { rateLimitPerSecond: 'x' } }), 400, ['rateLimitPerSecond']);
+    expectProblem(await api(gw, 'PUT', `/api/bots/${created.id}`, { token: dev.token, body: { rateLimitPerSecond: 'x' } }), 400, [
+      'rateLimitPerSecond',
+    ]);
     expectProblem(await api(gw, 'PUT', '/api/bots/01ARZ3NDEKTSV4RRFFQ69G5FAV', { token: dev.token, body: {} }), 404);
   });
 
@@ -118,8 +140,16 @@ describe('gateway REST: bots', () => {
   it('regenerate-key returns a new key each time; 404 without the dev role', async () => {
     const created = await createBot();
     expectProblem(await api(gw, 'POST', `/api/bots/${created.id}/regenerate-key`, { token: plain }), 404);
-    const first = expectOk(await api(gw, 'POST', `/api/bots/${created.id}/regenerate-key`, { token: dev.token }), 200, RegenerateKeyResponse);
-    const second = expectOk(await api(gw, 'POST', `/api/bots/${created.id}/regenerate-key`, { token: dev.token }), 200, RegenerateKeyResponse);
+    const first = expectOk(
+      await api(gw, 'POST', `/api/bots/${created.id}/regenerate-key`, { token: dev.token }),
+      200,
+      RegenerateKeyResponse,
+    );
+    const second = expectOk(
+      await api(gw, 'POST', `/api/bots/${created.id}/regenerate-key`, { token: dev.token }),
+      200,
+      RegenerateKeyResponse,
+    );
     expect(new Set([created.apiKey, first.apiKey, second.apiKey]).size).to.equal(3);
     expect(Object.keys(first)).to.deep.equal(['apiKey']);
   });

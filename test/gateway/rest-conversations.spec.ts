@@ -59,9 +59,19 @@ describe('gateway REST: conversations', () => {
 
     it('rejects an unknown participant (400 naming participantIds) and an unknown type (400 naming type)', async () => {
       const alice = await newUser(gw, 'alice');
-      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Group', participantIds: [uniqueName('ghost')] } }), 400, ['participantIds']);
-      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Party', participantIds: [] } }), 400, ['type']);
-      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Group', participantIds: 'bob' } }), 400, ['participantIds']);
+      expectProblem(
+        await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Group', participantIds: [uniqueName('ghost')] } }),
+        400,
+        ['participantIds'],
+      );
+      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Party', participantIds: [] } }), 400, [
+        'type',
+      ]);
+      expectProblem(
+        await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Group', participantIds: 'bob' } }),
+        400,
+        ['participantIds'],
+      );
       expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, rawBody: '{"type":' }), 400, ['$']);
     });
 
@@ -83,17 +93,37 @@ describe('gateway REST: conversations', () => {
       expect(created.type).to.equal('OneToOne');
       expect(created.participants.map((p) => p.participantId)).to.have.members([alice.id, bob.id]);
 
-      const again = expectOk(await api(gw, 'POST', '/api/conversations', { token: bob.token, body: { type: 'OneToOne', participantIds: [alice.id] } }), 200, ConversationDto);
+      const again = expectOk(
+        await api(gw, 'POST', '/api/conversations', { token: bob.token, body: { type: 'OneToOne', participantIds: [alice.id] } }),
+        200,
+        ConversationDto,
+      );
       expect(again.id).to.equal(created.id);
-      const fromAlice = expectOk(await api(gw, 'GET', `/api/conversations/one-to-one/${bob.id}`, { token: alice.token }), 200, ConversationDto);
-      const fromBob = expectOk(await api(gw, 'GET', `/api/conversations/one-to-one/${alice.id}`, { token: bob.token }), 200, ConversationDto);
+      const fromAlice = expectOk(
+        await api(gw, 'GET', `/api/conversations/one-to-one/${bob.id}`, { token: alice.token }),
+        200,
+        ConversationDto,
+      );
+      const fromBob = expectOk(
+        await api(gw, 'GET', `/api/conversations/one-to-one/${alice.id}`, { token: bob.token }),
+        200,
+        ConversationDto,
+      );
       expect([fromAlice.id, fromBob.id]).to.deep.equal([created.id, created.id]);
     });
 
     it('OneToOne needs exactly one other participant (400)', async () => {
       const [alice, bob, carol] = await newUsers(gw, 'alice', 'bob', 'carol');
-      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'OneToOne', participantIds: [bob.id, carol.id] } }), 400, ['participantIds']);
-      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'OneToOne', participantIds: [] } }), 400, ['participantIds']);
+      expectProblem(
+        await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'OneToOne', participantIds: [bob.id, carol.id] } }),
+        400,
+        ['participantIds'],
+      );
+      expectProblem(
+        await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'OneToOne', participantIds: [] } }),
+        400,
+        ['participantIds'],
+      );
     });
 
     it('Self: one per user, only the user as member; others are refused (400)', async () => {
@@ -101,11 +131,19 @@ describe('gateway REST: conversations', () => {
       const self = await createConversation(gw, alice, 'Self', []);
       expect(self.type).to.equal('Self');
       expect(self.participants.map((p) => p.participantId)).to.deep.equal([alice.id]);
-      const again = expectOk(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Self', participantIds: [] } }), 200, ConversationDto);
+      const again = expectOk(
+        await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Self', participantIds: [] } }),
+        200,
+        ConversationDto,
+      );
       expect(again.id).to.equal(self.id);
       const bobs = await createConversation(gw, bob, 'Self', []);
       expect(bobs.id).not.to.equal(self.id);
-      expectProblem(await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Self', participantIds: [bob.id] } }), 400, ['participantIds']);
+      expectProblem(
+        await api(gw, 'POST', '/api/conversations', { token: alice.token, body: { type: 'Self', participantIds: [bob.id] } }),
+        400,
+        ['participantIds'],
+      );
       const message = await sendText(gw, alice, self.id, 'note to self');
       expect(message.conversationId).to.equal(self.id);
     });
@@ -115,13 +153,28 @@ describe('gateway REST: conversations', () => {
     it('renames a Group (200) and records a system message', async () => {
       const [alice, bob] = await newUsers(gw, 'alice', 'bob');
       const conversation = await createConversation(gw, alice, 'Group', [bob.id], 'Old name');
-      const updated = expectOk(await api(gw, 'PUT', `/api/conversations/${conversation.id}`, { token: bob.token, body: { name: 'New name', avatar: { url: 'https://img.example/a.png' } } }), 200, ConversationDto);
+      const updated = expectOk(
+        await api(gw, 'PUT', `/api/conversations/${conversation.id}`, {
+          token: bob.token,
+          body: { name: 'New name', avatar: { url: 'https://img.example/a.png' } },
+        }),
+        200,
+        ConversationDto,
+      );
       expect(updated.name).to.equal('New name');
       expect(updated.avatar).to.deep.equal({ storageKey: null, url: 'https://img.example/a.png' });
-      const history = expectOk(await api(gw, 'GET', `/api/conversations/${conversation.id}/messages`, { token: alice.token }), 200, MessagePage);
+      const history = expectOk(
+        await api(gw, 'GET', `/api/conversations/${conversation.id}/messages`, { token: alice.token }),
+        200,
+        MessagePage,
+      );
       expect(history.items.map((m) => [m.senderType, m.systemEvent?.type])).to.deep.equal([['System', 'ConversationRenamed']]);
 
-      const cleared = expectOk(await api(gw, 'PUT', `/api/conversations/${conversation.id}`, { token: alice.token, body: { avatar: null } }), 200, ConversationDto);
+      const cleared = expectOk(
+        await api(gw, 'PUT', `/api/conversations/${conversation.id}`, { token: alice.token, body: { avatar: null } }),
+        200,
+        ConversationDto,
+      );
       expect(cleared.avatar ?? null).to.equal(null); // no avatar: null (a real server's record) or absent
       expect(cleared.name).to.equal('New name');
     });
@@ -135,18 +188,30 @@ describe('gateway REST: conversations', () => {
       expectProblem(await api(gw, 'PUT', `/api/conversations/${group.id}`, { token: eve.token, body: { name: 'mine' } }), 403);
     });
 
-    it('search finds the caller\'s conversations by name or participant name; an empty query is a 400', async () => {
+    it("search finds the caller's conversations by name or participant name; an empty query is a 400", async () => {
       const [alice, bob, eve] = await newUsers(gw, 'alice', 'bob', 'eve');
       const marker = uniqueName('Zebra');
       const named = await createConversation(gw, alice, 'Group', [bob.id], `${marker} club`);
       const direct = await createConversation(gw, alice, 'OneToOne', [bob.id]);
       await createConversation(gw, eve, 'Group', [], `${marker} of eve`);
 
-      const byName = expectOk(await api(gw, 'GET', `/api/conversations/search?q=${encodeURIComponent(marker.toLowerCase())}`, { token: alice.token }), 200, ListItems);
+      const byName = expectOk(
+        await api(gw, 'GET', `/api/conversations/search?q=${encodeURIComponent(marker.toLowerCase())}`, { token: alice.token }),
+        200,
+        ListItems,
+      );
       expect(byName.map((c) => c.id)).to.deep.equal([named.id]);
-      const byParticipant = expectOk(await api(gw, 'GET', `/api/conversations/search?q=${encodeURIComponent(bob.id)}&limit=10`, { token: alice.token }), 200, ListItems);
+      const byParticipant = expectOk(
+        await api(gw, 'GET', `/api/conversations/search?q=${encodeURIComponent(bob.id)}&limit=10`, { token: alice.token }),
+        200,
+        ListItems,
+      );
       expect(byParticipant.map((c) => c.id)).to.have.members([named.id, direct.id]);
-      const limited = expectOk(await api(gw, 'GET', `/api/conversations/search?q=${encodeURIComponent(bob.id)}&limit=1`, { token: alice.token }), 200, ListItems);
+      const limited = expectOk(
+        await api(gw, 'GET', `/api/conversations/search?q=${encodeURIComponent(bob.id)}&limit=1`, { token: alice.token }),
+        200,
+        ListItems,
+      );
       expect(limited).to.have.length(1);
       expectProblem(await api(gw, 'GET', '/api/conversations/search?q=', { token: alice.token }), 400, ['q']);
       expectProblem(await api(gw, 'GET', `/api/conversations/search?q=a&limit=ten`, { token: alice.token }), 400, ['limit']);
@@ -172,7 +237,12 @@ describe('gateway REST: conversations', () => {
 
       expect((await api(gw, 'POST', `/api/conversations/${d.id}/pin`, { token: alice.token })).status).to.equal(204);
       const pinned = await list(alice);
-      expect(pinned.items.map((i) => [i.name, i.isPinned])).to.deep.equal([['D', true], ['A', false], ['C', false], ['B', false]]);
+      expect(pinned.items.map((i) => [i.name, i.isPinned])).to.deep.equal([
+        ['D', true],
+        ['A', false],
+        ['C', false],
+        ['B', false],
+      ]);
       expect(pinned.items[0]?.pinnedAt ?? '').to.match(ISO_FORMAT);
       // Pins are per user: bob's list is not pinned.
       expect((await list(bob)).items.map((i) => i.name)).to.deep.equal(['A', 'C', 'B', 'D']);
@@ -215,7 +285,11 @@ describe('gateway REST: conversations', () => {
         else expect(page.nextCursor).to.equal(null);
         cursor = page.nextCursor;
       } while (cursor !== null);
-      expect(shapes).to.deep.equal([[3, true], [3, true], [1, false]]);
+      expect(shapes).to.deep.equal([
+        [3, true],
+        [3, true],
+        [1, false],
+      ]);
       expect(seen).to.deep.equal(whole.items.map((i) => i.id));
       expect(seen[0]).to.equal(created[2]);
       expect(new Set(seen).size).to.equal(7);
@@ -235,11 +309,20 @@ describe('gateway REST: conversations', () => {
     it('adds a participant (204), lists every membership including those who left, removes (204)', async () => {
       const [alice, bob, carol] = await newUsers(gw, 'alice', 'bob', 'carol');
       const group = await createConversation(gw, alice, 'Group', [bob.id], 'G');
-      expect((await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: bob.token, body: { participantId: carol.id } })).status).to.equal(204);
+      expect(
+        (await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: bob.token, body: { participantId: carol.id } }))
+          .status,
+      ).to.equal(204);
       let members = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/participants`, { token: carol.token }), 200, Members);
-      expect(members.map((m) => [m.participantId, m.isActive])).to.have.deep.members([[alice.id, true], [bob.id, true], [carol.id, true]]);
+      expect(members.map((m) => [m.participantId, m.isActive])).to.have.deep.members([
+        [alice.id, true],
+        [bob.id, true],
+        [carol.id, true],
+      ]);
 
-      expect((await api(gw, 'DELETE', `/api/conversations/${group.id}/participants/${carol.id}`, { token: alice.token })).status).to.equal(204);
+      expect((await api(gw, 'DELETE', `/api/conversations/${group.id}/participants/${carol.id}`, { token: alice.token })).status).to.equal(
+        204,
+      );
       members = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/participants`, { token: alice.token }), 200, Members);
       const removed = members.find((m) => m.participantId === carol.id);
       expect(removed?.isActive).to.equal(false);
@@ -253,12 +336,31 @@ describe('gateway REST: conversations', () => {
     it('add: 400 on a OneToOne or a bad body, 404 for an unknown participant, 409 when already a member, 403 for a non-member', async () => {
       const [alice, bob, carol, eve] = await newUsers(gw, 'alice', 'bob', 'carol', 'eve');
       const direct = await createConversation(gw, alice, 'OneToOne', [bob.id]);
-      expectProblem(await api(gw, 'POST', `/api/conversations/${direct.id}/participants`, { token: alice.token, body: { participantId: carol.id } }), 400);
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${direct.id}/participants`, { token: alice.token, body: { participantId: carol.id } }),
+        400,
+      );
       const group = await createConversation(gw, alice, 'Group', [bob.id], 'G');
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: 5 } }), 400, ['participantId']);
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: uniqueName('ghost') } }), 404);
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: bob.id } }), 409);
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: eve.token, body: { participantId: eve.id } }), 403);
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: 5 } }),
+        400,
+        ['participantId'],
+      );
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/participants`, {
+          token: alice.token,
+          body: { participantId: uniqueName('ghost') },
+        }),
+        404,
+      );
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: bob.id } }),
+        409,
+      );
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: eve.token, body: { participantId: eve.id } }),
+        403,
+      );
     });
 
     it('remove: only the owner removes others (403), anyone may remove themself, 404 when not a member', async () => {
@@ -275,21 +377,40 @@ describe('gateway REST: conversations', () => {
       const old1 = await sendText(gw, alice, group.id, 'before 1');
       const old2 = await sendText(gw, bob, group.id, 'before 2');
       await nextMillisecond();
-      await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: carol.id, canViewHistory: false } });
+      await api(gw, 'POST', `/api/conversations/${group.id}/participants`, {
+        token: alice.token,
+        body: { participantId: carol.id, canViewHistory: false },
+      });
       await api(gw, 'POST', `/api/conversations/${group.id}/participants`, { token: alice.token, body: { participantId: dave.id } });
       const after = await sendText(gw, alice, group.id, 'after');
 
-      const carolHistory = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/messages`, { token: carol.token }), 200, MessagePage);
+      const carolHistory = expectOk(
+        await api(gw, 'GET', `/api/conversations/${group.id}/messages`, { token: carol.token }),
+        200,
+        MessagePage,
+      );
       expect(carolHistory.items.map((m) => m.id)).not.to.include.members([old1.id]);
       expect(carolHistory.items.map((m) => m.plainTextIndex ?? m.systemEvent?.type)).to.deep.equal(['after', 'MemberAdded', 'MemberAdded']);
       expectProblem(await api(gw, 'GET', `/api/messages/${old2.id}`, { token: carol.token }), 404);
-      const newer = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/messages?direction=newer`, { token: carol.token }), 200, MessagePage);
+      const newer = expectOk(
+        await api(gw, 'GET', `/api/conversations/${group.id}/messages?direction=newer`, { token: carol.token }),
+        200,
+        MessagePage,
+      );
       expect(newer.items.map((m) => m.id)).not.to.include(old1.id);
-      const search = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/messages/search?q=before`, { token: carol.token }), 200, t.array(MessageDto));
+      const search = expectOk(
+        await api(gw, 'GET', `/api/conversations/${group.id}/messages/search?q=before`, { token: carol.token }),
+        200,
+        t.array(MessageDto),
+      );
       expect(search).to.deep.equal([]);
 
       // The default (canViewHistory: true) sees everything.
-      const daveHistory = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/messages`, { token: dave.token }), 200, MessagePage);
+      const daveHistory = expectOk(
+        await api(gw, 'GET', `/api/conversations/${group.id}/messages`, { token: dave.token }),
+        200,
+        MessagePage,
+      );
       expect(daveHistory.items.map((m) => m.id)).to.include.members([old1.id, old2.id, after.id]);
     });
 
@@ -302,7 +423,10 @@ describe('gateway REST: conversations', () => {
       expectProblem(await api(gw, 'GET', `/api/conversations/${group.id}/messages`, { token: bob.token }), 403);
       expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/leave`, { token: bob.token }), 403);
       const members = expectOk(await api(gw, 'GET', `/api/conversations/${group.id}/participants`, { token: alice.token }), 200, Members);
-      expect(members.map((m) => [m.participantId, m.isActive])).to.have.deep.members([[alice.id, true], [bob.id, false]]);
+      expect(members.map((m) => [m.participantId, m.isActive])).to.have.deep.members([
+        [alice.id, true],
+        [bob.id, false],
+      ]);
     });
   });
 
@@ -327,13 +451,18 @@ describe('gateway REST: conversations', () => {
       const m2 = await sendText(gw, bob, group.id, 'two');
       const m3 = await sendText(gw, bob, group.id, 'three');
       await sendText(gw, alice, group.id, 'mine does not count');
-      const unread = async (user: TestUser): Promise<number | undefined> => (await list(user)).items.find((i) => i.id === group.id)?.unreadCount;
+      const unread = async (user: TestUser): Promise<number | undefined> =>
+        (await list(user)).items.find((i) => i.id === group.id)?.unreadCount;
       expect([await unread(alice), await unread(bob)]).to.deep.equal([3, 1]);
 
-      expect((await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: alice.token, body: { messageId: m2.id } })).status).to.equal(204);
+      expect(
+        (await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: alice.token, body: { messageId: m2.id } })).status,
+      ).to.equal(204);
       expect(await unread(alice)).to.equal(1);
       const marker = (): Promise<ConversationParticipantDto | undefined> =>
-        api(gw, 'GET', `/api/conversations/${group.id}/participants`, { token: alice.token }).then((r) => expectOk(r, 200, Members).find((m) => m.participantId === alice.id));
+        api(gw, 'GET', `/api/conversations/${group.id}/participants`, { token: alice.token }).then((r) =>
+          expectOk(r, 200, Members).find((m) => m.participantId === alice.id),
+        );
       const afterRead = await marker();
       expect(afterRead?.lastReadMessageId).to.equal(m2.id);
       expect(afterRead?.lastReadAt ?? '').to.match(ISO_FORMAT);
@@ -354,9 +483,15 @@ describe('gateway REST: conversations', () => {
       const group = await createConversation(gw, alice, 'Group', [bob.id], 'G');
       const other = await createConversation(gw, alice, 'Group', [], 'Other');
       const elsewhere = await sendText(gw, alice, other.id, 'elsewhere');
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: alice.token, body: { messageId: elsewhere.id } }), 404);
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: alice.token, body: { messageId: elsewhere.id } }),
+        404,
+      );
       expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: alice.token, body: {} }), 400, ['messageId']);
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: eve.token, body: { messageId: elsewhere.id } }), 403);
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/read`, { token: eve.token, body: { messageId: elsewhere.id } }),
+        403,
+      );
       expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/unread`, { token: eve.token }), 403);
     });
   });

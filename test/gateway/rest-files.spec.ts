@@ -21,7 +21,11 @@ describe('gateway REST: files', () => {
   after(async () => gw.close());
 
   const uploadUrl = async (user: TestUser, fileName: string, contentType: string, fileSize: number): Promise<CreateUploadUrlResponse> =>
-    expectOk(await api(gw, 'POST', '/api/files/upload-url', { token: user.token, body: { fileName, contentType, fileSize } }), 200, CreateUploadUrlResponse);
+    expectOk(
+      await api(gw, 'POST', '/api/files/upload-url', { token: user.token, body: { fileName, contentType, fileSize } }),
+      200,
+      CreateUploadUrlResponse,
+    );
 
   it('uploads, serves the same bytes and content type publicly, and deletes for the uploader only', async () => {
     const target = await uploadUrl(alice, 'photo.png', 'image/png', BYTES.length);
@@ -31,8 +35,17 @@ describe('gateway REST: files', () => {
     expect(name).to.equal('photo.png');
     expect(Date.parse(target.expiresAt)).to.be.greaterThan(Date.now());
 
-    const uploaded = expectOk(await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: BYTES, headers: { 'content-type': 'image/png' } }), 200, UploadResponse);
-    expect(uploaded).to.deep.include({ storageKey: target.storageKey, fileName: 'photo.png', contentType: 'image/png', fileSize: BYTES.length });
+    const uploaded = expectOk(
+      await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: BYTES, headers: { 'content-type': 'image/png' } }),
+      200,
+      UploadResponse,
+    );
+    expect(uploaded).to.deep.include({
+      storageKey: target.storageKey,
+      fileName: 'photo.png',
+      contentType: 'image/png',
+      fileSize: BYTES.length,
+    });
     expect(uploaded.downloadUrl).to.equal(`/api/files/${target.storageKey}`);
     expect(uploaded.uploadedAt).to.match(ISO_FORMAT);
 
@@ -52,7 +65,11 @@ describe('gateway REST: files', () => {
 
   it('keeps file names with spaces and non-ASCII characters (each key segment URL-encoded)', async () => {
     const target = await uploadUrl(alice, 'báo cáo 2025.txt', 'text/plain', 5);
-    const uploaded = expectOk(await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'hello', headers: { 'content-type': 'text/plain' } }), 200, UploadResponse);
+    const uploaded = expectOk(
+      await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'hello', headers: { 'content-type': 'text/plain' } }),
+      200,
+      UploadResponse,
+    );
     expect(uploaded.storageKey.endsWith('/báo cáo 2025.txt')).to.equal(true);
     const encoded = uploaded.storageKey.split('/').map(encodeURIComponent).join('/');
     expect(uploaded.downloadUrl).to.equal(`/api/files/${encoded}`);
@@ -65,7 +82,12 @@ describe('gateway REST: files', () => {
     await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'a', headers: { 'content-type': 'text/plain' } });
     const folder = target.storageKey.split('/')[0] ?? '';
     // Encoded separators would smuggle ".." into the key itself: refused. (node:http sends these paths verbatim.)
-    for (const path of [`/api/files/${folder}/..%2F..%2Fa.txt`, `/api/files/${folder}/%2e%2e%2fa.txt`, `/api/files/${folder}%2F..%2F${folder}/a.txt`, `/api/files/${folder}/..%5Ca.txt`]) {
+    for (const path of [
+      `/api/files/${folder}/..%2F..%2Fa.txt`,
+      `/api/files/${folder}/%2e%2e%2fa.txt`,
+      `/api/files/${folder}%2F..%2F${folder}/a.txt`,
+      `/api/files/${folder}/..%5Ca.txt`,
+    ]) {
       const res = await rawRequest(gw, 'GET', path);
       expect(res.status, path).to.equal(400);
       expect((JSON.parse(res.text) as { status: number }).status, path).to.equal(400);
@@ -83,23 +105,65 @@ describe('gateway REST: files', () => {
 
   it('upload-url: 413 over 50 MB, 400 for bad fields, 401 without a token', async () => {
     const fifty = 50 * 1024 * 1024;
-    const ok = await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: 'big.bin', contentType: 'application/octet-stream', fileSize: fifty } });
+    const ok = await api(gw, 'POST', '/api/files/upload-url', {
+      token: alice.token,
+      body: { fileName: 'big.bin', contentType: 'application/octet-stream', fileSize: fifty },
+    });
     expect(ok.status).to.equal(200);
-    expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: 'big.bin', contentType: 'application/octet-stream', fileSize: fifty + 1 } }), 413);
-    expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: 'a.txt', fileSize: 1 } }), 400, ['contentType']);
-    expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: 'a.txt', contentType: 'text/plain', fileSize: -1 } }), 400, ['fileSize']);
-    expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: 'a/b.txt', contentType: 'text/plain', fileSize: 1 } }), 400, ['fileName']);
-    expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: '..', contentType: 'text/plain', fileSize: 1 } }), 400, ['fileName']);
+    expectProblem(
+      await api(gw, 'POST', '/api/files/upload-url', {
+        token: alice.token,
+        body: { fileName: 'big.bin', contentType: 'application/octet-stream', fileSize: fifty + 1 },
+      }),
+      413,
+    );
+    expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, body: { fileName: 'a.txt', fileSize: 1 } }), 400, [
+      'contentType',
+    ]);
+    expectProblem(
+      await api(gw, 'POST', '/api/files/upload-url', {
+        token: alice.token,
+        body: { fileName: 'a.txt', contentType: 'text/plain', fileSize: -1 },
+      }),
+      400,
+      ['fileSize'],
+    );
+    expectProblem(
+      await api(gw, 'POST', '/api/files/upload-url', {
+        token: alice.token,
+        body: { fileName: 'a/b.txt', contentType: 'text/plain', fileSize: 1 },
+      }),
+      400,
+      ['fileName'],
+    );
+    expectProblem(
+      await api(gw, 'POST', '/api/files/upload-url', {
+        token: alice.token,
+        body: { fileName: '..', contentType: 'text/plain', fileSize: 1 },
+      }),
+      400,
+      ['fileName'],
+    );
     expectProblem(await api(gw, 'POST', '/api/files/upload-url', { token: alice.token, rawBody: 'nope' }), 400, ['$']);
-    expect((await api(gw, 'POST', '/api/files/upload-url', { body: { fileName: 'a.txt', contentType: 'text/plain', fileSize: 1 } })).status).to.equal(401);
+    expect(
+      (await api(gw, 'POST', '/api/files/upload-url', { body: { fileName: 'a.txt', contentType: 'text/plain', fileSize: 1 } })).status,
+    ).to.equal(401);
   });
 
   it('PUT: 401 without a token, 403 for another user, 404 for an unknown or used upload URL', async () => {
     const target = await uploadUrl(alice, 'x.txt', 'text/plain', 1);
     expect((await api(gw, 'PUT', target.uploadUrl, { rawBody: 'x', headers: { 'content-type': 'text/plain' } })).status).to.equal(401);
-    expectProblem(await api(gw, 'PUT', target.uploadUrl, { token: bob.token, rawBody: 'x', headers: { 'content-type': 'text/plain' } }), 403);
-    expect((await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'x', headers: { 'content-type': 'text/plain' } })).status).to.equal(200);
-    expectProblem(await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'y', headers: { 'content-type': 'text/plain' } }), 404);
+    expectProblem(
+      await api(gw, 'PUT', target.uploadUrl, { token: bob.token, rawBody: 'x', headers: { 'content-type': 'text/plain' } }),
+      403,
+    );
+    expect(
+      (await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'x', headers: { 'content-type': 'text/plain' } })).status,
+    ).to.equal(200);
+    expectProblem(
+      await api(gw, 'PUT', target.uploadUrl, { token: alice.token, rawBody: 'y', headers: { 'content-type': 'text/plain' } }),
+      404,
+    );
     expectProblem(await api(gw, 'PUT', '/api/files/upload/01ARZ3NDEKTSV4RRFFQ69G5FAV', { token: alice.token, rawBody: 'x' }), 404);
   });
 
@@ -116,7 +180,10 @@ describe('gateway REST: files', () => {
     it('hands out an absolute URL on http://localhost:PORT that takes the bytes without an Authorization header', async () => {
       const port = new URL(presigned.url).port;
       const target = expectOk(
-        await api(presigned, 'POST', '/api/files/upload-url', { token: carol.token, body: { fileName: 'doc.pdf', contentType: 'application/pdf', fileSize: BYTES.length } }),
+        await api(presigned, 'POST', '/api/files/upload-url', {
+          token: carol.token,
+          body: { fileName: 'doc.pdf', contentType: 'application/pdf', fileSize: BYTES.length },
+        }),
         200,
         CreateUploadUrlResponse,
       );
@@ -133,13 +200,19 @@ describe('gateway REST: files', () => {
       expect(download.headers.get('content-type')).to.equal('application/pdf');
       expect(new Uint8Array(await download.arrayBuffer())).to.deep.equal(BYTES);
       // The uploader is the user who asked for the URL.
-      expectProblem(await api(presigned, 'DELETE', `/api/files/${target.storageKey}`, { token: (await newUsers(presigned, 'dave'))[0].token }), 403);
+      expectProblem(
+        await api(presigned, 'DELETE', `/api/files/${target.storageKey}`, { token: (await newUsers(presigned, 'dave'))[0].token }),
+        403,
+      );
       expect((await api(presigned, 'DELETE', `/api/files/${target.storageKey}`, { token: carol.token })).status).to.equal(204);
     });
 
     it('refuses a tampered signature (403)', async () => {
       const target = expectOk(
-        await api(presigned, 'POST', '/api/files/upload-url', { token: carol.token, body: { fileName: 'a.txt', contentType: 'text/plain', fileSize: 1 } }),
+        await api(presigned, 'POST', '/api/files/upload-url', {
+          token: carol.token,
+          body: { fileName: 'a.txt', contentType: 'text/plain', fileSize: 1 },
+        }),
         200,
         CreateUploadUrlResponse,
       );

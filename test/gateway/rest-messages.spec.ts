@@ -33,7 +33,8 @@ describe('gateway REST: messages', () => {
 
   const history = async (user: TestUser, conversationId: string, query = ''): Promise<MessagePage> =>
     expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages${query}`, { token: user.token }), 200, MessagePage);
-  const getMessage = async (user: TestUser, id: string): Promise<MessageDto> => expectOk(await api(gw, 'GET', `/api/messages/${id}`, { token: user.token }), 200, MessageDto);
+  const getMessage = async (user: TestUser, id: string): Promise<MessageDto> =>
+    expectOk(await api(gw, 'GET', `/api/messages/${id}`, { token: user.token }), 200, MessageDto);
 
   describe('send', () => {
     it('answers 201 with the full MessageDto', async () => {
@@ -41,7 +42,12 @@ describe('gateway REST: messages', () => {
       const group = await createConversation(gw, alice, 'Group', [bob.id], 'G');
       const res = await api(gw, 'POST', `/api/conversations/${group.id}/messages`, {
         token: alice.token,
-        body: { blocks: [text('Xin chào!')], clientMessageId: 'local-1', mentions: [mentionOf(bob.id, 'bob')], quickReplies: [{ label: 'Yes', action: 'SendText', value: 'yes', icon: null }] },
+        body: {
+          blocks: [text('Xin chào!')],
+          clientMessageId: 'local-1',
+          mentions: [mentionOf(bob.id, 'bob')],
+          quickReplies: [{ label: 'Yes', action: 'SendText', value: 'yes', icon: null }],
+        },
       });
       const message = expectOk(res, 201, MessageDto);
       expect(message.id).to.match(ULID_FORMAT);
@@ -71,7 +77,14 @@ describe('gateway REST: messages', () => {
       const [alice] = await newUsers(gw, 'alice');
       const group = await createConversation(gw, alice, 'Group', [], 'G');
       const first = await sendText(gw, alice, group.id, 'once', { clientMessageId: 'retry-me' });
-      const retry = expectOk(await api(gw, 'POST', `/api/conversations/${group.id}/messages`, { token: alice.token, body: { blocks: [text('once')], clientMessageId: 'retry-me' } }), 200, MessageDto);
+      const retry = expectOk(
+        await api(gw, 'POST', `/api/conversations/${group.id}/messages`, {
+          token: alice.token,
+          body: { blocks: [text('once')], clientMessageId: 'retry-me' },
+        }),
+        200,
+        MessageDto,
+      );
       expect(retry.id).to.equal(first.id);
       expect((await history(alice, group.id)).items).to.have.length(1);
     });
@@ -82,7 +95,14 @@ describe('gateway REST: messages', () => {
       const original = await sendText(gw, alice, group.id, 'question');
       const reply = await sendText(gw, alice, group.id, 'answer', { replyToMessageId: original.id });
       expect(reply.replyToMessageId).to.equal(original.id);
-      expectProblem(await api(gw, 'POST', `/api/conversations/${group.id}/messages`, { token: alice.token, body: { blocks: [text('x')], replyToMessageId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } }), 400, ['replyToMessageId']);
+      expectProblem(
+        await api(gw, 'POST', `/api/conversations/${group.id}/messages`, {
+          token: alice.token,
+          body: { blocks: [text('x')], replyToMessageId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+        }),
+        400,
+        ['replyToMessageId'],
+      );
     });
 
     it('400 for no blocks, wrong types, a long clientMessageId and bad JSON; 403 for a non-member; 404 for an unknown conversation', async () => {
@@ -91,11 +111,23 @@ describe('gateway REST: messages', () => {
       const path = `/api/conversations/${group.id}/messages`;
       expectProblem(await api(gw, 'POST', path, { token: alice.token, body: { blocks: [] } }), 400, ['blocks']);
       expectProblem(await api(gw, 'POST', path, { token: alice.token, body: { blocks: 'hello' } }), 400, ['blocks']);
-      expectProblem(await api(gw, 'POST', path, { token: alice.token, body: { blocks: [text('x')], clientMessageId: 'x'.repeat(129) } }), 400, ['clientMessageId']);
-      expectProblem(await api(gw, 'POST', path, { token: alice.token, body: { blocks: [text('x')], clientMessageId: 12 } }), 400, ['clientMessageId']);
+      expectProblem(
+        await api(gw, 'POST', path, { token: alice.token, body: { blocks: [text('x')], clientMessageId: 'x'.repeat(129) } }),
+        400,
+        ['clientMessageId'],
+      );
+      expectProblem(await api(gw, 'POST', path, { token: alice.token, body: { blocks: [text('x')], clientMessageId: 12 } }), 400, [
+        'clientMessageId',
+      ]);
       expectProblem(await api(gw, 'POST', path, { token: alice.token, rawBody: '{"blocks": [' }), 400, ['$']);
       expectProblem(await api(gw, 'POST', path, { token: eve.token, body: { blocks: [text('intruder')] } }), 403);
-      expectProblem(await api(gw, 'POST', '/api/conversations/01ARZ3NDEKTSV4RRFFQ69G5FAV/messages', { token: alice.token, body: { blocks: [text('x')] } }), 404);
+      expectProblem(
+        await api(gw, 'POST', '/api/conversations/01ARZ3NDEKTSV4RRFFQ69G5FAV/messages', {
+          token: alice.token,
+          body: { blocks: [text('x')] },
+        }),
+        404,
+      );
       expect((await api(gw, 'POST', path, { body: { blocks: [text('x')] } })).status).to.equal(401);
       expect((await history(alice, group.id)).items).to.deep.equal([]);
     });
@@ -119,7 +151,11 @@ describe('gateway REST: messages', () => {
       const pages: MessagePage[] = [];
       let cursor = start;
       for (let guard = 0; guard < 10; guard++) {
-        const page = await history(bob, conversationId, `?limit=10&direction=${direction}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const page = await history(
+          bob,
+          conversationId,
+          `?limit=10&direction=${direction}${cursor !== null ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         pages.push(page);
         if (page.hasMore) expect(page.nextCursor ?? '', 'nextCursor while hasMore').to.match(CURSOR_FORMAT);
         else expect(page.nextCursor, 'nextCursor of the last page').to.equal(null);
@@ -131,7 +167,11 @@ describe('gateway REST: messages', () => {
 
     it('older (the default): newest first, 10 + 10 + 5, every message once', async () => {
       const { pages, ids: seen } = await walk('older');
-      expect(pages.map((p) => [p.items.length, p.hasMore])).to.deep.equal([[10, true], [10, true], [5, false]]);
+      expect(pages.map((p) => [p.items.length, p.hasMore])).to.deep.equal([
+        [10, true],
+        [10, true],
+        [5, false],
+      ]);
       expect(seen).to.deep.equal([...ids].reverse());
       expect(pages[0]?.items[0]?.plainTextIndex).to.equal('message 24');
       const byDefault = await history(bob, conversationId, '?limit=10');
@@ -140,11 +180,15 @@ describe('gateway REST: messages', () => {
 
     it('newer: oldest first, 10 + 10 + 5, every message once', async () => {
       const { pages, ids: seen } = await walk('newer');
-      expect(pages.map((p) => [p.items.length, p.hasMore])).to.deep.equal([[10, true], [10, true], [5, false]]);
+      expect(pages.map((p) => [p.items.length, p.hasMore])).to.deep.equal([
+        [10, true],
+        [10, true],
+        [5, false],
+      ]);
       expect(seen).to.deep.equal(ids);
     });
 
-    it('turns around: newer from an older page\'s cursor returns exactly the messages after it', async () => {
+    it("turns around: newer from an older page's cursor returns exactly the messages after it", async () => {
       const first = await history(bob, conversationId, '?limit=10');
       const cursor = first.nextCursor ?? '';
       // The cursor is "<UnixMs>_<ULID>" of the oldest message on the page (message 15).
@@ -165,10 +209,25 @@ describe('gateway REST: messages', () => {
     });
 
     it('search: case-insensitive, newest first, limited; an empty query is a 400', async () => {
-      const found = expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages/search?q=MESSAGE%202`, { token: bob.token }), 200, t.array(MessageDto));
+      const found = expectOk(
+        await api(gw, 'GET', `/api/conversations/${conversationId}/messages/search?q=MESSAGE%202`, { token: bob.token }),
+        200,
+        t.array(MessageDto),
+      );
       // "message 2", "message 20" … "message 24", newest first.
-      expect(found.map((m) => m.plainTextIndex)).to.deep.equal(['message 24', 'message 23', 'message 22', 'message 21', 'message 20', 'message 2']);
-      const limited = expectOk(await api(gw, 'GET', `/api/conversations/${conversationId}/messages/search?q=message&limit=3`, { token: bob.token }), 200, t.array(MessageDto));
+      expect(found.map((m) => m.plainTextIndex)).to.deep.equal([
+        'message 24',
+        'message 23',
+        'message 22',
+        'message 21',
+        'message 20',
+        'message 2',
+      ]);
+      const limited = expectOk(
+        await api(gw, 'GET', `/api/conversations/${conversationId}/messages/search?q=message&limit=3`, { token: bob.token }),
+        200,
+        t.array(MessageDto),
+      );
       expect(limited.map((m) => m.id)).to.deep.equal([ids[24], ids[23], ids[22]]);
       expectProblem(await api(gw, 'GET', `/api/conversations/${conversationId}/messages/search?q=%20`, { token: bob.token }), 400, ['q']);
     });
@@ -187,15 +246,26 @@ describe('gateway REST: messages', () => {
       const [alice, bob] = await newUsers(gw, 'alice', 'bob');
       const group = await createConversation(gw, alice, 'Group', [bob.id], 'G');
       const message = await sendText(gw, alice, group.id, 'typo');
-      const edited = expectOk(await api(gw, 'PUT', `/api/messages/${message.id}`, { token: alice.token, body: { blocks: [text('fixed')], mentions: [] } }), 200, MessageDto);
+      const edited = expectOk(
+        await api(gw, 'PUT', `/api/messages/${message.id}`, { token: alice.token, body: { blocks: [text('fixed')], mentions: [] } }),
+        200,
+        MessageDto,
+      );
       expect(edited).to.deep.include({ id: message.id, isEdited: true, plainTextIndex: 'fixed', blocks: [text('fixed')], mentions: [] });
       expect(edited.editedAt ?? '').to.match(ISO_FORMAT);
       expect(await getMessage(bob, message.id)).to.deep.equal(edited);
 
       expectProblem(await api(gw, 'PUT', `/api/messages/${message.id}`, { token: bob.token, body: { blocks: [text('hijack')] } }), 403);
-      expectProblem(await api(gw, 'PUT', `/api/messages/${message.id}`, { token: alice.token, body: { newBlocks: [text('hub shape')] } }), 400, ['blocks']);
+      expectProblem(
+        await api(gw, 'PUT', `/api/messages/${message.id}`, { token: alice.token, body: { newBlocks: [text('hub shape')] } }),
+        400,
+        ['blocks'],
+      );
       expectProblem(await api(gw, 'PUT', `/api/messages/${message.id}`, { token: alice.token, body: { blocks: [] } }), 400, ['blocks']);
-      expectProblem(await api(gw, 'PUT', '/api/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV', { token: alice.token, body: { blocks: [text('x')] } }), 404);
+      expectProblem(
+        await api(gw, 'PUT', '/api/messages/01ARZ3NDEKTSV4RRFFQ69G5FAV', { token: alice.token, body: { blocks: [text('x')] } }),
+        404,
+      );
       expect((await getMessage(bob, message.id)).plainTextIndex).to.equal('fixed');
     });
 
@@ -211,7 +281,9 @@ describe('gateway REST: messages', () => {
       const gone = await getMessage(bob, message.id);
       expect(gone).to.deep.include({ isDeleted: true, deletedAt: deleted.deletedAt, blocks: [], plainTextIndex: null });
       expectProblem(await api(gw, 'DELETE', `/api/messages/${message.id}`, { token: alice.token }), 409);
-      expect((await api(gw, 'GET', `/api/conversations/${group.id}/messages/search?q=regret`, { token: bob.token })).json).to.deep.equal([]);
+      expect((await api(gw, 'GET', `/api/conversations/${group.id}/messages/search?q=regret`, { token: bob.token })).json).to.deep.equal(
+        [],
+      );
 
       expectProblem(await api(gw, 'POST', `/api/messages/${message.id}/recover`, { token: bob.token }), 403);
       expect((await api(gw, 'POST', `/api/messages/${message.id}/recover`, { token: alice.token })).status).to.equal(204);
@@ -252,7 +324,9 @@ describe('gateway REST: messages', () => {
       const thumbs = encodeURIComponent('👍');
       expect((await api(gw, 'POST', `/api/messages/${message.id}/reactions/${thumbs}`, { token: alice.token })).status).to.equal(204);
       expect((await api(gw, 'POST', `/api/messages/${message.id}/reactions/${thumbs}`, { token: bob.token })).status).to.equal(204);
-      expect((await api(gw, 'POST', `/api/messages/${message.id}/reactions/${encodeURIComponent('❤️')}`, { token: bob.token })).status).to.equal(204);
+      expect(
+        (await api(gw, 'POST', `/api/messages/${message.id}/reactions/${encodeURIComponent('❤️')}`, { token: bob.token })).status,
+      ).to.equal(204);
       expect((await getMessage(alice, message.id)).reactionSummary).to.deep.equal({
         groups: [
           { emoji: '👍', count: 2, participantIds: [alice.id, bob.id] },
@@ -264,8 +338,13 @@ describe('gateway REST: messages', () => {
       expectProblem(await api(gw, 'POST', `/api/messages/${message.id}/reactions/${thumbs}`, { token: alice.token }), 409);
 
       expect((await api(gw, 'DELETE', `/api/messages/${message.id}/reactions/${thumbs}`, { token: alice.token })).status).to.equal(204);
-      expect((await api(gw, 'DELETE', `/api/messages/${message.id}/reactions/${encodeURIComponent('❤️')}`, { token: bob.token })).status).to.equal(204);
-      expect((await getMessage(alice, message.id)).reactionSummary).to.deep.equal({ groups: [{ emoji: '👍', count: 1, participantIds: [bob.id] }], totalCount: 1 });
+      expect(
+        (await api(gw, 'DELETE', `/api/messages/${message.id}/reactions/${encodeURIComponent('❤️')}`, { token: bob.token })).status,
+      ).to.equal(204);
+      expect((await getMessage(alice, message.id)).reactionSummary).to.deep.equal({
+        groups: [{ emoji: '👍', count: 1, participantIds: [bob.id] }],
+        totalCount: 1,
+      });
       expectProblem(await api(gw, 'DELETE', `/api/messages/${message.id}/reactions/${thumbs}`, { token: alice.token }), 404);
     });
 

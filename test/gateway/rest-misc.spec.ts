@@ -22,34 +22,70 @@ describe('gateway REST: participants', () => {
   it('upsert creates (200) and then updates by id, keeping createdAt', async () => {
     const id = uniqueName('p');
     const created = expectOk(
-      await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: `${id}-u`, fullName: 'John Doe', avatar: { url: 'https://img.example/j.jpg' }, gender: 'Male' } }),
+      await api(gw, 'POST', '/api/participants', {
+        token: alice.token,
+        body: { id, uniqueName: `${id}-u`, fullName: 'John Doe', avatar: { url: 'https://img.example/j.jpg' }, gender: 'Male' },
+      }),
       200,
       ParticipantDto,
     );
-    expect(created).to.deep.include({ id, uniqueName: `${id}-u`, fullName: 'John Doe', avatar: { storageKey: null, url: 'https://img.example/j.jpg' }, gender: 'Male', isBot: false, isOnline: false });
-    const updated = expectOk(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: `${id}-u2`, fullName: 'John Q. Doe' } }), 200, ParticipantDto);
-    expect(updated).to.deep.include({ id, uniqueName: `${id}-u2`, fullName: 'John Q. Doe', avatar: { storageKey: null, url: 'https://img.example/j.jpg' }, createdAt: created.createdAt });
+    expect(created).to.deep.include({
+      id,
+      uniqueName: `${id}-u`,
+      fullName: 'John Doe',
+      avatar: { storageKey: null, url: 'https://img.example/j.jpg' },
+      gender: 'Male',
+      isBot: false,
+      isOnline: false,
+    });
+    const updated = expectOk(
+      await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: `${id}-u2`, fullName: 'John Q. Doe' } }),
+      200,
+      ParticipantDto,
+    );
+    expect(updated).to.deep.include({
+      id,
+      uniqueName: `${id}-u2`,
+      fullName: 'John Q. Doe',
+      avatar: { storageKey: null, url: 'https://img.example/j.jpg' },
+      createdAt: created.createdAt,
+    });
     expect(Date.parse(updated.updatedAt)).to.be.at.least(Date.parse(created.updatedAt));
     expect(expectOk(await api(gw, 'GET', `/api/participants/${id}`, { token: alice.token }), 200, ParticipantDto)).to.deep.equal(updated);
-    expect(expectOk(await api(gw, 'GET', `/api/participants/by-unique-name/${id}-u2`, { token: alice.token }), 200, ParticipantDto).id).to.equal(id);
+    expect(
+      expectOk(await api(gw, 'GET', `/api/participants/by-unique-name/${id}-u2`, { token: alice.token }), 200, ParticipantDto).id,
+    ).to.equal(id);
     expectProblem(await api(gw, 'GET', `/api/participants/by-unique-name/${id}-u`, { token: alice.token }), 404);
   });
 
   it('upsert: 400 naming missing or empty fields, 409 when the unique name belongs to someone else, 401 without a token', async () => {
     const id = uniqueName('p');
     expectProblem(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: id } }), 400, ['fullName']);
-    expectProblem(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: id, fullName: ' ' } }), 400, ['fullName']);
-    expectProblem(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id: 3, uniqueName: id, fullName: 'x' } }), 400, ['id']);
-    expectProblem(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: alice.id, fullName: 'Impostor' } }), 409);
+    expectProblem(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: id, fullName: ' ' } }), 400, [
+      'fullName',
+    ]);
+    expectProblem(await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id: 3, uniqueName: id, fullName: 'x' } }), 400, [
+      'id',
+    ]);
+    expectProblem(
+      await api(gw, 'POST', '/api/participants', { token: alice.token, body: { id, uniqueName: alice.id, fullName: 'Impostor' } }),
+      409,
+    );
     expect((await api(gw, 'POST', '/api/participants', { body: { id, uniqueName: id, fullName: 'x' } })).status).to.equal(401);
     expectProblem(await api(gw, 'GET', `/api/participants/${id}`, { token: alice.token }), 404);
   });
 
   it('batch returns the known ids in the order asked and skips unknown ones', async () => {
     const [b, c] = [await newUser(gw, 'b'), await newUser(gw, 'c')];
-    const found = expectOk(await api(gw, 'POST', '/api/participants/batch', { token: alice.token, body: { ids: [c.id, uniqueName('ghost'), b.id, c.id] } }), 200, t.array(ParticipantDto));
+    const found = expectOk(
+      await api(gw, 'POST', '/api/participants/batch', { token: alice.token, body: { ids: [c.id, uniqueName('ghost'), b.id, c.id] } }),
+      200,
+      t.array(ParticipantDto),
+    );
     expect(found.map((p) => p.id)).to.deep.equal([c.id, b.id]);
-    expect(expectOk(await api(gw, 'POST', '/api/participants/batch', { token: alice.token, body: { ids: [] } }), 200, t.array(ParticipantDto))).to.deep.equal([]);
+    expect(
+      expectOk(await api(gw, 'POST', '/api/participants/batch', { token: alice.token, body: { ids: [] } }), 200, t.array(ParticipantDto)),
+    ).to.deep.equal([]);
     expectProblem(await api(gw, 'POST', '/api/participants/batch', { token: alice.token, body: { ids: 'b' } }), 400, ['ids']);
   });
 
@@ -105,8 +141,11 @@ describe('gateway REST: proxy', () => {
     seen.length = 0;
   });
 
-  it('forwards GET with the path and query, without the caller\'s Authorization header', async () => {
-    const res = await api(gw, 'GET', '/api/proxy/svc/api/stocks/VN30?range=1d&x=%20y', { token: alice.token, headers: { 'x-custom-header': 'value' } });
+  it("forwards GET with the path and query, without the caller's Authorization header", async () => {
+    const res = await api(gw, 'GET', '/api/proxy/svc/api/stocks/VN30?range=1d&x=%20y', {
+      token: alice.token,
+      headers: { 'x-custom-header': 'value' },
+    });
     expect(res.status).to.equal(200);
     expect(res.json).to.deep.equal({ method: 'GET', url: '/api/stocks/VN30?range=1d&x=%20y', body: '' });
     expect(seen).to.have.length(1);
@@ -124,7 +163,7 @@ describe('gateway REST: proxy', () => {
     expect(seen[0]?.headers.authorization).to.equal(undefined);
   });
 
-  it('forwards DELETE and passes the backend\'s status and body through', async () => {
+  it("forwards DELETE and passes the backend's status and body through", async () => {
     const deleted = await api(gw, 'DELETE', '/api/proxy/svc/api/resource/123', { token: alice.token });
     expect([deleted.status, deleted.json]).to.deep.equal([200, { method: 'DELETE', url: '/api/resource/123', body: '' }]);
     const teapot = await api(gw, 'GET', '/api/proxy/svc/teapot', { token: alice.token });
@@ -178,7 +217,11 @@ describe('gateway REST: health, CORS and unknown routes', () => {
     const origin = 'https://app.example.com';
     const res = await fetch(`${gw.url}/api/conversations`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,x-requested-with' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,x-requested-with',
+      },
     });
     expect(res.status).to.equal(204);
     expect(res.headers.get('access-control-allow-origin')).to.equal(origin);
@@ -191,7 +234,10 @@ describe('gateway REST: health, CORS and unknown routes', () => {
       headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,x-signalr-user-agent' },
     });
     expect(hub.status).to.equal(204);
-    expect([hub.headers.get('access-control-allow-origin'), hub.headers.get('access-control-allow-credentials')]).to.deep.equal([origin, 'true']);
+    expect([hub.headers.get('access-control-allow-origin'), hub.headers.get('access-control-allow-credentials')]).to.deep.equal([
+      origin,
+      'true',
+    ]);
 
     const actual = await api(gw, 'GET', '/health/live', { headers: { origin: 'http://localhost:5173' } });
     expect(actual.headers.get('access-control-allow-origin')).to.equal('http://localhost:5173');

@@ -7,25 +7,61 @@ describe('gateway: the System.Text.Json wire profile', () => {
   describe('writeNulls', () => {
     it('writes null for every absent optional member, at any depth, and keeps the rest', () => {
       const message = {
-        id: 'm1', conversationId: 'c1', senderId: 'u1', senderName: 'U', senderType: 'User' as const,
-        blocks: [{ $type: 'image' as const, source: { url: 'https://x/y.png' }, thumbnail: null, altText: null, width: null, height: null, caption: null, fileSizeBytes: null }],
-        plainTextContent: null, replyToMessageId: null, quickReplies: null, isEdited: false, reactions: null, mentions: null,
-        createdAt: '2026-12-04T18:20:36+00:00', updatedAt: null, clientMessageId: null,
+        id: 'm1',
+        conversationId: 'c1',
+        senderId: 'u1',
+        senderName: 'U',
+        senderType: 'User' as const,
+        blocks: [
+          {
+            $type: 'image' as const,
+            source: { url: 'https://x/y.png' },
+            thumbnail: null,
+            altText: null,
+            width: null,
+            height: null,
+            caption: null,
+            fileSizeBytes: null,
+          },
+        ],
+        plainTextContent: null,
+        replyToMessageId: null,
+        quickReplies: null,
+        isEdited: false,
+        reactions: null,
+        mentions: null,
+        createdAt: '2026-12-04T18:20:36+00:00',
+        updatedAt: null,
+        clientMessageId: null,
         systemEvent: { type: 'MemberLeft' as const, actorId: null },
       };
       const wire = writeNulls(C.ChatMessageDto, message) as Record<string, unknown>;
       expect(wire.senderAvatar).to.equal(null);
       expect((wire.blocks as Array<{ source: unknown }>)[0]?.source).to.deep.equal({ storageKey: null, url: 'https://x/y.png' });
-      expect(wire.systemEvent).to.deep.equal({ type: 'MemberLeft', actorId: null, targetIds: null, metadata: null, actorName: null, targetNames: null });
+      expect(wire.systemEvent).to.deep.equal({
+        type: 'MemberLeft',
+        actorId: null,
+        targetIds: null,
+        metadata: null,
+        actorName: null,
+        targetNames: null,
+      });
       expect(message).not.to.have.property('senderAvatar'); // the input is not changed
       expect(C.ChatMessageDto.is(wire)).to.equal(true);
     });
 
     it('fills acks and arrays of DTOs', () => {
       expect(writeNulls(C.SendMessageAck, { success: true, messageId: 'm1' })).to.deep.equal({
-        success: true, messageId: 'm1', clientMessageId: null, createdAt: null, errorCode: null, errorMessage: null,
+        success: true,
+        messageId: 'm1',
+        clientMessageId: null,
+        createdAt: null,
+        errorCode: null,
+        errorMessage: null,
       });
-      expect(writeNulls(C.PresenceStateDto, [{ participantId: 'p', isOnline: true }])).to.deep.equal([{ participantId: 'p', isOnline: true, lastSeenAt: null }]);
+      expect(writeNulls(C.PresenceStateDto, [{ participantId: 'p', isOnline: true }])).to.deep.equal([
+        { participantId: 'p', isOnline: true, lastSeenAt: null },
+      ]);
     });
   });
 
@@ -40,14 +76,25 @@ describe('gateway: the System.Text.Json wire profile', () => {
     it('ServerClock stamps strictly increasing times within one millisecond', () => {
       const clock = new ServerClock(() => Date.UTC(2026, 11, 4, 18, 20, 36, 5));
       const stamps = [clock.stamp(), clock.stamp(), clock.stamp()];
-      expect(stamps).to.deep.equal(['2026-12-04T18:20:36.005+00:00', '2026-12-04T18:20:36.0050001+00:00', '2026-12-04T18:20:36.0050002+00:00']);
+      expect(stamps).to.deep.equal([
+        '2026-12-04T18:20:36.005+00:00',
+        '2026-12-04T18:20:36.0050001+00:00',
+        '2026-12-04T18:20:36.0050002+00:00',
+      ]);
       for (let i = 1; i < stamps.length; i++) expect(C.compareIsoDateTimes(stamps[i] as string, stamps[i - 1] as string)).to.equal(1);
     });
   });
 
   describe('stjInputError', () => {
     it('refuses a block whose $type is not its first property, naming the path', () => {
-      expect(stjInputError({ blocks: [{ $type: 'text', content: 'a' }, { content: 'b', $type: 'text' }] })).to.deep.equal({
+      expect(
+        stjInputError({
+          blocks: [
+            { $type: 'text', content: 'a' },
+            { content: 'b', $type: 'text' },
+          ],
+        }),
+      ).to.deep.equal({
         path: '$.blocks[1].$type',
         message: 'The metadata property is either not supported by the type or is not the first property in the deserialized JSON object.',
       });
@@ -70,17 +117,25 @@ describe('gateway: the System.Text.Json wire profile', () => {
     it('names a value of the wrong JSON kind, as STJ fails to bind it', () => {
       expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: 'x' })?.path).to.equal('$.blocks');
       expect(bindingError(C.ChatSendMessageRequest, { conversationId: 7, blocks: [] })?.path).to.equal('$.conversationId');
-      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [text, { ...text, content: 5 }] })?.path).to.equal('$.blocks[1].content');
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [text, { ...text, content: 5 }] })?.path).to.equal(
+        '$.blocks[1].content',
+      );
       expect(bindingError(C.ChatDeleteMessageRequest, 'm1')?.path).to.equal('$');
     });
 
     it('refuses an enum name the enum does not have and a block without a known $type', () => {
-      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ ...text, format: 'Shouting' }] })?.path).to.equal('$.blocks[0].format');
-      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ $type: 'hologram' }] })?.path).to.equal('$.blocks[0]');
-      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ content: 'no type' }] })?.path).to.equal('$.blocks[0]');
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ ...text, format: 'Shouting' }] })?.path).to.equal(
+        '$.blocks[0].format',
+      );
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ $type: 'hologram' }] })?.path).to.equal(
+        '$.blocks[0]',
+      );
+      expect(bindingError(C.ChatSendMessageRequest, { conversationId: 'c', blocks: [{ content: 'no type' }] })?.path).to.equal(
+        '$.blocks[0]',
+      );
     });
 
-    it('lets absent members, nulls and rule violations through to the server\'s own validation', () => {
+    it("lets absent members, nulls and rule violations through to the server's own validation", () => {
       expect(bindingError(C.ChatSendMessageRequest, { blocks: [] })).to.equal(null);
       expect(bindingError(C.ChatSendMessageRequest, { conversationId: null, blocks: [text], replyToMessageId: null })).to.equal(null);
       expect(bindingError(C.ChatSendMessageRequest, null)).to.equal(null);

@@ -25,8 +25,18 @@ describe('AuthApi (fake gateway)', () => {
 
   it('loginWithGoogle and loginWithDsAccount send their provider bodies', async () => {
     const rest = restFor(ctx.gateway, { token: null });
-    await expectCall(ctx.gateway, rest.auth.loginWithGoogle('g-id'), { method: 'POST', path: '/api/auth/login/google', body: { idToken: 'g-id' }, auth: false });
-    await expectCall(ctx.gateway, rest.auth.loginWithDsAccount('ds'), { method: 'POST', path: '/api/auth/login/dsaccount', body: { token: 'ds' }, auth: false });
+    await expectCall(ctx.gateway, rest.auth.loginWithGoogle('g-id'), {
+      method: 'POST',
+      path: '/api/auth/login/google',
+      body: { idToken: 'g-id' },
+      auth: false,
+    });
+    await expectCall(ctx.gateway, rest.auth.loginWithDsAccount('ds'), {
+      method: 'POST',
+      path: '/api/auth/login/dsaccount',
+      body: { token: 'ds' },
+      auth: false,
+    });
   });
 
   it('login(provider, body) for a custom provider', async () => {

@@ -113,7 +113,13 @@ describe('AuthSession', () => {
         const refresh$ = cold('---(t|)', { t: 'new-token' });
         let calls = 0;
         const session = new AuthSession({ token: 'old', refreshToken: () => (calls++, refresh$) });
-        expectObservable(merge(session.refresh(), session.refresh(), delayed(2, () => session.refresh()))).toBe('---(ttt|)', {
+        expectObservable(
+          merge(
+            session.refresh(),
+            session.refresh(),
+            delayed(2, () => session.refresh()),
+          ),
+        ).toBe('---(ttt|)', {
           t: 'new-token',
         });
         expectSubscriptions(refresh$.subscriptions).toBe('^--!');
@@ -128,7 +134,12 @@ describe('AuthSession', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         let calls = 0;
         const session = new AuthSession({ token: 'old', refreshToken: () => cold('-(t|)', { t: `token-${++calls}` }) });
-        expectObservable(merge(session.refresh(), delayed(5, () => session.refresh()))).toBe('-a----(b|)', {
+        expectObservable(
+          merge(
+            session.refresh(),
+            delayed(5, () => session.refresh()),
+          ),
+        ).toBe('-a----(b|)', {
           a: 'token-1',
           b: 'token-2',
         });
@@ -140,7 +151,12 @@ describe('AuthSession', () => {
       testScheduler.run(({ cold, expectObservable }) => {
         let calls = 0;
         const session = new AuthSession({ token: 'old', refreshToken: () => (calls++, cold('--(n|)', { n: null })) });
-        expectObservable(merge(session.refresh('old'), delayed(4, () => session.refresh('old')))).toBe('--n-(n|)', { n: null });
+        expectObservable(
+          merge(
+            session.refresh('old'),
+            delayed(4, () => session.refresh('old')),
+          ),
+        ).toBe('--n-(n|)', { n: null });
         testScheduler.flush();
         expect(calls).to.equal(1);
         expect(session.getToken()).to.equal('old');
@@ -181,11 +197,13 @@ describe('AuthSession', () => {
         const session = new AuthSession({ token: 'old', refreshToken: () => (calls++, throwError(() => boom)) });
         const sentAt = session.refreshEpoch; // the burst's requests were sent now
         // Its 401s come back one after another, each after the previous refresh already failed.
-        expectObservable(merge(session.refresh('old', sentAt), delayed(1, () => session.refresh('old', sentAt)), delayed(2, () => session.refresh('old', sentAt)))).toBe(
-          '#',
-          undefined,
-          boom,
-        );
+        expectObservable(
+          merge(
+            session.refresh('old', sentAt),
+            delayed(1, () => session.refresh('old', sentAt)),
+            delayed(2, () => session.refresh('old', sentAt)),
+          ),
+        ).toBe('#', undefined, boom);
         expectObservable(delayed(1, () => session.refresh('old', sentAt))).toBe('-#', undefined, boom);
         expectObservable(delayed(2, () => session.refresh('old', sentAt))).toBe('--#', undefined, boom);
         testScheduler.flush();
@@ -207,7 +225,12 @@ describe('AuthSession', () => {
       const testScheduler = scheduler();
       testScheduler.run(({ expectObservable }) => {
         let calls = 0;
-        const session = new AuthSession({ token: 'old', refreshTimeoutMs: 100, scheduler: testScheduler, refreshToken: () => (calls++, new Promise<string | null>(() => undefined)) });
+        const session = new AuthSession({
+          token: 'old',
+          refreshTimeoutMs: 100,
+          scheduler: testScheduler,
+          refreshToken: () => (calls++, new Promise<string | null>(() => undefined)),
+        });
         session.refresh('old').subscribe().unsubscribe();
         const joined = session.refresh('old').subscribe();
         expect(calls, 'the second caller joined the refresh in flight').to.equal(1);
@@ -224,9 +247,21 @@ describe('AuthSession', () => {
       const testScheduler = scheduler();
       testScheduler.run(({ expectObservable }) => {
         let calls = 0;
-        const session = new AuthSession({ token: 'old', refreshTimeoutMs: 100, scheduler: testScheduler, refreshToken: () => (calls++, new Promise<string | null>(() => undefined)) });
-        session.refresh('old').subscribe({ error: () => undefined }).unsubscribe();
-        expectObservable(delayed(40, () => session.refresh('old'))).toBe('100ms #', undefined, new Error('refreshToken did not answer within 100 ms'));
+        const session = new AuthSession({
+          token: 'old',
+          refreshTimeoutMs: 100,
+          scheduler: testScheduler,
+          refreshToken: () => (calls++, new Promise<string | null>(() => undefined)),
+        });
+        session
+          .refresh('old')
+          .subscribe({ error: () => undefined })
+          .unsubscribe();
+        expectObservable(delayed(40, () => session.refresh('old'))).toBe(
+          '100ms #',
+          undefined,
+          new Error('refreshToken did not answer within 100 ms'),
+        );
         testScheduler.flush();
         expect(calls).to.equal(1);
       });
@@ -258,11 +293,10 @@ describe('AuthSession', () => {
     it('refreshes only when the known expiry is within minValidityMs', () => {
       const testScheduler = scheduler();
       testScheduler.run(({ cold, expectObservable }) => {
-        let calls = 0;
         const session = new AuthSession({
           scheduler: testScheduler,
           token: jwtWithExp(60), // expires at 60 000 ms
-          refreshToken: () => (calls++, cold('-(t|)', { t: 'fresh' })),
+          refreshToken: () => cold('-(t|)', { t: 'fresh' }),
         });
         expectObservable(session.freshToken(30_000)).toBe('(a|)', { a: session.getToken() });
         expectObservable(delayed(40_000, () => session.freshToken(30_000))).toBe('40000ms -(t|)', { t: 'fresh' });

@@ -28,11 +28,15 @@ describe('BotApi (fake gateway)', () => {
       body: { rateLimitPerSecond: 10 },
     });
     expect(updated?.rateLimitPerSecond).to.equal(10);
-    expect(await expectCall(ctx.gateway, api().activate('b1'), { method: 'POST', path: '/api/bots/b1/activate' })).to.deep.equal([undefined]);
-    expect(await expectCall(ctx.gateway, api().deactivate('b1'), { method: 'POST', path: '/api/bots/b1/deactivate' })).to.deep.equal([undefined]);
-    expect(await expectCall(ctx.gateway, api().regenerateKey('b1'), { method: 'POST', path: '/api/bots/b1/regenerate-key' })).to.deep.equal([
-      { apiKey: 'new-key' },
+    expect(await expectCall(ctx.gateway, api().activate('b1'), { method: 'POST', path: '/api/bots/b1/activate' })).to.deep.equal([
+      undefined,
     ]);
+    expect(await expectCall(ctx.gateway, api().deactivate('b1'), { method: 'POST', path: '/api/bots/b1/deactivate' })).to.deep.equal([
+      undefined,
+    ]);
+    expect(await expectCall(ctx.gateway, api().regenerateKey('b1'), { method: 'POST', path: '/api/bots/b1/regenerate-key' })).to.deep.equal(
+      [{ apiKey: 'new-key' }],
+    );
     expect(await expectCall(ctx.gateway, api().delete('b1'), { method: 'DELETE', path: '/api/bots/b1' })).to.deep.equal([undefined]);
   });
 });

@@ -23,7 +23,11 @@ describe('ChatApiError', () => {
     const withDetail = new ChatApiError({ kind: 'http', status: 404, title: 'Not Found', detail: 'Conversation not found' });
     const withoutDetail = new ChatApiError({ kind: 'http', status: 404, title: 'Not Found' });
     expect(withDetail).to.be.instanceOf(Error);
-    expect([withDetail.name, withDetail.message, withoutDetail.message]).to.deep.equal(['ChatApiError', 'Conversation not found', 'Not Found']);
+    expect([withDetail.name, withDetail.message, withoutDetail.message]).to.deep.equal([
+      'ChatApiError',
+      'Conversation not found',
+      'Not Found',
+    ]);
   });
 
   it('is() recognises instances and look-alikes from another copy of the library, nothing else', () => {
@@ -41,7 +45,13 @@ describe('ChatApiError', () => {
       type: 'https://tools.ietf.org/html/rfc9110#section-15.5.1',
       errors: { Blocks: ['The Blocks field is required.'] },
     });
-    expect(fields(e)).to.deep.equal(['http', 400, 'One or more validation errors occurred.', undefined, 'One or more validation errors occurred.']);
+    expect(fields(e)).to.deep.equal([
+      'http',
+      400,
+      'One or more validation errors occurred.',
+      undefined,
+      'One or more validation errors occurred.',
+    ]);
     expect(e.type).to.equal('https://tools.ietf.org/html/rfc9110#section-15.5.1');
     expect(e.errors).to.deep.equal({ Blocks: ['The Blocks field is required.'] });
   });
@@ -177,7 +187,13 @@ describe('ChatApiError', () => {
       const fromValidation = ChatApiError.fromResponse(400, JSON.stringify({ title: 'Invalid', status: 400, errors: manyFields }));
       expect(fromValidation.errors?.['field0']).to.deep.equal(['message 0']);
       expect(JSON.stringify(fromValidation.errors).length).to.be.below(LIMIT * 2);
-      const direct = new ChatApiError({ kind: 'invalid-response', status: 200, title: 't', detail: 'd'.repeat(1e6), body: { items: new Array(1e6).fill('x') } });
+      const direct = new ChatApiError({
+        kind: 'invalid-response',
+        status: 200,
+        title: 't',
+        detail: 'd'.repeat(1e6),
+        body: { items: new Array(1e6).fill('x') },
+      });
       expect((direct.body as string).length).to.equal(LIMIT + 1);
       expect(direct.detail).to.have.length(LIMIT + 1);
       const viaAxios = ChatApiError.from(axiosHttpError(502, text));
@@ -194,7 +210,7 @@ describe('ChatApiError', () => {
       if (!either.isLeft(result)) throw new Error('expected a decode failure');
       const e = ChatApiError.fromDecodeError(result.left, 200, huge);
       expect((e.body as string).length).to.equal(LIMIT + 1);
-      expect((e.decodeError?.value as string).length).to.equal(LIMIT + 1);
+      expect((e.decodeError!.value as string).length).to.equal(LIMIT + 1);
       expect(e.decodeError?.issues.map((i) => i.path)).to.include('id');
       expect(e.cause).to.equal(e.decodeError);
       const manyIssues = decodeWith(t.array(t.number))(new Array(100_000).fill('not a number'));
@@ -206,11 +222,15 @@ describe('ChatApiError', () => {
 
     it('a body over maxContentLength, or longer than a string can be, is invalid-response with the status — never http 200', () => {
       const config = { headers: new AxiosHeaders() };
-      const overLimit = new AxiosError('maxContentLength size of 1024 exceeded', AxiosError.ERR_BAD_RESPONSE, config, { res: { statusCode: 200 } });
+      const overLimit = new AxiosError('maxContentLength size of 1024 exceeded', AxiosError.ERR_BAD_RESPONSE, config, {
+        res: { statusCode: 200 },
+      });
       const a = ChatApiError.from(overLimit);
       expect([a.kind, a.status, a.title]).to.deep.equal(['invalid-response', 200, 'Response too large']);
       // follow-redirects (axios's default transport) wraps the native request.
-      const wrapped = new AxiosError('maxContentLength size of 1024 exceeded', AxiosError.ERR_BAD_RESPONSE, config, { _currentRequest: { res: { statusCode: 203 } } });
+      const wrapped = new AxiosError('maxContentLength size of 1024 exceeded', AxiosError.ERR_BAD_RESPONSE, config, {
+        _currentRequest: { res: { statusCode: 203 } },
+      });
       expect(ChatApiError.from(wrapped).status).to.equal(203);
       // What axios's http adapter rejects with when Node cannot make a string of a 700 MB body.
       const tooLong = Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' });

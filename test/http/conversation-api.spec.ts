@@ -41,20 +41,32 @@ describe('ConversationApi (fake gateway)', () => {
   });
 
   it('update(id, req)', async () => {
-    await expectCall(ctx.gateway, api().update('c1', { name: 'New' }), { method: 'PUT', path: '/api/conversations/c1', body: { name: 'New' } });
+    await expectCall(ctx.gateway, api().update('c1', { name: 'New' }), {
+      method: 'PUT',
+      path: '/api/conversations/c1',
+      body: { name: 'New' },
+    });
   });
 
   it('findOneToOne(otherId) emits the conversation, or null on 204', async () => {
     const [dm] = await expectCall(ctx.gateway, api().findOneToOne('bob'), { method: 'GET', path: '/api/conversations/one-to-one/bob' });
     expect(dm?.id).to.equal('dm-bob');
-    const [none] = await expectCall(ctx.gateway, api().findOneToOne('nobody'), { method: 'GET', path: '/api/conversations/one-to-one/nobody' });
+    const [none] = await expectCall(ctx.gateway, api().findOneToOne('nobody'), {
+      method: 'GET',
+      path: '/api/conversations/one-to-one/nobody',
+    });
     expect(none).to.equal(null);
   });
 
   it('void calls emit undefined exactly once, then complete', async () => {
     const calls = [
       [api().leave('c1'), 'POST', '/api/conversations/c1/leave', undefined],
-      [api().addParticipant('c1', { participantId: 'u9', canViewHistory: false }), 'POST', '/api/conversations/c1/participants', { participantId: 'u9', canViewHistory: false }],
+      [
+        api().addParticipant('c1', { participantId: 'u9', canViewHistory: false }),
+        'POST',
+        '/api/conversations/c1/participants',
+        { participantId: 'u9', canViewHistory: false },
+      ],
       [api().removeParticipant('c1', 'u9'), 'DELETE', '/api/conversations/c1/participants/u9', undefined],
       [api().pin('c1'), 'POST', '/api/conversations/c1/pin', undefined],
       [api().unpin('c1'), 'DELETE', '/api/conversations/c1/pin', undefined],
@@ -68,7 +80,10 @@ describe('ConversationApi (fake gateway)', () => {
   });
 
   it('getParticipants(id)', async () => {
-    const [members] = await expectCall(ctx.gateway, api().getParticipants('c1'), { method: 'GET', path: '/api/conversations/c1/participants' });
+    const [members] = await expectCall(ctx.gateway, api().getParticipants('c1'), {
+      method: 'GET',
+      path: '/api/conversations/c1/participants',
+    });
     expect(members?.map((m) => m.participantId)).to.deep.equal(['alice', 'bob']);
   });
 

@@ -153,9 +153,11 @@ export async function startTestGateway(): Promise<TestGateway> {
 
   add('POST', '/api/participants', true, (req) => ok(sample.participant(String((req.json() as { id: string }).id))));
   add('POST', '/api/participants/batch', true, (req) =>
-    ok(((req.json() as { ids: string[] }).ids).filter((id) => id !== 'missing').map((id) => sample.participant(id))),
+    ok((req.json() as { ids: string[] }).ids.filter((id) => id !== 'missing').map((id) => sample.participant(id))),
   );
-  add('GET', '/api/participants/by-unique-name/:name', true, (_req, { name }) => ok(sample.participant(`id-of-${name}`, { uniqueName: name })));
+  add('GET', '/api/participants/by-unique-name/:name', true, (_req, { name }) =>
+    ok(sample.participant(`id-of-${name}`, { uniqueName: name })),
+  );
   add('GET', '/api/participants/:id', true, (_req, { id }) =>
     id === 'missing' ? problem(404, 'Not Found', 'Participant not found') : ok(sample.participant(id as string)),
   );
@@ -187,7 +189,13 @@ export async function startTestGateway(): Promise<TestGateway> {
     ok([sample.message('m-found', id as string, { plainTextIndex: req.query.get('q') })]),
   );
   add('GET', '/api/conversations/:id/messages', true, (req, { id }) =>
-    ok(cursorPage(Array.from({ length: 7 }, (_, i) => sample.message(`m${i}`, id as string)), req.query, 3)),
+    ok(
+      cursorPage(
+        Array.from({ length: 7 }, (_, i) => sample.message(`m${i}`, id as string)),
+        req.query,
+        3,
+      ),
+    ),
   );
   add('GET', '/api/messages/:id', true, (_req, { id }) => ok(sample.message(id as string, 'c0')));
   add('PUT', '/api/messages/:id', true, (_req, { id }) => ok(sample.message(id as string, 'c0', { isEdited: true, editedAt: sample.T0 })));
@@ -208,7 +216,11 @@ export async function startTestGateway(): Promise<TestGateway> {
     const { fileName } = req.json() as { fileName: string };
     const storageKey = `01HXKEY/${fileName}`;
     const path = `/api/files/upload/${storageKey.split('/').map(encodeURIComponent).join('/')}?sig=abc`;
-    return ok({ uploadUrl: gateway.uploadBaseUrl !== undefined ? `${gateway.uploadBaseUrl}${path}` : path, storageKey, expiresAt: sample.T0 });
+    return ok({
+      uploadUrl: gateway.uploadBaseUrl !== undefined ? `${gateway.uploadBaseUrl}${path}` : path,
+      storageKey,
+      expiresAt: sample.T0,
+    });
   });
   add('PUT', '/api/files/upload/*key', true, (req, { key }) =>
     ok({
@@ -220,7 +232,11 @@ export async function startTestGateway(): Promise<TestGateway> {
       uploadedAt: sample.T0,
     }),
   );
-  add('GET', '/api/files/*key', false, () => ({ status: 200, text: 'file bytes', headers: { 'content-type': 'application/octet-stream' } }));
+  add('GET', '/api/files/*key', false, () => ({
+    status: 200,
+    text: 'file bytes',
+    headers: { 'content-type': 'application/octet-stream' },
+  }));
   add('DELETE', '/api/files/*key', true, () => noContent);
 
   add('GET', '/api/bots', false, (req) => {
@@ -274,7 +290,7 @@ export async function startTestGateway(): Promise<TestGateway> {
       waiter.resolve();
     }
 
-    const holding = holdPredicate !== null && holdPredicate(record);
+    const holding = holdPredicate?.(record) === true;
     const slow = holding && holdSlowly;
     const chunks: Buffer[] = [];
     try {

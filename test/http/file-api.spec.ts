@@ -24,8 +24,16 @@ describe('FileApi (fake gateway)', () => {
 
   it('createUploadUrl(req) posts the request', async () => {
     const req = { fileName: 'a.jpg', contentType: 'image/jpeg', fileSize: 10 };
-    const [ticket] = await expectCall(ctx.gateway, api().createUploadUrl(req), { method: 'POST', path: '/api/files/upload-url', body: req });
-    expect(ticket).to.deep.equal({ uploadUrl: '/api/files/upload/01HXKEY/a.jpg?sig=abc', storageKey: '01HXKEY/a.jpg', expiresAt: '2025-03-26T15:30:00Z' });
+    const [ticket] = await expectCall(ctx.gateway, api().createUploadUrl(req), {
+      method: 'POST',
+      path: '/api/files/upload-url',
+      body: req,
+    });
+    expect(ticket).to.deep.equal({
+      uploadUrl: '/api/files/upload/01HXKEY/a.jpg?sig=abc',
+      storageKey: '01HXKEY/a.jpg',
+      expiresAt: '2025-03-26T15:30:00Z',
+    });
   });
 
   it('upload(relativeUrl, 1 MB Buffer) emits real progress events in Node, in order, then done; token sent', async () => {
@@ -33,7 +41,10 @@ describe('FileApi (fake gateway)', () => {
     const events = await all(api().upload('/api/files/upload/01HXKEY/big.bin?sig=abc', bytes, { contentType: 'application/x-test' }));
     checkEventOrder(events, MB);
     // a progress event strictly between 0 and the total can only come from axios itself
-    expect(events.some((e) => e.type === 'progress' && e.loaded > 0 && e.loaded < MB), 'an intermediate progress event').to.equal(true);
+    expect(
+      events.some((e) => e.type === 'progress' && e.loaded > 0 && e.loaded < MB),
+      'an intermediate progress event',
+    ).to.equal(true);
     const done = events[events.length - 1];
     expect(done?.type === 'done' && done.response.fileSize).to.equal(MB);
     const put = ctx.gateway.requests[0]!;
@@ -107,7 +118,10 @@ describe('FileApi (fake gateway)', () => {
       const response = await single(
         api()
           .uploadFile(new Uint8Array(10), { fileName: 'doc.pdf', contentType: 'application/pdf' })
-          .pipe(filter(isUploadDone), map((e) => e.response)),
+          .pipe(
+            filter(isUploadDone),
+            map((e) => e.response),
+          ),
       );
       expect(ctx.gateway.requests.map((r) => r.method)).to.deep.equal(['POST']);
       expect(storage.requests).to.have.length(1);
@@ -128,8 +142,8 @@ describe('FileApi (fake gateway)', () => {
   });
 
   it('delete(storageKey) keeps the slashes', async () => {
-    expect(await expectCall(ctx.gateway, api().delete('01HX/a b.png'), { method: 'DELETE', path: '/api/files/01HX/a%20b.png' })).to.deep.equal([
-      undefined,
-    ]);
+    expect(
+      await expectCall(ctx.gateway, api().delete('01HX/a b.png'), { method: 'DELETE', path: '/api/files/01HX/a%20b.png' }),
+    ).to.deep.equal([undefined]);
   });
 });

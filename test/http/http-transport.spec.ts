@@ -191,7 +191,13 @@ describe('HttpTransport', () => {
 
     it("emits void/undefined once for 'void' and the query string is encoded", async () => {
       const values = await all(
-        transport().request({ method: 'POST', path: '/api/conversations/c1/pin', query: { a: 'x y', b: undefined, c: 1 }, auth: true, response: 'void' }),
+        transport().request({
+          method: 'POST',
+          path: '/api/conversations/c1/pin',
+          query: { a: 'x y', b: undefined, c: 1 },
+          auth: true,
+          response: 'void',
+        }),
       );
       expect(values).to.deep.equal([undefined]);
       expect(ctx.gateway.requests[0]?.url).to.equal('/api/conversations/c1/pin?a=x+y&c=1');
@@ -235,9 +241,13 @@ describe('HttpTransport', () => {
       try {
         const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
         const http = new HttpTransport({ baseUrl: url, timeoutMs: 5000, axiosDefaults: { httpAgent: agent } });
-        expect(await firstValueFrom(http.request({ method: 'GET', path: '/health/live', auth: false, response: 'text' }))).to.equal('Healthy');
+        expect(await firstValueFrom(http.request({ method: 'GET', path: '/health/live', auth: false, response: 'text' }))).to.equal(
+          'Healthy',
+        );
         expect(gets).to.equal(2);
-        const error = (await errorOf(http.request({ method: 'POST', path: '/anything', auth: false, response: 'text', body: { a: 1 } }))) as ChatApiError;
+        const error = (await errorOf(
+          http.request({ method: 'POST', path: '/anything', auth: false, response: 'text', body: { a: 1 } }),
+        )) as ChatApiError;
         expect([error.kind, posts]).to.deep.equal(['network', 1]);
       } finally {
         agent.destroy();
@@ -257,7 +267,9 @@ describe('HttpTransport', () => {
 
   describe('issue 16: stale sockets, refresh bursts, size limits, Retry-After, retention', () => {
     /** A local HTTP server (not the fake gateway) for what the gateway cannot be made to do. */
-    async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+    async function serve(
+      handler: Parameters<typeof createServer>[1],
+    ): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
       const server = createServer(handler);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       return {
@@ -282,10 +294,12 @@ describe('HttpTransport', () => {
      * A server that closes every kept-alive connection when the next request arrives on it, before
      * answering anything — what a client meets after a gateway restart or an idle timeout race.
      */
-    async function closingReusedSockets(answer: (res: import('node:http').ServerResponse) => void = (res) => {
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end('{"id":"m1"}');
-    }) {
+    async function closingReusedSockets(
+      answer: (res: import('node:http').ServerResponse) => void = (res) => {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end('{"id":"m1"}');
+      },
+    ) {
       const seen: Array<{ method: string; onSocket: number; key: string | undefined }> = [];
       const perSocket = new WeakMap<object, number>();
       const server = await serve((req, res) => {
@@ -308,7 +322,13 @@ describe('HttpTransport', () => {
       try {
         const http = new HttpTransport({ baseUrl: server.url, timeoutMs: 5000, axiosDefaults: { httpAgent: agent } });
         const send = (clientMessageId: string) =>
-          http.request({ method: 'POST', path: '/api/conversations/c1/messages', auth: false, codec: Item, body: { blocks: [], clientMessageId } });
+          http.request({
+            method: 'POST',
+            path: '/api/conversations/c1/messages',
+            auth: false,
+            codec: Item,
+            body: { blocks: [], clientMessageId },
+          });
         expect(await single(send('cm-1'))).to.deep.equal({ id: 'm1' });
         await idleSocketIn(agent);
         // The first send after the server closed the kept-alive socket ("socket hang up").
@@ -326,7 +346,10 @@ describe('HttpTransport', () => {
 
     it('#3 every method is sent once more after a stale keep-alive socket; only once, and never once a response began', async () => {
       // Through follow-redirects (axios's default transport) and Node's own http (maxRedirects: 0).
-      const cases = [...(['PUT', 'PATCH', 'DELETE', 'GET'] as const).map((method) => ({ method, maxRedirects: 21 })), { method: 'POST' as const, maxRedirects: 0 }];
+      const cases = [
+        ...(['PUT', 'PATCH', 'DELETE', 'GET'] as const).map((method) => ({ method, maxRedirects: 21 })),
+        { method: 'POST' as const, maxRedirects: 0 },
+      ];
       for (const { method, maxRedirects } of cases) {
         const server = await closingReusedSockets();
         const agent = new Agent({ keepAlive: true });
@@ -335,7 +358,10 @@ describe('HttpTransport', () => {
           await single(http.request({ method, path: '/x', auth: false, response: 'void' }));
           await idleSocketIn(agent);
           await single(http.request({ method, path: '/x', auth: false, response: 'void' }));
-          expect(server.seen.map((r) => r.onSocket), `${method}, maxRedirects ${maxRedirects}`).to.deep.equal([1, 2, 1]);
+          expect(
+            server.seen.map((r) => r.onSocket),
+            `${method}, maxRedirects ${maxRedirects}`,
+          ).to.deep.equal([1, 2, 1]);
         } finally {
           agent.destroy();
           await server.close();
@@ -374,8 +400,22 @@ describe('HttpTransport', () => {
       await post(http, { clientMessageId: 42 });
       await post(http, { clientMessageId: 'bad\nvalue' });
       await post(http, { clientMessageId: 'mine' }, { 'idempotency-key': 'given' });
-      await post(new HttpTransport({ baseUrl: ctx.gateway.url, session: new AuthSession({ baseUrl: ctx.gateway.url, token: 'good-token' }), idempotencyKeyHeader: null }), { clientMessageId: 'x' });
-      await post(new HttpTransport({ baseUrl: ctx.gateway.url, session: new AuthSession({ baseUrl: ctx.gateway.url, token: 'good-token' }), idempotencyKeyHeader: 'X-Request-Id' }), { clientMessageId: 'y' });
+      await post(
+        new HttpTransport({
+          baseUrl: ctx.gateway.url,
+          session: new AuthSession({ baseUrl: ctx.gateway.url, token: 'good-token' }),
+          idempotencyKeyHeader: null,
+        }),
+        { clientMessageId: 'x' },
+      );
+      await post(
+        new HttpTransport({
+          baseUrl: ctx.gateway.url,
+          session: new AuthSession({ baseUrl: ctx.gateway.url, token: 'good-token' }),
+          idempotencyKeyHeader: 'X-Request-Id',
+        }),
+        { clientMessageId: 'y' },
+      );
       const keys = (headers: IncomingHttpHeaders) => [headers['idempotency-key'], headers['x-request-id']];
       expect(ctx.gateway.requests.map((r) => keys(r.headers))).to.deep.equal([
         ['a1b2-c3', undefined],
@@ -396,7 +436,9 @@ describe('HttpTransport', () => {
       const n = 20;
       // All twenty are at the gateway before any 401 comes back.
       ctx.gateway.hold();
-      const failures = Promise.all(Array.from({ length: n }, (_, i) => errorOf(http.request({ method: 'GET', path: `/api/conversations/c${i}`, auth: true }))));
+      const failures = Promise.all(
+        Array.from({ length: n }, (_, i) => errorOf(http.request({ method: 'GET', path: `/api/conversations/c${i}`, auth: true }))),
+      );
       await within(ctx.gateway.waitForRequests(n), 5000, `${n} requests at the gateway`);
       ctx.gateway.release();
       const errors = (await failures) as ChatApiError[];
@@ -458,7 +500,11 @@ describe('HttpTransport', () => {
 
     it("#12 exposes a 429's or 503's Retry-After (seconds, or an HTTP date from the scheduler's now) as retryAfterMs", async () => {
       ctx.gateway.override('GET', '/busy', () => ({ status: 503, text: 'busy', headers: { 'Retry-After': '7' } }));
-      ctx.gateway.override('GET', '/slow-down', () => ({ status: 429, json: { title: 'Too Many Requests', status: 429 }, headers: { 'Retry-After': 'Thu, 01 Jan 2037 00:00:12 GMT' } }));
+      ctx.gateway.override('GET', '/slow-down', () => ({
+        status: 429,
+        json: { title: 'Too Many Requests', status: 429 },
+        headers: { 'Retry-After': 'Thu, 01 Jan 2037 00:00:12 GMT' },
+      }));
       ctx.gateway.override('GET', '/plain', () => ({ status: 503, text: 'busy' }));
       const now = Date.parse('2037-01-01T00:00:00Z');
       const scheduler: SchedulerLike = { now: () => now, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
@@ -466,7 +512,13 @@ describe('HttpTransport', () => {
       const busy = (await errorOf(http.request({ method: 'GET', path: '/busy', auth: false }))) as ChatApiError;
       const slow = (await errorOf(http.request({ method: 'GET', path: '/slow-down', auth: false }))) as ChatApiError;
       const plain = (await errorOf(http.request({ method: 'GET', path: '/plain', auth: false }))) as ChatApiError;
-      expect([busy.status, busy.retryAfterMs, slow.status, slow.retryAfterMs, plain.retryAfterMs]).to.deep.equal([503, 7000, 429, 12_000, undefined]);
+      expect([busy.status, busy.retryAfterMs, slow.status, slow.retryAfterMs, plain.retryAfterMs]).to.deep.equal([
+        503,
+        7000,
+        429,
+        12_000,
+        undefined,
+      ]);
     });
 
     it('#10 nothing of a finished request stays reachable from its axios config (an adapter that keeps every config)', async () => {

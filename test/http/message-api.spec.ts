@@ -41,7 +41,9 @@ describe('MessageApi (fake gateway)', () => {
     expect(edited?.isEdited).to.equal(true);
     const deleted = await expectCall(ctx.gateway, api().delete('m1'), { method: 'DELETE', path: '/api/messages/m1' });
     expect(deleted).to.deep.equal([{ messageId: 'm1', deletedAt: '2025-03-26T15:30:00Z' }]);
-    expect(await expectCall(ctx.gateway, api().recover('m1'), { method: 'POST', path: '/api/messages/m1/recover' })).to.deep.equal([undefined]);
+    expect(await expectCall(ctx.gateway, api().recover('m1'), { method: 'POST', path: '/api/messages/m1/recover' })).to.deep.equal([
+      undefined,
+    ]);
   });
 
   it('addReaction / removeReaction URL-encode the emoji; a second add is a 409 ChatApiError', async () => {

@@ -76,7 +76,12 @@ describe('paginate', () => {
       expectObservable(paginate(source)).toBe(
         '-#',
         undefined,
-        new ChatApiError({ kind: 'invalid-response', status: 0, title: 'Pagination does not advance', detail: 'the server returned the key it was asked for (same) as the next one' }),
+        new ChatApiError({
+          kind: 'invalid-response',
+          status: 0,
+          title: 'Pagination does not advance',
+          detail: 'the server returned the key it was asked for (same) as the next one',
+        }),
       );
     });
   });
@@ -84,8 +89,8 @@ describe('paginate', () => {
   it('a page error ends the stream with that error', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const boom = new ChatApiError({ kind: 'http', status: 500, title: 'Internal Server Error' });
-      const source = cursorPageSource((cursor): Observable<Page> =>
-        cursor === undefined ? cold('-(p|)', { p: page(1) }) : cold<Page>('-#', undefined, boom),
+      const source = cursorPageSource(
+        (cursor): Observable<Page> => (cursor === undefined ? cold('-(p|)', { p: page(1) }) : cold<Page>('-#', undefined, boom)),
       );
       expectObservable(paginate(source)).toBe('-a#', { a: page(1) }, boom);
     });

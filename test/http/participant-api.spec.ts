@@ -14,7 +14,10 @@ describe('ParticipantApi (fake gateway)', () => {
 
   it('getById(id) and getByUniqueName(name)', async () => {
     await expectCall(ctx.gateway, api().getById('u1'), { method: 'GET', path: '/api/participants/u1' });
-    const [p] = await expectCall(ctx.gateway, api().getByUniqueName('john doe'), { method: 'GET', path: '/api/participants/by-unique-name/john%20doe' });
+    const [p] = await expectCall(ctx.gateway, api().getByUniqueName('john doe'), {
+      method: 'GET',
+      path: '/api/participants/by-unique-name/john%20doe',
+    });
     expect(p?.uniqueName).to.equal('john doe');
   });
 

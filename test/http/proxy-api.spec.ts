@@ -27,11 +27,15 @@ describe('ProxyApi (fake gateway)', () => {
   });
 
   it('request(service, path, {method, headers, body, query})', async () => {
-    await expectCall(ctx.gateway, api().request('svc', 'api/resource/123', { method: 'DELETE', headers: { 'X-Custom': 'v' }, query: { force: true } }), {
-      method: 'DELETE',
-      path: '/api/proxy/svc/api/resource/123',
-      query: { force: 'true' },
-    });
+    await expectCall(
+      ctx.gateway,
+      api().request('svc', 'api/resource/123', { method: 'DELETE', headers: { 'X-Custom': 'v' }, query: { force: true } }),
+      {
+        method: 'DELETE',
+        path: '/api/proxy/svc/api/resource/123',
+        query: { force: 'true' },
+      },
+    );
     expect(ctx.gateway.requests[0]?.headers['x-custom']).to.equal('v');
   });
 

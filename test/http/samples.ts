@@ -2,7 +2,17 @@
 export const T0 = '2025-03-26T15:30:00Z';
 
 export function participant(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, uniqueName: id, fullName: `User ${id}`, isBot: false, isOnline: true, createdAt: T0, updatedAt: T0, lastSeenAt: null, ...extra };
+  return {
+    id,
+    uniqueName: id,
+    fullName: `User ${id}`,
+    isBot: false,
+    isOnline: true,
+    createdAt: T0,
+    updatedAt: T0,
+    lastSeenAt: null,
+    ...extra,
+  };
 }
 
 export function member(participantId: string): Record<string, unknown> {
@@ -25,7 +35,16 @@ export function conversation(id: string, extra: Record<string, unknown> = {}): R
 }
 
 export function listItem(id: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { id, type: 'Group', name: `Conversation ${id}`, isPinned: false, unreadCount: 0, participantCount: 2, lastMessage: null, ...extra };
+  return {
+    id,
+    type: 'Group',
+    name: `Conversation ${id}`,
+    isPinned: false,
+    unreadCount: 0,
+    participantCount: 2,
+    lastMessage: null,
+    ...extra,
+  };
 }
 
 export function message(id: string, conversationId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -25,7 +25,12 @@ const cases: readonly Case[] = [
   ['participants.getBatch(["a", ""])', 'ids[1]', InvalidArgumentError, () => api.participants.getBatch(['a', ''])],
   ['participants.getBatch("a")', 'ids', InvalidArgumentError, () => api.participants.getBatch(any('a'))],
   ['participants.createOrUpdate({id})', 'request', InvalidArgumentError, () => api.participants.createOrUpdate(any({ id: 'x' }))],
-  ['conversations.list({cursor: 123})', 'params.cursor', InvalidArgumentError, () => api.conversations.list(any({ cursor: 1743004200000 }))],
+  [
+    'conversations.list({cursor: 123})',
+    'params.cursor',
+    InvalidArgumentError,
+    () => api.conversations.list(any({ cursor: 1743004200000 })),
+  ],
   ['conversations.list({limit: -1})', 'params.limit', ArgumentRangeError, () => api.conversations.list({ limit: -1 })],
   ['conversations.list({limit: NaN})', 'params.limit', ArgumentRangeError, () => api.conversations.list({ limit: Number.NaN })],
   ['conversations.list({limit: 1.5})', 'params.limit', ArgumentRangeError, () => api.conversations.list({ limit: 1.5 })],
@@ -33,11 +38,21 @@ const cases: readonly Case[] = [
   ['conversations.listAll({limit: 0})', 'params.limit', ArgumentRangeError, () => api.conversations.listAll({ limit: 0 })],
   ['conversations.search("", 5)', 'query', InvalidArgumentError, () => api.conversations.search('', 5)],
   ['conversations.search("q", -2)', 'limit', ArgumentRangeError, () => api.conversations.search('q', -2)],
-  ['conversations.create({type:"Nope"})', 'request', InvalidArgumentError, () => api.conversations.create(any({ type: 'Nope', participantIds: [] }))],
+  [
+    'conversations.create({type:"Nope"})',
+    'request',
+    InvalidArgumentError,
+    () => api.conversations.create(any({ type: 'Nope', participantIds: [] })),
+  ],
   ['conversations.update("", {})', 'id', InvalidArgumentError, () => api.conversations.update('', {})],
   ['conversations.leave(null)', 'id', InvalidArgumentError, () => api.conversations.leave(any(null))],
   ['conversations.findOneToOne("")', 'otherParticipantId', InvalidArgumentError, () => api.conversations.findOneToOne('')],
-  ['conversations.addParticipant("c", {participantId: ""})', 'request.participantId', InvalidArgumentError, () => api.conversations.addParticipant('c', { participantId: '' })],
+  [
+    'conversations.addParticipant("c", {participantId: ""})',
+    'request.participantId',
+    InvalidArgumentError,
+    () => api.conversations.addParticipant('c', { participantId: '' }),
+  ],
   ['conversations.removeParticipant("c", "")', 'participantId', InvalidArgumentError, () => api.conversations.removeParticipant('c', '')],
   ['conversations.getParticipants("")', 'conversationId', InvalidArgumentError, () => api.conversations.getParticipants('')],
   ['conversations.pin("")', 'id', InvalidArgumentError, () => api.conversations.pin('')],
@@ -47,21 +62,46 @@ const cases: readonly Case[] = [
   ['messages.send("", …)', 'conversationId', InvalidArgumentError, () => api.messages.send('', { blocks: [textBlock] })],
   ['messages.send("c", {})', 'request', InvalidArgumentError, () => api.messages.send('c', any({}))],
   ['messages.getHistory("c", {cursor: 1})', 'params.cursor', InvalidArgumentError, () => api.messages.getHistory('c', any({ cursor: 1 }))],
-  ['messages.getHistory("c", {direction: "up"})', 'params.direction', InvalidArgumentError, () => api.messages.getHistory('c', any({ direction: 'up' }))],
+  [
+    'messages.getHistory("c", {direction: "up"})',
+    'params.direction',
+    InvalidArgumentError,
+    () => api.messages.getHistory('c', any({ direction: 'up' })),
+  ],
   ['messages.getHistory("c", {limit: -5})', 'params.limit', ArgumentRangeError, () => api.messages.getHistory('c', { limit: -5 })],
   ['messages.historyAll("c", {limit: NaN})', 'params.limit', ArgumentRangeError, () => api.messages.historyAll('c', { limit: Number.NaN })],
   ['messages.search("c", "", 5)', 'query', InvalidArgumentError, () => api.messages.search('c', '', 5)],
   ['messages.search("c", "q", -1)', 'limit', ArgumentRangeError, () => api.messages.search('c', 'q', -1)],
   ['messages.getById("")', 'messageId', InvalidArgumentError, () => api.messages.getById('')],
   ['messages.edit("m", {blocks: "x"})', 'request', InvalidArgumentError, () => api.messages.edit('m', any({ blocks: 'x' }))],
-  ['messages.send("c", a block nested 65 deep)', 'request', InvalidArgumentError, () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nestedObject(62) }] }))],
+  [
+    'messages.send("c", a block nested 65 deep)',
+    'request',
+    InvalidArgumentError,
+    () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nestedObject(62) }] })),
+  ],
   ['messages.delete("")', 'messageId', InvalidArgumentError, () => api.messages.delete('')],
   ['messages.recover("")', 'messageId', InvalidArgumentError, () => api.messages.recover('')],
   ['messages.addReaction("m", "")', 'emoji', InvalidArgumentError, () => api.messages.addReaction('m', '')],
   ['messages.removeReaction("m", "")', 'emoji', InvalidArgumentError, () => api.messages.removeReaction('m', '')],
-  ['files.createUploadUrl(> 50 MB)', 'request.fileSize', ArgumentRangeError, () => api.files.createUploadUrl({ fileName: 'a', contentType: 'x/y', fileSize: 50 * MB + 1 })],
-  ['files.createUploadUrl(fileSize -1)', 'request', InvalidArgumentError, () => api.files.createUploadUrl({ fileName: 'a', contentType: 'x/y', fileSize: -1 })],
-  ['files.createUploadUrl(fileName "")', 'request.fileName', InvalidArgumentError, () => api.files.createUploadUrl({ fileName: '', contentType: 'x/y', fileSize: 1 })],
+  [
+    'files.createUploadUrl(> 50 MB)',
+    'request.fileSize',
+    ArgumentRangeError,
+    () => api.files.createUploadUrl({ fileName: 'a', contentType: 'x/y', fileSize: 50 * MB + 1 }),
+  ],
+  [
+    'files.createUploadUrl(fileSize -1)',
+    'request',
+    InvalidArgumentError,
+    () => api.files.createUploadUrl({ fileName: 'a', contentType: 'x/y', fileSize: -1 }),
+  ],
+  [
+    'files.createUploadUrl(fileName "")',
+    'request.fileName',
+    InvalidArgumentError,
+    () => api.files.createUploadUrl({ fileName: '', contentType: 'x/y', fileSize: 1 }),
+  ],
   ['files.uploadFile(> 50 MB)', 'file', ArgumentRangeError, () => api.files.uploadFile(new ArrayBuffer(50 * MB + 1), { fileName: 'big' })],
   ['files.uploadFile(bytes without a name)', 'options.fileName', InvalidArgumentError, () => api.files.uploadFile(new Uint8Array(3))],
   ['files.uploadFile("text")', 'file', InvalidArgumentError, () => api.files.uploadFile(any('text'))],
@@ -74,14 +114,24 @@ const cases: readonly Case[] = [
   ['bots.listAll({pageSize: -1})', 'params.pageSize', ArgumentRangeError, () => api.bots.listAll({ pageSize: -1 })],
   ['bots.getById("")', 'id', InvalidArgumentError, () => api.bots.getById('')],
   ['bots.create({})', 'request', InvalidArgumentError, () => api.bots.create(any({}))],
-  ['bots.update("b", {rateLimitPerSecond: "x"})', 'request', InvalidArgumentError, () => api.bots.update('b', any({ rateLimitPerSecond: 'x' }))],
+  [
+    'bots.update("b", {rateLimitPerSecond: "x"})',
+    'request',
+    InvalidArgumentError,
+    () => api.bots.update('b', any({ rateLimitPerSecond: 'x' })),
+  ],
   ['bots.activate("")', 'id', InvalidArgumentError, () => api.bots.activate('')],
   ['bots.deactivate("")', 'id', InvalidArgumentError, () => api.bots.deactivate('')],
   ['bots.regenerateKey("")', 'id', InvalidArgumentError, () => api.bots.regenerateKey('')],
   ['bots.delete("")', 'id', InvalidArgumentError, () => api.bots.delete('')],
   ['proxy.get("a b", "x")', 'service', InvalidArgumentError, () => api.proxy.get('a b', 'x')],
   ['proxy.get("svc", "../../api/bots")', 'path', InvalidArgumentError, () => api.proxy.get('svc', '../../api/bots')],
-  ['proxy.request("svc", "x", {method: "TRACE"})', 'options.method', InvalidArgumentError, () => api.proxy.request('svc', 'x', any({ method: 'TRACE' }))],
+  [
+    'proxy.request("svc", "x", {method: "TRACE"})',
+    'options.method',
+    InvalidArgumentError,
+    () => api.proxy.request('svc', 'x', any({ method: 'TRACE' })),
+  ],
   // Issue 16: "." and ".." are dot-segments, not ids — `DELETE /api/messages/..` is `DELETE /api/`.
   ['messages.delete("..")', 'messageId', InvalidArgumentError, () => api.messages.delete('..')],
   ['messages.delete(".")', 'messageId', InvalidArgumentError, () => api.messages.delete('.')],
@@ -99,11 +149,36 @@ const cases: readonly Case[] = [
   // Issue 16: message content the server would refuse (or should never get) fails here.
   ['messages.send("c", {blocks: []})', 'request.blocks', InvalidArgumentError, () => api.messages.send('c', { blocks: [] })],
   ['messages.edit("m", {blocks: []})', 'request.blocks', InvalidArgumentError, () => api.messages.edit('m', { blocks: [] })],
-  ['messages.send("c", a text of 100,001 characters)', 'request.blocks[1].content', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock, longText(100_001)] })],
-  ['messages.edit("m", a text of 100,001 characters)', 'request.blocks[0].content', InvalidArgumentError, () => api.messages.edit('m', { blocks: [longText(100_001)] })],
-  ['messages.send("c", {clientMessageId: 129 characters})', 'request.clientMessageId', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock], clientMessageId: 'x'.repeat(129) })],
-  ['messages.send("c", {clientMessageId: ""})', 'request.clientMessageId', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock], clientMessageId: '' })],
-  ['messages.send("c", {replyToMessageId: ".."})', 'request.replyToMessageId', InvalidArgumentError, () => api.messages.send('c', { blocks: [textBlock], replyToMessageId: '..' })],
+  [
+    'messages.send("c", a text of 100,001 characters)',
+    'request.blocks[1].content',
+    InvalidArgumentError,
+    () => api.messages.send('c', { blocks: [textBlock, longText(100_001)] }),
+  ],
+  [
+    'messages.edit("m", a text of 100,001 characters)',
+    'request.blocks[0].content',
+    InvalidArgumentError,
+    () => api.messages.edit('m', { blocks: [longText(100_001)] }),
+  ],
+  [
+    'messages.send("c", {clientMessageId: 129 characters})',
+    'request.clientMessageId',
+    InvalidArgumentError,
+    () => api.messages.send('c', { blocks: [textBlock], clientMessageId: 'x'.repeat(129) }),
+  ],
+  [
+    'messages.send("c", {clientMessageId: ""})',
+    'request.clientMessageId',
+    InvalidArgumentError,
+    () => api.messages.send('c', { blocks: [textBlock], clientMessageId: '' }),
+  ],
+  [
+    'messages.send("c", {replyToMessageId: ".."})',
+    'request.replyToMessageId',
+    InvalidArgumentError,
+    () => api.messages.send('c', { blocks: [textBlock], replyToMessageId: '..' }),
+  ],
 ];
 
 describe('argument validation (synchronous, before any Observable)', () => {
@@ -128,7 +203,8 @@ describe('argument validation (synchronous, before any Observable)', () => {
 
   it('a body nested deeper than a server reads (64) is refused with the path; 64 levels are fine', () => {
     // The body is depth 1, blocks 2, the block 3: data of 61 levels reaches 64, of 62 levels 65.
-    const send = (levels: number) => () => api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nestedObject(levels) }] }));
+    const send = (levels: number) => () =>
+      api.messages.send('c', any({ blocks: [{ $type: 'custom', type: 'x', data: nestedObject(levels) }] }));
     expect(send(62)).to.throw(InvalidArgumentError, /nested deeper than 64 levels \(at request\.blocks\[0\]\.data\.a/);
     expect(send(61)).not.to.throw();
     expect(send(10_000)).to.throw(InvalidArgumentError, /nested deeper than 64/);

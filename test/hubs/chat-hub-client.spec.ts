@@ -160,7 +160,7 @@ describe('ChatHubClient against the embedded gateway', function () {
   });
 
   describe('invocations and their events', () => {
-    it('joinConversation: tracked in joinedConversations$, and the conversation\'s events arrive', async () => {
+    it("joinConversation: tracked in joinedConversations$, and the conversation's events arrive", async () => {
       const chat = fixture.chat(alice);
       const joinedSets = fixture.record(chat.joinedConversations$);
       const messages = fixture.record(chat.on('messageReceived'));
@@ -176,7 +176,7 @@ describe('ChatHubClient against the embedded gateway', function () {
       expect(textOf(received)).to.equal('hello alice');
     });
 
-    it('leaveConversation: stops tracking, and the conversation\'s events stop', async () => {
+    it("leaveConversation: stops tracking, and the conversation's events stop", async () => {
       const other = await createGroup(gw, bob, [alice]);
       const { chat, messages } = await joined(alice);
       await run(chat.joinConversation(other));
@@ -189,14 +189,14 @@ describe('ChatHubClient against the embedded gateway', function () {
       expect(messages.map(textOf)).to.deep.equal(['barrier']);
     });
 
-    it('sendMessage: emits the ack with the server\'s messageId; messageReceived reaches the others', async () => {
+    it("sendMessage: emits the ack with the server's messageId; messageReceived reaches the others", async () => {
       const { chat } = await joined(alice);
       const { messages: bobMessages } = await joined(bob);
       const ack = await run(chat.sendMessage({ conversationId: conv, blocks: textBlocks('via hub'), clientMessageId: 'c-1' }));
       expect(ack?.success).to.equal(true);
       expect(ack?.messageId).to.be.a('string');
       expect(ack?.clientMessageId).to.equal('c-1');
-      const received = await waitFor(() => bobMessages.find((m) => m.id === ack?.messageId), 3000, 'bob\'s messageReceived');
+      const received = await waitFor(() => bobMessages.find((m) => m.id === ack?.messageId), 3000, "bob's messageReceived");
       expect(textOf(received)).to.equal('via hub');
       expect(received.clientMessageId).to.equal('c-1');
       expect(await historyTexts(gw, bob, conv)).to.include('via hub');
@@ -274,7 +274,7 @@ describe('ChatHubClient against the embedded gateway', function () {
       expect(removal).to.include({ conversationId: conv, participantId: alice.id, emoji: '👍' });
     });
 
-    it('the echo bot\'s streamed reply arrives as stream events', async () => {
+    it("the echo bot's streamed reply arrives as stream events", async () => {
       const withBot = await createGroup(gw, alice, [{ id: 'echo-bot', username: 'echo-bot', token: '' }]);
       const { chat } = await joined(alice, withBot);
       const startedEvents = fixture.record(chat.on('streamStarted'));
@@ -307,7 +307,7 @@ describe('ChatHubClient against the embedded gateway', function () {
   describe('failures', () => {
     it('an ack with success:false errors with a HubError of kind ack and its errorCode', async () => {
       const { chat } = await joined(alice);
-      const messageId = await postMessage(gw, bob, conv, 'bob\'s own');
+      const messageId = await postMessage(gw, bob, conv, "bob's own");
       const error = hubErrorOf(await errorOf(chat.editMessage({ messageId, newBlocks: textBlocks('hijacked') })));
       expect(error.kind).to.equal('ack');
       expect(error.errorCode).to.equal('FORBIDDEN');
@@ -315,7 +315,9 @@ describe('ChatHubClient against the embedded gateway', function () {
       expect(error.hub).to.equal('chat');
       expect(error.message).to.match(/sender/i);
       expect(error.raw).to.include({ success: false, errorCode: 'FORBIDDEN' });
-      expect(await historyTexts(gw, bob, conv)).to.include('bob\'s own').and.not.include('hijacked');
+      expect(await historyTexts(gw, bob, conv))
+        .to.include("bob's own")
+        .and.not.include('hijacked');
     });
 
     it('joining a conversation the user is not in errors with kind invocation and is not tracked', async () => {
@@ -347,7 +349,10 @@ describe('ChatHubClient against the embedded gateway', function () {
         ['request', () => chat.addReaction({ messageId: 'm', conversationId: conv } as never)],
         ['request', () => chat.removeReaction({ emoji: '👍' } as never)],
         // A hub argument sits inside the invocation message and its arguments array: 62 levels left.
-        ['request', () => chat.sendMessage({ conversationId: conv, blocks: [{ $type: 'custom', type: 'x', data: nestedObject(60) }] } as never)],
+        [
+          'request',
+          () => chat.sendMessage({ conversationId: conv, blocks: [{ $type: 'custom', type: 'x', data: nestedObject(60) }] } as never),
+        ],
       ];
       for (const [argument, call] of cases) {
         let thrown: unknown;
@@ -360,7 +365,9 @@ describe('ChatHubClient against the embedded gateway', function () {
         expect((thrown as InvalidArgumentError).argument, call.toString()).to.equal(argument);
       }
       expect(chat.status).to.deep.equal({ status: 'disconnected' });
-      expect(() => chat.sendMessage({ conversationId: conv, blocks: [{ $type: 'custom', type: 'x', data: nestedObject(59) }] } as never)).not.to.throw();
+      expect(() =>
+        chat.sendMessage({ conversationId: conv, blocks: [{ $type: 'custom', type: 'x', data: nestedObject(59) }] } as never),
+      ).not.to.throw();
     });
 
     it('an invocation without connect() fails fast with kind not-connected', async () => {
@@ -479,7 +486,7 @@ describe('ChatHubClient against the embedded gateway', function () {
   });
 
   describe('while reconnecting', () => {
-    it('an invocation waits for the connection and then succeeds, sent once', async function () {
+    it('an invocation waits for the connection and then succeeds, sent once', async () => {
       const { chat } = await joined(alice);
       const id = connectionIdOf(chat);
       await gw.faults.refuseConnections(10_000);
@@ -556,7 +563,9 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
   }
 
   /** Alice: chat joined to `conv`, notifications subscribed to bob's presence (bob offline). */
-  async function scenario(overrides: { chat?: Partial<HubClientOptions>; notifications?: Partial<HubClientOptions> } = {}): Promise<Scenario> {
+  async function scenario(
+    overrides: { chat?: Partial<HubClientOptions>; notifications?: Partial<HubClientOptions> } = {},
+  ): Promise<Scenario> {
     const chat = fixture.chat(alice, overrides.chat);
     const notifications = fixture.notifications(alice, overrides.notifications);
     const s: Scenario = {
@@ -636,7 +645,9 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
     await waitState(s.chat, (x) => x.status === 'reconnecting' && x.attempt >= 3, 'a third attempt', 10_000);
     await gw.faults.refuseConnections(0);
     await expectRecovered(s, b, 'refused connections');
-    const reconnecting = s.chatStates.filter((x): x is Extract<HubConnectionStatus, { status: 'reconnecting' }> => x.status === 'reconnecting');
+    const reconnecting = s.chatStates.filter(
+      (x): x is Extract<HubConnectionStatus, { status: 'reconnecting' }> => x.status === 'reconnecting',
+    );
     expect(reconnecting.length).to.be.at.least(3);
     expect(reconnecting.map((x) => x.attempt)).to.deep.equal(reconnecting.map((_, i) => i + 1));
     expect(reconnecting.map((x) => x.nextDelayMs)).to.deep.equal(reconnecting.map((_, i) => FAST_RECONNECT[Math.min(i, 2)]));
@@ -786,7 +797,7 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
     });
 
     // A TCP proxy in front of the gateway (embedded or external) cuts the sockets.
-    it('keeps the connection id, never reports reconnecting, and loses or repeats no event', async function () {
+    it('keeps the connection id, never reports reconnecting, and loses or repeats no event', async () => {
       const tcp = (proxy = await startTcpProxy(Number(new URL(gw.url).port)));
       const chat = fixture.chat(alice, { url: `${tcp.url}/hubs/chat` });
       const messages = fixture.record(chat.on('messageReceived'));
@@ -819,7 +830,10 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
       await run(chat.stopTyping(conv));
       await sleep(50);
       const received = messages.map(textOf);
-      expect(received.filter((t) => t.startsWith('seq ')), 'complete and in order').to.deep.equal(expected);
+      expect(
+        received.filter((t) => t.startsWith('seq ')),
+        'complete and in order',
+      ).to.deep.equal(expected);
       expect(received.filter((t) => t === 'from alice during the drop')).to.have.length(1);
       expect(received).to.have.length(total + 1);
       expect(connectionIdOf(chat)).to.equal(id);
@@ -828,7 +842,7 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
       expect((await historyTexts(gw, alice, conv)).filter((t) => t === 'from alice during the drop')).to.have.length(1);
     });
 
-    it('without stateful reconnect the same drop costs a new connection (and a re-join)', async function () {
+    it('without stateful reconnect the same drop costs a new connection (and a re-join)', async () => {
       const tcp = (proxy = await startTcpProxy(Number(new URL(gw.url).port)));
       const chat = fixture.chat(alice, { url: `${tcp.url}/hubs/chat`, statefulReconnect: false });
       const messages = fixture.record(chat.on('messageReceived'));
@@ -939,7 +953,17 @@ describe('ChatHubClient.on() with a name that is not a chat hub event (issue 17)
     return thrown as InvalidArgumentError;
   }
 
-  for (const event of ['reconnecting', 'reconnected', 'disconnected', 'close', 'connected', 'Reconnecting', 'RECONNECTED', 'Close', 'onclose']) {
+  for (const event of [
+    'reconnecting',
+    'reconnected',
+    'disconnected',
+    'close',
+    'connected',
+    'Reconnecting',
+    'RECONNECTED',
+    'Close',
+    'onclose',
+  ]) {
     it(`on('${event}'): InvalidArgumentError naming \`event\`, pointing to state$, listing the known events`, () => {
       const error = thrownBy(event);
       expect(error.name).to.equal('InvalidArgumentError');

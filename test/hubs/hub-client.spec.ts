@@ -49,7 +49,9 @@ describe('isUnauthorized', () => {
     expect(isUnauthorized(new Error("WebSocket closed with status code: 1008 (Status code '401')."))).to.equal(false);
     expect(isUnauthorized(negotiateFailure("Status code '401'", 503)), 'a body cannot forge the status').to.equal(false);
     expect(isUnauthorized(new HttpError('Quota of 401 reached', 429))).to.equal(false);
-    expect(isUnauthorized(new HubError('connection', 'a 401 from an origin the token was kept from', { hub: 'chat', status: 401 }))).to.equal(false);
+    expect(
+      isUnauthorized(new HubError('connection', 'a 401 from an origin the token was kept from', { hub: 'chat', status: 401 })),
+    ).to.equal(false);
   });
 });
 
@@ -127,7 +129,12 @@ describe('HubClient: what a 401 is, and how long a loop may last', function () {
     let last: HubConnectionStatus | undefined;
     // Eight rounds at most: the old loop never ended (and never waited: a refresh, then at once again).
     for (let round = 0; round < 8; round++) {
-      const { state, next } = await stateAfter(states, from, (s) => s.status === 'reconnecting' || s.status === 'failed', `round ${round + 1}`);
+      const { state, next } = await stateAfter(
+        states,
+        from,
+        (s) => s.status === 'reconnecting' || s.status === 'failed',
+        `round ${round + 1}`,
+      );
       from = next;
       last = state;
       if (state.status !== 'reconnecting') break;
@@ -239,13 +246,17 @@ describe('HubClient against a server that never answers', function () {
     client = undefined;
   });
 
-  it('disconnect() aborts the hanging negotiate at once: connect() errors with kind connection, the request\'s socket is closed', async () => {
+  it("disconnect() aborts the hanging negotiate at once: connect() errors with kind connection, the request's socket is closed", async () => {
     client = new ChatHubClient({ url: `${silent.url}/hubs/chat`, accessTokenFactory: () => 'token' });
     const pending = errorOf(client.connect(), 10_000);
     await waitFor(() => silent.openCount === 1, 5000, 'the negotiate request to reach the server');
     expect(client.status.status).to.equal('connecting');
     const started = Date.now();
-    await within(lastValueFrom(client.disconnect(), { defaultValue: undefined }), 2000, 'disconnect() (it waited for SignalR’s 100 s HTTP timeout)');
+    await within(
+      lastValueFrom(client.disconnect(), { defaultValue: undefined }),
+      2000,
+      'disconnect() (it waited for SignalR’s 100 s HTTP timeout)',
+    );
     expect(Date.now() - started).to.be.below(1000);
     expect(client.status).to.deep.equal({ status: 'disconnected' });
     expect(hubErrorOf(await pending).kind).to.equal('connection');

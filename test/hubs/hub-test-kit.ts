@@ -70,7 +70,12 @@ export async function rest<T = unknown>(gw: TestGateway, user: TestUser, method:
 }
 
 /** A group conversation owned by `owner` with `members`; returns its id. */
-export async function createGroup(gw: TestGateway, owner: TestUser, members: readonly TestUser[], name = uniqueName('group')): Promise<string> {
+export async function createGroup(
+  gw: TestGateway,
+  owner: TestUser,
+  members: readonly TestUser[],
+  name = uniqueName('group'),
+): Promise<string> {
   const conversation = await rest<{ id: string }>(gw, owner, 'POST', '/api/conversations', {
     type: 'Group',
     name,
@@ -86,13 +91,20 @@ export function textBlocks(text: string): Array<{ $type: 'text'; format: 'Plain'
 
 /** Sends a message over REST; returns its id. */
 export async function postMessage(gw: TestGateway, user: TestUser, conversationId: string, text: string): Promise<string> {
-  const message = await rest<{ id: string }>(gw, user, 'POST', `/api/conversations/${conversationId}/messages`, { blocks: textBlocks(text) });
+  const message = await rest<{ id: string }>(gw, user, 'POST', `/api/conversations/${conversationId}/messages`, {
+    blocks: textBlocks(text),
+  });
   return message.id;
 }
 
 /** The plain texts of the conversation's history (REST), oldest first. */
 export async function historyTexts(gw: TestGateway, user: TestUser, conversationId: string): Promise<string[]> {
-  const page = await rest<{ items: Array<{ plainTextIndex: string | null }> }>(gw, user, 'GET', `/api/conversations/${conversationId}/messages?limit=100`);
+  const page = await rest<{ items: Array<{ plainTextIndex: string | null }> }>(
+    gw,
+    user,
+    'GET',
+    `/api/conversations/${conversationId}/messages?limit=100`,
+  );
   return page.items.map((m) => m.plainTextIndex ?? '').reverse();
 }
 
@@ -117,7 +129,8 @@ export function waitState(
       filter(predicate),
       timeout({
         first: ms,
-        with: () => throwError(() => new Error(`timed out after ${ms} ms waiting for ${description}; state: ${JSON.stringify(client.status)}`)),
+        with: () =>
+          throwError(() => new Error(`timed out after ${ms} ms waiting for ${description}; state: ${JSON.stringify(client.status)}`)),
       }),
     ),
   );

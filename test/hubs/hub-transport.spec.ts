@@ -124,7 +124,7 @@ describe('hub token origin (HubTransport)', function () {
     expect(other.carrying(USER_TOKEN)).to.deep.equal([]);
   });
 
-  it('a negotiate answer { url, accessToken } on another origin: that token (not the user\'s) goes there, on negotiate and WebSocket', async () => {
+  it("a negotiate answer { url, accessToken } on another origin: that token (not the user's) goes there, on negotiate and WebSocket", async () => {
     const other = await stub((req, res) => {
       if (req.url?.startsWith('/hubs/chat/negotiate')) json(res, NEGOTIATED);
       else res.writeHead(404).end();

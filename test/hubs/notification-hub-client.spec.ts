@@ -107,7 +107,12 @@ describe('NotificationHubClient against the embedded gateway', function () {
     await run(notifications.subscribeToPresence([...ids, bob.id, 'ghost-000']));
     await waitFor(() => states.length === 2, 3000, 'two presenceState answers');
     expect(states.map((s) => s.length)).to.deep.equal([200, 50]);
-    expect(states.flat().map((s) => s.participantId).sort()).to.deep.equal([...ids].sort());
+    expect(
+      states
+        .flat()
+        .map((s) => s.participantId)
+        .sort(),
+    ).to.deep.equal([...ids].sort());
     expect(states[1]?.at(-1)?.participantId).to.equal(carol.id);
     expect(notifications.subscribedPresenceIds.size).to.equal(250);
     expect(presence.at(-1)?.size).to.equal(250);
@@ -145,7 +150,7 @@ describe('NotificationHubClient against the embedded gateway', function () {
     await connect(bobNotifications);
     // A later answer on the same socket: bob's change would have come before it.
     await run(notifications.subscribeToPresence([carol.id]));
-    await waitFor(() => states.at(-1)?.[0]?.participantId === carol.id, 3000, 'carol\'s presenceState');
+    await waitFor(() => states.at(-1)?.[0]?.participantId === carol.id, 3000, "carol's presenceState");
     expect(changes.filter((c) => c.participantId === bob.id)).to.deep.equal([]);
     expect(presence.at(-1)?.has(bob.id)).to.equal(false);
   });
@@ -164,7 +169,13 @@ describe('NotificationHubClient against the embedded gateway', function () {
     await waitState(notifications, isConnected(id), 'reconnected');
     await waitFor(() => states.length === 4, 3000, 'two more answers');
     expect(states.slice(2).map((s) => s.length)).to.deep.equal([200, 50]);
-    expect(states.slice(2).flat().map((s) => s.participantId).sort()).to.deep.equal([...ids].sort());
+    expect(
+      states
+        .slice(2)
+        .flat()
+        .map((s) => s.participantId)
+        .sort(),
+    ).to.deep.equal([...ids].sort());
 
     const bobNotifications = fixture.notifications(bob);
     await connect(bobNotifications);
@@ -305,7 +316,10 @@ describe('NotificationHubClient.on() with a name that is not a notification hub 
   });
 
   it('an unknown name throws InvalidArgumentError; a chat hub event is not a notification hub event', () => {
-    expect(() => notifications.on('messageReceived' as never)).to.throw(InvalidArgumentError, /unknown event 'messageReceived'.*presenceState/);
+    expect(() => notifications.on('messageReceived' as never)).to.throw(
+      InvalidArgumentError,
+      /unknown event 'messageReceived'.*presenceState/,
+    );
     expect(() => notifications.on('presenceState')).not.to.throw();
   });
 });

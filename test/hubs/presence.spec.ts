@@ -28,7 +28,13 @@ const rows: readonly Row[] = [
   {
     name: 'state: adds every item to an empty map',
     state: {},
-    action: { type: 'state', items: [{ participantId: 'bob', isOnline: true, lastSeenAt: null }, { participantId: 'carol', isOnline: false, lastSeenAt: T1 }] },
+    action: {
+      type: 'state',
+      items: [
+        { participantId: 'bob', isOnline: true, lastSeenAt: null },
+        { participantId: 'carol', isOnline: false, lastSeenAt: T1 },
+      ],
+    },
     expected: { bob: online, carol: offlineAt(T1) },
   },
   {
@@ -46,7 +52,13 @@ const rows: readonly Row[] = [
   {
     name: 'state: the same values give back the same map',
     state: { bob: online, carol: offlineAt(T1) },
-    action: { type: 'state', items: [{ participantId: 'bob', isOnline: true, lastSeenAt: null }, { participantId: 'carol', isOnline: false, lastSeenAt: T1 }] },
+    action: {
+      type: 'state',
+      items: [
+        { participantId: 'bob', isOnline: true, lastSeenAt: null },
+        { participantId: 'carol', isOnline: false, lastSeenAt: T1 },
+      ],
+    },
     expected: 'same',
   },
   {
@@ -151,7 +163,13 @@ describe('reducePresence', () => {
 
   it('folds a realistic sequence of actions', () => {
     const actions: PresenceAction[] = [
-      { type: 'state', items: [{ participantId: 'bob', isOnline: false, lastSeenAt: T1 }, { participantId: 'carol', isOnline: true, lastSeenAt: null }] },
+      {
+        type: 'state',
+        items: [
+          { participantId: 'bob', isOnline: false, lastSeenAt: T1 },
+          { participantId: 'carol', isOnline: true, lastSeenAt: null },
+        ],
+      },
       { type: 'changed', item: { participantId: 'bob', isOnline: true, lastSeenAt: null } },
       { type: 'changed', item: { participantId: 'carol', isOnline: false, lastSeenAt: T2 } },
       { type: 'removed', participantIds: ['bob'] },

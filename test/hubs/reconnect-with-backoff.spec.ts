@@ -34,13 +34,7 @@ describe('reconnectWithBackoff', () => {
       const result = source.pipe(reconnectWithBackoff({ maxAttempts: 4 }));
       // 0: first try; +2000, +5000, +10000, +10000 after each failure (1 frame each); then the error.
       expectObservable(result).toBe('27005ms #', undefined, 'lost');
-      expectSubscriptions(source.subscriptions).toBe([
-        '^!',
-        '2001ms ^!',
-        '7002ms ^!',
-        '17003ms ^!',
-        '27004ms ^!',
-      ]);
+      expectSubscriptions(source.subscriptions).toBe(['^!', '2001ms ^!', '7002ms ^!', '17003ms ^!', '27004ms ^!']);
     });
   });
 
@@ -158,7 +152,12 @@ describe('reconnectWithBackoff', () => {
         const accepted = cold('a', { a: 'conn' });
         const failingRefresh = cold('--#', undefined, refreshFailure);
         const result = sequence([refused, accepted]).pipe(
-          reconnectWithBackoff({ isUnauthorized, delays: [2000], refreshToken: () => failingRefresh, onRetry: (attempt) => attempts.push(attempt) }),
+          reconnectWithBackoff({
+            isUnauthorized,
+            delays: [2000],
+            refreshToken: () => failingRefresh,
+            onRetry: (attempt) => attempts.push(attempt),
+          }),
         );
         // 401 at 1 ms, the refresh fails at 3 ms, the 2 s wait, the retry at 2003 ms connects.
         expectObservable(result).toBe('--- 2000ms a', { a: 'conn' });
@@ -333,7 +332,13 @@ describe('reconnectWithBackoff', () => {
       newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
         const refused = cold('-#', undefined, UNAUTHORIZED);
         const result = refused.pipe(
-          reconnectWithBackoff({ delays: [5], maxAttempts: 2, isUnauthorized, authError: (error) => ({ auth: error }), onRetry: (a) => attempts.push(a) }),
+          reconnectWithBackoff({
+            delays: [5],
+            maxAttempts: 2,
+            isUnauthorized,
+            authError: (error) => ({ auth: error }),
+            onRetry: (a) => attempts.push(a),
+          }),
         );
         expectObservable(result).toBe('-#', undefined, { auth: UNAUTHORIZED });
         expectSubscriptions(refused.subscriptions).toBe(['^!']);

@@ -56,7 +56,9 @@ export async function startStubServer(handler: StubHandler, upgradeStatus = 404)
     url: `http://127.0.0.1:${address.port}`,
     requests,
     carrying: (token) =>
-      requests.filter((r) => (r.headers.authorization ?? '').includes(token) || new URL(r.url, 'http://x').searchParams.get('access_token') === token),
+      requests.filter(
+        (r) => (r.headers.authorization ?? '').includes(token) || new URL(r.url, 'http://x').searchParams.get('access_token') === token,
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

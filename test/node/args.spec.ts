@@ -16,9 +16,25 @@ const cases: readonly Case[] = [
   { name: '--name=value', argv: ['--url=http://h:1'], positionals: [], options: { url: 'http://h:1' } },
   { name: '--name=value splits on the first = only', argv: ['--token=a=b=='], positionals: [], options: { token: 'a=b==' } },
   { name: '--name= is an empty value', argv: ['--password=', 'x'], positionals: ['x'], options: { password: '' } },
-  { name: 'options between positionals', argv: ['tail', '--url', 'u', 'conv-1', '--user', 'bob'], positionals: ['tail', 'conv-1'], options: { url: 'u', user: 'bob' } },
-  { name: 'a known flag never takes the next word', argv: ['gateway', '--test-endpoints', 'extra'], flags: ['test-endpoints'], positionals: ['gateway', 'extra'], options: { 'test-endpoints': true } },
-  { name: 'an unknown option takes the next word as its value', argv: ['--verbose', 'gateway'], positionals: [], options: { verbose: 'gateway' } },
+  {
+    name: 'options between positionals',
+    argv: ['tail', '--url', 'u', 'conv-1', '--user', 'bob'],
+    positionals: ['tail', 'conv-1'],
+    options: { url: 'u', user: 'bob' },
+  },
+  {
+    name: 'a known flag never takes the next word',
+    argv: ['gateway', '--test-endpoints', 'extra'],
+    flags: ['test-endpoints'],
+    positionals: ['gateway', 'extra'],
+    options: { 'test-endpoints': true },
+  },
+  {
+    name: 'an unknown option takes the next word as its value',
+    argv: ['--verbose', 'gateway'],
+    positionals: [],
+    options: { verbose: 'gateway' },
+  },
   { name: 'an option at the end is a flag', argv: ['gateway', '--help'], positionals: ['gateway'], options: { help: true } },
   { name: 'an option followed by another option is a flag', argv: ['--a', '--b', 'v'], positionals: [], options: { a: true, b: 'v' } },
   { name: 'a value may start with a single dash', argv: ['--offset', '-1'], positionals: [], options: { offset: '-1' } },
@@ -27,7 +43,13 @@ const cases: readonly Case[] = [
   { name: '-- ends the options', argv: ['send', '--', '--not-an-option', 'x'], positionals: ['send', '--not-an-option', 'x'], options: {} },
   { name: 'options before -- still count', argv: ['--url', 'u', '--', '--url', 'v'], positionals: ['--url', 'v'], options: { url: 'u' } },
   { name: '-- at the end', argv: ['tail', '--'], positionals: ['tail'], options: {} },
-  { name: 'a flag given a value with = keeps it', argv: ['--test-endpoints=no'], flags: ['test-endpoints'], positionals: [], options: { 'test-endpoints': 'no' } },
+  {
+    name: 'a flag given a value with = keeps it',
+    argv: ['--test-endpoints=no'],
+    flags: ['test-endpoints'],
+    positionals: [],
+    options: { 'test-endpoints': 'no' },
+  },
 ];
 
 describe('parseArgs', () => {
@@ -75,7 +97,11 @@ describe('optionProblems', () => {
     expect(problems(['--test-endpoints=no'])).to.deep.equal(["--test-endpoints takes no value (got 'no')"]);
   });
   it('every problem, in the order given', () => {
-    expect(problems(['--usr', 'x', '--url', '--pasword=p'])).to.deep.equal(['unknown option --usr (did you mean --user?)', '--url needs a value', 'unknown option --pasword (did you mean --password?)']);
+    expect(problems(['--usr', 'x', '--url', '--pasword=p'])).to.deep.equal([
+      'unknown option --usr (did you mean --user?)',
+      '--url needs a value',
+      'unknown option --pasword (did you mean --password?)',
+    ]);
   });
 });
 
@@ -89,17 +115,24 @@ describe('gatewayUrl', () => {
   for (const [input, expected] of ok) it(`accepts ${input}`, () => expect(gatewayUrl(input, '--url')).to.equal(expected));
 
   const bad: readonly [string, RegExp][] = [
-    ['localhost:5080', /^--url: 'localhost:5080' is not an http\(s\) URL: expected http\(s\):\/\/host\[:port\].*\(did you mean http:\/\/localhost:5080\?\)$/],
+    [
+      'localhost:5080',
+      /^--url: 'localhost:5080' is not an http\(s\) URL: expected http\(s\):\/\/host\[:port\].*\(did you mean http:\/\/localhost:5080\?\)$/,
+    ],
     ['127.0.0.1:5080', /did you mean http:\/\/127\.0\.0\.1:5080\?/],
     ['ftp://host', /^--url: 'ftp:\/\/host' is not an http\(s\) URL/],
     ['', /is not an http\(s\) URL/],
     ['http://host:5080?x=1', /must not have a query or fragment/],
     ['http://host:5080/#top', /must not have a query or fragment/],
   ];
-  for (const [input, message] of bad) it(`refuses '${input}'`, () => expect(() => gatewayUrl(input, '--url')).to.throw(RangeError, message));
+  for (const [input, message] of bad)
+    it(`refuses '${input}'`, () => expect(() => gatewayUrl(input, '--url')).to.throw(RangeError, message));
 
   it('never repeats credentials in its message', () => {
-    expect(() => gatewayUrl('http://bob:secret@host:1', 'CHAT_RX_URL')).to.throw(RangeError, /^CHAT_RX_URL: 'http:\/\/host:1' must not carry credentials/);
+    expect(() => gatewayUrl('http://bob:secret@host:1', 'CHAT_RX_URL')).to.throw(
+      RangeError,
+      /^CHAT_RX_URL: 'http:\/\/host:1' must not carry credentials/,
+    );
     try {
       gatewayUrl('http://bob:secret@host:1', 'CHAT_RX_URL');
     } catch (error) {

@@ -235,7 +235,10 @@ describe('chat-rx (the command line, run as a child process)', function () {
         const open = startCli(['open', ghost, '--url', gw.url, '--user', aliceName]);
         const group = startCli(['group', bobName, ghost, '--url', gw.url, '--user', aliceName]);
         const [openExit, groupExit] = await Promise.all([open.exit(20_000), group.exit(20_000)]);
-        for (const [cli, exit] of [[open, openExit], [group, groupExit]] as const) {
+        for (const [cli, exit] of [
+          [open, openExit],
+          [group, groupExit],
+        ] as const) {
           expect(exit, cli.stderr()).to.deep.equal({ code: 3, signal: null });
           expect(cli.stderr()).to.include(`participant '${ghost}' was not found`);
           expect(cli.stderr()).to.match(/only after logging in once/);
@@ -277,9 +280,15 @@ describe('chat-rx (the command line, run as a child process)', function () {
         cli.child.stdin.end(`small before\n${big}\nsmall after\n`);
         expect(await cli.exit(20_000)).to.deep.equal(cleanExit);
         const acks = cli.lines().map((line) => JSON.parse(line) as { ok: unknown; success: unknown; via?: unknown });
-        expect(acks.map((a) => [a.ok, a.success, a.via ?? 'hub'])).to.deep.equal([[true, true, 'hub'], [true, true, 'rest'], [true, true, 'hub']]);
+        expect(acks.map((a) => [a.ok, a.success, a.via ?? 'hub'])).to.deep.equal([
+          [true, true, 'hub'],
+          [true, true, 'rest'],
+          [true, true, 'hub'],
+        ]);
         const history = await api(gw, 'GET', `/api/conversations/${conversationId}/messages?limit=50`, { token: bob.token });
-        const lengths = (history.json as { items: { blocks: { content?: string }[] }[] }).items.map((m) => m.blocks[0]?.content?.length).reverse();
+        const lengths = (history.json as { items: { blocks: { content?: string }[] }[] }).items
+          .map((m) => m.blocks[0]?.content?.length)
+          .reverse();
         expect(lengths).to.deep.equal([12, big.length, 11]);
       });
 
@@ -307,7 +316,14 @@ describe('chat-rx (the command line, run as a child process)', function () {
     });
 
     /** A gateway of this test, alice and bob logged in, and a conversation of theirs. */
-    async function setUp(): Promise<{ gw: TestGateway; alice: TestUser; bob: TestUser; aliceName: string; bobName: string; conversationId: string }> {
+    async function setUp(): Promise<{
+      gw: TestGateway;
+      alice: TestUser;
+      bob: TestUser;
+      aliceName: string;
+      bobName: string;
+      conversationId: string;
+    }> {
       const started = await startTestGateway({ bot: false });
       gw = started;
       const aliceName = uniqueName('alice');
@@ -322,7 +338,18 @@ describe('chat-rx (the command line, run as a child process)', function () {
     it('the gateway goes away: stderr says connection lost, retrying in N s, gave up; exit 4 within seconds', async function () {
       const { gw: g, alice, bobName, conversationId } = await setUp();
       if (g.external) this.skip(); // the test closes the gateway
-      const cli = startCli(['tail', conversationId, '--url', g.url, '--user', bobName, '--max-reconnect-attempts', '2', '--reconnect-delays', '200']);
+      const cli = startCli([
+        'tail',
+        conversationId,
+        '--url',
+        g.url,
+        '--user',
+        bobName,
+        '--max-reconnect-attempts',
+        '2',
+        '--reconnect-delays',
+        '200',
+      ]);
       await untilTailingOn(g, alice, cli, conversationId);
       const closedAt = Date.now();
       await g.close();
@@ -349,7 +376,11 @@ describe('chat-rx (the command line, run as a child process)', function () {
       await sendText(g, alice, conversationId, 'sentinel');
       await cli.waitForLine((line) => line.includes('"plainText":"sentinel"'), 10_000, 'the sentinel message');
       const lines = tailLinesOf(cli);
-      for (const id of sent) expect(lines.filter((m) => m.id === id), `message ${id}`).to.have.length(1);
+      for (const id of sent)
+        expect(
+          lines.filter((m) => m.id === id),
+          `message ${id}`,
+        ).to.have.length(1);
       expect(new Set(lines.map((m) => m.id)).size, 'a message printed twice').to.equal(lines.length);
       cli.child.kill('SIGINT');
       expect(await cli.exit(5_000)).to.deep.equal(cleanExit);
@@ -440,7 +471,15 @@ describe('chat-rx (the command line, run as a child process)', function () {
       const cli = startCli(['--help']);
       expect(await cli.exit(20_000)).to.deep.equal(cleanExit);
       const help = cli.stdout();
-      for (const command of ['gateway', 'conversations', 'open <participantId>', 'group <participantId>', 'tail <conversationId>', 'send <conversationId>', 'demo']) {
+      for (const command of [
+        'gateway',
+        'conversations',
+        'open <participantId>',
+        'group <participantId>',
+        'tail <conversationId>',
+        'send <conversationId>',
+        'demo',
+      ]) {
         expect(help).to.include(`chat-rx ${command}`);
       }
       for (const option of ['--max-reconnect-attempts', '--reconnect-delays']) expect(help).to.include(option);

@@ -111,7 +111,9 @@ describe('the demo', function () {
       const exit = await cli.exit(60_000);
       expect(exit, plain(cli.stdout() + cli.stderr())).to.deep.equal({ code: 0, signal: null });
       const stderr = plain(cli.stderr());
-      expect(stderr).to.match(/^chat-rx demo: skipping the reconnect-and-recover part: .*test endpoints \(\/_test\/faults\/\*\), and http:\/\/127\.0\.0\.1:\d+ has none \(GET \/_test\/requests answered 404\)/m);
+      expect(stderr).to.match(
+        /^chat-rx demo: skipping the reconnect-and-recover part: .*test endpoints \(\/_test\/faults\/\*\), and http:\/\/127\.0\.0\.1:\d+ has none \(GET \/_test\/requests answered 404\)/m,
+      );
       expect(stderr).to.include('chat-rx gateway --test-endpoints');
       expect(plain(cli.stdout())).to.not.include('kills every socket');
     });

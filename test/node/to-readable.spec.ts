@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
 import { concat, config, defer, EMPTY, finalize, type Observable, of, range, Subject } from 'rxjs';
@@ -100,7 +100,11 @@ describe('toReadable', () => {
      * that pending read (it sits in the stream's own one-value buffer, highWaterMark 1); the
      * values after it go to the bounded buffer.
      */
-    function pausedReader(options: BufferOptions): { subject: Subject<number>; readable: Readable; counts: { subscribed: number; finalized: number } } {
+    function pausedReader(options: BufferOptions): {
+      subject: Subject<number>;
+      readable: Readable;
+      counts: { subscribed: number; finalized: number };
+    } {
       const subject = new Subject<number>();
       const { source$, counts } = tracked(subject);
       const readable = toReadable(source$, options);
@@ -444,7 +448,9 @@ describe('toAsyncIterable', () => {
     it("'drop-oldest' keeps the newest bufferSize values and reports each dropped one", async () => {
       const subject = new Subject<number>();
       const dropped: unknown[] = [];
-      const iterator = toAsyncIterable(subject, { bufferSize: 3, overflow: 'drop-oldest', onDrop: (value) => dropped.push(value) })[Symbol.asyncIterator]();
+      const iterator = toAsyncIterable(subject, { bufferSize: 3, overflow: 'drop-oldest', onDrop: (value) => dropped.push(value) })[
+        Symbol.asyncIterator
+      ]();
       for (let i = 1; i <= 10; i++) subject.next(i);
       subject.complete();
       const seen: number[] = [];
@@ -456,7 +462,9 @@ describe('toAsyncIterable', () => {
     it("'drop-newest' keeps the first bufferSize values and reports each dropped one", async () => {
       const subject = new Subject<number>();
       const dropped: unknown[] = [];
-      const iterator = toAsyncIterable(subject, { bufferSize: 3, overflow: 'drop-newest', onDrop: (value) => dropped.push(value) })[Symbol.asyncIterator]();
+      const iterator = toAsyncIterable(subject, { bufferSize: 3, overflow: 'drop-newest', onDrop: (value) => dropped.push(value) })[
+        Symbol.asyncIterator
+      ]();
       for (let i = 1; i <= 10; i++) subject.next(i);
       subject.complete();
       const seen: number[] = [];

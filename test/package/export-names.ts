@@ -29,9 +29,15 @@ export function namedReExports(file: string): Map<string, ExportNames> {
     const from = m[3] as string;
     const group = groups.get(from) ?? { values: new Set<string>(), types: new Set<string>() };
     groups.set(from, group);
-    for (const raw of (m[2] as string).split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const raw of (m[2] as string)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const typeOnly = m[1] !== undefined || raw.startsWith('type ');
-      const name = raw.replace(/^type\s+/, '').split(/\s+as\s+/).pop() as string;
+      const name = raw
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop() as string;
       group.types.add(name);
       if (!typeOnly) group.values.add(name);
     }
@@ -61,7 +67,9 @@ export function exportNames(file: string): ExportNames {
     for (const t of inner.types) types.add(t);
   }
   const text = code(file);
-  for (const m of text.matchAll(/export\s+(?:declare\s+)?(?:async\s+)?(const|let|function\*?|class|abstract\s+class|enum)\s+([A-Za-z_$][\w$]*)/g)) {
+  for (const m of text.matchAll(
+    /export\s+(?:declare\s+)?(?:async\s+)?(const|let|function\*?|class|abstract\s+class|enum)\s+([A-Za-z_$][\w$]*)/g,
+  )) {
     values.add(m[2] as string);
     types.add(m[2] as string);
   }

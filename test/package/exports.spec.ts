@@ -119,7 +119,7 @@ function esmImportGraph(entry: string): { files: string[]; bare: Set<string> } {
   return { files: [...seen].map((f) => relative(root, f)).sort(), bare };
 }
 
-const packageRoot = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0] ?? spec);
+const packageRoot = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
 
 describe('package exports (built dist/)', function () {
   this.timeout(60_000);
@@ -275,7 +275,10 @@ describe('package exports (built dist/)', function () {
         'dist/esm/codecs/notification-hub.js',
         'dist/esm/codecs/decode-each.js',
       ]);
-      expect(files.every((f) => f.startsWith('dist/esm/codecs/')), files.join(', ')).to.equal(true);
+      expect(
+        files.every((f) => f.startsWith('dist/esm/codecs/')),
+        files.join(', '),
+      ).to.equal(true);
       const packages = [...new Set([...bare].map(packageRoot))].sort();
       expect(packages).to.include('io-ts'); // the walk does see bare imports
       expect(packages).to.not.include('@microsoft/signalr');

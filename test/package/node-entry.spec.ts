@@ -80,7 +80,8 @@ function loadCjs(specifier: string): Loaded {
   ) as unknown as Loaded;
 }
 
-const gatewayModules = (files: readonly string[], format: 'esm' | 'cjs'): string[] => files.filter((f) => f.startsWith(`dist/${format}/gateway/`));
+const gatewayModules = (files: readonly string[], format: 'esm' | 'cjs'): string[] =>
+  files.filter((f) => f.startsWith(`dist/${format}/gateway/`));
 const wsModules = (files: readonly string[]): string[] => files.filter((f) => /node_modules[\\/]ws[\\/]/.test(f));
 
 describe('chat-client-rx/node loads neither the gateway nor ws (built dist/)', function () {

@@ -16,8 +16,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 function run(command: string, args: readonly string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(command, [...args], { cwd, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } }, (error, stdout, stderr) =>
-      done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      command,
+      [...args],
+      { cwd, timeout: 120_000, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, NODE_OPTIONS: '' } },
+      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -45,8 +48,20 @@ describe('the published package', function () {
   after(() => rmSync(packDir, { recursive: true, force: true }));
 
   it('contains the build, the bin, the README, LICENSE, CHANGELOG and docs — no sources, tests or benchmarks', () => {
-    expect(files).to.include.members(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/chat-rx.mjs', 'dist/esm/index.js', 'dist/cjs/index.js', 'dist/esm/index.d.ts', 'dist/cjs/codecs/index.d.ts']);
-    const leaked = files.filter((f) => /^(src|test|bench|scripts|\.ci|node_modules)\//.test(f) || f.endsWith('.spec.js') || f === 'tsconfig.json');
+    expect(files).to.include.members([
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'bin/chat-rx.mjs',
+      'dist/esm/index.js',
+      'dist/cjs/index.js',
+      'dist/esm/index.d.ts',
+      'dist/cjs/codecs/index.d.ts',
+    ]);
+    const leaked = files.filter(
+      (f) => /^(src|test|bench|scripts|\.ci|node_modules)\//.test(f) || f.endsWith('.spec.js') || f === 'tsconfig.json',
+    );
     expect(leaked).to.deep.equal([]);
   });
 
@@ -78,9 +93,18 @@ describe('the published package', function () {
   });
 
   it('resolves for node16 ESM, node16 CJS and bundlers with correct types (@arethetypeswrong/cli)', async () => {
-    const result = await run(process.execPath, [join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'), tarball, '--profile', 'node16', '--format', 'json']);
+    const result = await run(process.execPath, [
+      join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js'),
+      tarball,
+      '--profile',
+      'node16',
+      '--format',
+      'json',
+    ]);
     const report = JSON.parse(result.stdout) as { problems?: unknown[] | Record<string, unknown[]> };
-    const all = (Array.isArray(report.problems) ? report.problems : Object.values(report.problems ?? {}).flat()) as Array<{ resolutionKind?: string }>;
+    const all = (Array.isArray(report.problems) ? report.problems : Object.values(report.problems ?? {}).flat()) as Array<{
+      resolutionKind?: string;
+    }>;
     // node10 resolution predates the exports map, so subpaths cannot resolve there; the node16
     // profile (Node ≥ 12 resolution, ESM and CJS, and bundlers) is what this package supports.
     const problems = all.filter((p) => p.resolutionKind !== 'node10');

@@ -25,7 +25,16 @@ const rootFile = resolve(root, 'src', 'index.ts');
 const NOT_AT_ROOT: Readonly<Record<string, readonly string[]>> = {
   // The codecs' values are in `chat-client-rx/codecs`; the root has their types (same names)
   // and the decode boundary. These helpers and event maps are codecs-only.
-  './codecs/index.js': ['OrNullC', 'nullable', 'optional', 'typeFirst', 'MAX_JSON_DEPTH', 'pathBeyondDepth', 'ChatHubEvents', 'NotificationHubEvents'],
+  './codecs/index.js': [
+    'OrNullC',
+    'nullable',
+    'optional',
+    'typeFirst',
+    'MAX_JSON_DEPTH',
+    'pathBeyondDepth',
+    'ChatHubEvents',
+    'NotificationHubEvents',
+  ],
   // The route table's helpers are for a deployment that changes paths, not for an app.
   './http/index.js': ['expandPath', 'encodePathSegments', 'resolveRoute', 'HttpMethod', 'RouteSpec', 'RouteName', 'ResolvedRoute'],
   './hubs/index.js': [],
@@ -50,8 +59,14 @@ describe('src/index.ts re-exports the layer barrels by name (one way to add an e
   it('every name it lists is exported by the module it names, as a value where it re-exports a value', () => {
     for (const [from, names] of groups) {
       const source = exportNames(sourceOf(rootFile, from));
-      expect([...names.types].filter((n) => !source.types.has(n)), `${from}: not exported there`).to.deep.equal([]);
-      expect([...names.values].filter((n) => !source.values.has(n)), `${from}: not a value there`).to.deep.equal([]);
+      expect(
+        [...names.types].filter((n) => !source.types.has(n)),
+        `${from}: not exported there`,
+      ).to.deep.equal([]);
+      expect(
+        [...names.values].filter((n) => !source.values.has(n)),
+        `${from}: not a value there`,
+      ).to.deep.equal([]);
     }
   });
 

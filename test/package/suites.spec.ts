@@ -60,14 +60,21 @@ describe('test suites: unit + integration = npm test', () => {
     expect(everything.length).to.be.greaterThan(50);
     const u = selected(unit, all);
     const i = selected(integration, all);
-    expect(u.filter((f) => i.includes(f)), 'in both suites').to.deep.equal([]);
+    expect(
+      u.filter((f) => i.includes(f)),
+      'in both suites',
+    ).to.deep.equal([]);
     expect([...u, ...i].sort()).to.deep.equal([...everything].sort());
     expect(u).to.include('test/codecs/codecs.spec.ts');
     expect(i).to.include('test/package/suites.spec.ts');
   });
 
   it('every glob of the unit suite names a spec (none left stale by a rename)', () => {
-    for (const glob of unit.spec) expect(all.filter((f) => globRegExp(glob).test(f)), glob).to.not.deep.equal([]);
+    for (const glob of unit.spec)
+      expect(
+        all.filter((f) => globRegExp(glob).test(f)),
+        glob,
+      ).to.not.deep.equal([]);
   });
 
   it('the integration suite ignores exactly the unit suite, and all three load TypeScript the same way', () => {

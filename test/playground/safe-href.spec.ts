@@ -10,7 +10,14 @@ describe('playground: safeHref', () => {
   });
 
   it('refuses every other scheme, however it is spelled', () => {
-    for (const url of ['javascript:alert(1)', ' JavaScript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>x</script>', 'vbscript:msgbox(1)', 'file:///etc/passwd']) {
+    for (const url of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html,<script>x</script>',
+      'vbscript:msgbox(1)',
+      'file:///etc/passwd',
+    ]) {
       expect(safeHref(url, base), url).to.equal(undefined);
     }
   });

@@ -14,7 +14,11 @@ const seedFromEnv = process.env.CHAOS_SEED;
 /** The short profile's seed in `npm test`. */
 const FIXED_SEED = 3547441871;
 const seed =
-  seedFromEnv !== undefined && seedFromEnv !== '' ? Number.parseInt(seedFromEnv, 10) >>> 0 : long ? Math.floor(Math.random() * 2 ** 32) : FIXED_SEED;
+  seedFromEnv !== undefined && seedFromEnv !== ''
+    ? Number.parseInt(seedFromEnv, 10) >>> 0
+    : long
+      ? Math.floor(Math.random() * 2 ** 32)
+      : FIXED_SEED;
 const messages = Number.parseInt(process.env.CHAOS_MESSAGES ?? '', 10) || (long ? 1000 : 150);
 
 describe(`chaos (${long ? 'long' : 'short'} profile, seed ${seed})`, function () {
@@ -31,7 +35,10 @@ describe(`chaos (${long ? 'long' : 'short'} profile, seed ${seed})`, function ()
       ...(long || process.env.CHAOS_VERBOSE ? { log: (line: string) => console.log(line) } : {}),
     });
     if (long || process.env.CHAOS_VERBOSE) console.log(`[chaos] ${JSON.stringify({ ...report, faults: report.faults.length })}`);
-    expect(report.perConversation.reduce((a, b) => a + b, 0), `seed ${seed}: messages stored`).to.equal(messages);
+    expect(
+      report.perConversation.reduce((a, b) => a + b, 0),
+      `seed ${seed}: messages stored`,
+    ).to.equal(messages);
     expect(report.faults.length, `seed ${seed}: faults injected`).to.be.greaterThan(5);
   });
 });

@@ -72,7 +72,12 @@ export class ChaosFailure extends Error {
 }
 
 /** mulberry32: a tiny, fast, seeded PRNG (32-bit state), good enough to pick faults. */
-export function seededRandom(seed: number): { next(): number; int(min: number, max: number): number; pick<T>(items: readonly T[]): T; chance(p: number): boolean } {
+export function seededRandom(seed: number): {
+  next(): number;
+  int(min: number, max: number): number;
+  pick<T>(items: readonly T[]): T;
+  chance(p: number): boolean;
+} {
   let state = seed >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -118,7 +123,14 @@ export function traceTimers(): { alive(): string[]; stop(): void } {
     alive: () =>
       [...live.values()]
         .filter(({ timer }) => timer._destroyed !== true && timer.hasRef?.() !== false)
-        .map(({ timer, stack }) => `(${String(timer._idleTimeout)} ms) ${stack.split('\n').slice(6, 16).map((l) => l.trim()).join(' <- ')}`),
+        .map(
+          ({ timer, stack }) =>
+            `(${String(timer._idleTimeout)} ms) ${stack
+              .split('\n')
+              .slice(6, 16)
+              .map((l) => l.trim())
+              .join(' <- ')}`,
+        ),
     stop: () => hook.disable(),
   };
 }
@@ -186,7 +198,9 @@ async function restHistory(url: string, token: string, conversationId: string): 
   let cursor: string | null = null;
   for (let page = 0; page < 200; page++) {
     const query = new URLSearchParams({ limit: '100', direction: 'older', ...(cursor !== null ? { cursor } : {}) });
-    const response = await fetch(`${url}/api/conversations/${conversationId}/messages?${query.toString()}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${url}/api/conversations/${conversationId}/messages?${query.toString()}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (!response.ok) throw new Error(`history of ${conversationId} answered ${response.status}`);
     const body = (await response.json()) as { items: MessageDto[]; hasMore: boolean; nextCursor: string | null };
     all.push(...body.items);
@@ -284,7 +298,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             latest[index] = list;
             const ids = list.filter((m) => m.senderId === bId).map((m) => m.id);
             if (new Set(ids).size !== ids.length && duplicateSightings.length < 5) {
-              duplicateSightings.push(`timeline ${index + 1} at ${at()} ms held a message twice (${ids.length - new Set(ids).size} duplicate(s))`);
+              duplicateSightings.push(
+                `timeline ${index + 1} at ${at()} ms held a message twice (${ids.length - new Set(ids).size} duplicate(s))`,
+              );
             }
           },
           error: (error: unknown) => streamDeaths.push(`timeline ${index + 1} errored: ${describe(error)}`),
@@ -308,9 +324,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     subscriptions.push(a.errors$.subscribe((error) => errors.push(error)));
     const reconnects = { chat: 0, notifications: 0 };
     subscriptions.push(a.realtime.chat.state$.subscribe((s) => (s.status === 'reconnecting' ? (reconnects.chat += 1) : undefined)));
-    subscriptions.push(a.realtime.notifications.state$.subscribe((s) => (s.status === 'reconnecting' ? (reconnects.notifications += 1) : undefined)));
+    subscriptions.push(
+      a.realtime.notifications.state$.subscribe((s) => (s.status === 'reconnecting' ? (reconnects.notifications += 1) : undefined)),
+    );
     await firstValueFrom(a.realtime.notifications.subscribeToPresence([bId, cId]), { defaultValue: undefined });
-    await waitFor(() => conversations.every((id) => a.realtime.chat.joinedConversations.has(id)), 10_000, 'A to join the three conversations');
+    await waitFor(
+      () => conversations.every((id) => a.realtime.chat.joinedConversations.has(id)),
+      10_000,
+      'A to join the three conversations',
+    );
 
     // ---- faults ----
     let duplicateOffAt = 0;
@@ -319,7 +341,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const maxRefusals = total >= 500 ? 2 : 1;
     const faults: Array<{ name: string; weight: number; run: () => Promise<string | undefined> }> = [
       { name: 'drop', weight: 3, run: async () => (await gw.faults.dropConnections({ allowReconnect: true }), 'drop(allowReconnect)') },
-      { name: 'drop-final', weight: 2, run: async () => (await gw.faults.dropConnections({ allowReconnect: false }), 'drop(no reconnect)') },
+      {
+        name: 'drop-final',
+        weight: 2,
+        run: async () => (await gw.faults.dropConnections({ allowReconnect: false }), 'drop(no reconnect)'),
+      },
       { name: 'kill', weight: 3, run: async () => (await gw.faults.killSockets(), 'killSockets') },
       { name: 'expire', weight: 1, run: async () => (await gw.faults.expireTokens(), 'expireTokens') },
       {
@@ -401,7 +427,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       for (let attempt = 0; attempt < 80; attempt++) {
         try {
           if (viaHub && attempt < 4 && b.realtime.chat.status.status === 'connected') {
-            await firstValueFrom(b.realtime.chat.sendMessage({ conversationId, blocks: textBlocks(text), clientMessageId }).pipe(timeout(5000)));
+            await firstValueFrom(
+              b.realtime.chat.sendMessage({ conversationId, blocks: textBlocks(text), clientMessageId }).pipe(timeout(5000)),
+            );
           } else {
             await firstValueFrom(b.messages.send(conversationId, { blocks: textBlocks(text), clientMessageId }).pipe(timeout(5000)));
           }
@@ -458,7 +486,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const expected = [...(sentTexts[index] ?? [])].sort();
       const stored = [...texts].sort();
       if (JSON.stringify(stored) !== JSON.stringify(expected)) {
-        problems.push(`server: conversation ${index + 1} stores ${stored.length} of B's messages, B sent ${expected.length} (duplicates or losses on the server)`);
+        problems.push(
+          `server: conversation ${index + 1} stores ${stored.length} of B's messages, B sent ${expected.length} (duplicates or losses on the server)`,
+        );
       }
     }
 
@@ -478,7 +508,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         return false;
       }
     };
-    await settled('both of A’s hubs connected', () => a.realtime.chat.status.status === 'connected' && a.realtime.notifications.status.status === 'connected');
+    await settled(
+      'both of A’s hubs connected',
+      () => a.realtime.chat.status.status === 'connected' && a.realtime.notifications.status.status === 'connected',
+    );
     for (const index of conversations.keys()) {
       if (!(await settled(`timeline ${index + 1}`, () => timelineMatches(index)))) {
         const held = (latest[index] ?? []).filter((m) => m.senderId === bId).map((m) => m.id);
@@ -503,18 +536,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       problems.push(`messages$: ${missing.length} of ${allTruth.length} of B's messages never emitted: ${where.join(', ')}`);
     }
     const twice = [...finished].filter(([, count]) => count !== 1);
-    if (twice.length > 0) problems.push(`messages$: ${twice.length} message(s) emitted more than once (e.g. ${twice.slice(0, 3).map(([id, k]) => `${id}×${k}`).join(', ')})`);
+    if (twice.length > 0)
+      problems.push(
+        `messages$: ${twice.length} message(s) emitted more than once (e.g. ${twice
+          .slice(0, 3)
+          .map(([id, k]) => `${id}×${k}`)
+          .join(', ')})`,
+      );
     const unknown = [...finished.keys()].filter((id) => !allTruth.includes(id));
     if (unknown.length > 0) problems.push(`messages$: ${unknown.length} id(s) not in the REST history`);
     problems.push(...duplicateSightings, ...streamDeaths);
 
     const online = (id: string): boolean => presence.get(id)?.isOnline === true;
     if (!(await settled('A to see B and C online', () => online(bId) && online(cId)))) {
-      problems.push(`presence: A sees B ${JSON.stringify(presence.get(bId) ?? null)}, C ${JSON.stringify(presence.get(cId) ?? null)}; both are connected (B chat ${b.realtime.chat.status.status}, notifications ${b.realtime.notifications.status.status}; C ${c.realtime.notifications.status.status}); C's state ${stateOf(c.realtime.notifications.status)}, B's ${stateOf(b.realtime.notifications.status)}, A's ${stateOf(a.realtime.notifications.status)}`);
+      problems.push(
+        `presence: A sees B ${JSON.stringify(presence.get(bId) ?? null)}, C ${JSON.stringify(presence.get(cId) ?? null)}; both are connected (B chat ${b.realtime.chat.status.status}, notifications ${b.realtime.notifications.status.status}; C ${c.realtime.notifications.status.status}); C's state ${stateOf(c.realtime.notifications.status)}, B's ${stateOf(b.realtime.notifications.status)}, A's ${stateOf(a.realtime.notifications.status)}`,
+      );
     } else {
       // Prove B does not go offline later: a stale connection reaped after the grace must not win.
       await sleep(2000);
-      if (!online(bId) || !online(cId)) problems.push(`presence: B or C went offline after the run settled (B ${JSON.stringify(presence.get(bId))}, C ${JSON.stringify(presence.get(cId))})`);
+      if (!online(bId) || !online(cId))
+        problems.push(
+          `presence: B or C went offline after the run settled (B ${JSON.stringify(presence.get(bId))}, C ${JSON.stringify(presence.get(cId))})`,
+        );
     }
 
     const handlersNow = {
@@ -527,7 +571,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       problems.push(`handlers: after the first connect ${JSON.stringify(handlersAfterConnect)}, now ${JSON.stringify(handlersNow)}`);
     }
     if (a.realtime.chat.status.status !== 'connected') problems.push(`A's chat hub ended ${stateOf(a.realtime.chat.status)}`);
-    if (a.realtime.notifications.status.status !== 'connected') problems.push(`A's notification hub ended ${stateOf(a.realtime.notifications.status)}`);
+    if (a.realtime.notifications.status.status !== 'connected')
+      problems.push(`A's notification hub ended ${stateOf(a.realtime.notifications.status)}`);
 
     // ---- teardown, then the resources ----
     for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
@@ -566,7 +611,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return report;
   } catch (error) {
     if (error instanceof ChaosFailure) throw error;
-    throw new ChaosFailure(seed, [...problems, `the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`], faultLog);
+    throw new ChaosFailure(
+      seed,
+      [...problems, `the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`],
+      faultLog,
+    );
   } finally {
     faultsRunning = false;
     await faultLoop.catch(() => undefined);

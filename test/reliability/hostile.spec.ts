@@ -74,20 +74,30 @@ function payloadArb(conversationId: string): fc.Arbitrary<{ event: ChatHubEventN
     const keys = Object.keys(sample);
     const mutated: fc.Arbitrary<unknown> = isMessageEvent(event)
       ? fc.tuple(valid, fieldMutationArb(chatMessageDtoFieldKinds)).map(([m, mutation]) => applyMutation(m as object, mutation))
-      : fc.tuple(fc.constantFrom(...keys), fc.option(fc.constantFrom<unknown>(42, 'x', true, {}, [], null, -1.5), { nil: undefined })).map(([key, value]) => {
-          const copy: Record<string, unknown> = { ...sample };
-          if (value === undefined) delete copy[key];
-          else copy[key] = value;
-          return copy;
-        });
+      : fc
+          .tuple(fc.constantFrom(...keys), fc.option(fc.constantFrom<unknown>(42, 'x', true, {}, [], null, -1.5), { nil: undefined }))
+          .map(([key, value]) => {
+            const copy: Record<string, unknown> = { ...sample };
+            if (value === undefined) delete copy[key];
+            else copy[key] = value;
+            return copy;
+          });
     const huge = 'h'.repeat(200 * 1024);
     const hugeString: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
       huge,
       { ...sample, conversationId: huge },
       isMessageEvent(event) ? { ...(S.chatMessageDto as object), conversationId, senderName: huge } : { ...sample, hugeExtra: huge },
     );
-    const deep: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(deeplyNested(500), { ...sample, conversationId: deeplyNested(500) }, { ...sample, deepExtra: deeplyNested(500) });
-    const polluting: fc.Arbitrary<unknown> = fc.oneof(valid.map(withPollutingKeys), mutated.map(withPollutingKeys), fc.jsonValue({ maxDepth: 2 }).map(withPollutingKeys));
+    const deep: fc.Arbitrary<unknown> = fc.constantFrom<unknown>(
+      deeplyNested(500),
+      { ...sample, conversationId: deeplyNested(500) },
+      { ...sample, deepExtra: deeplyNested(500) },
+    );
+    const polluting: fc.Arbitrary<unknown> = fc.oneof(
+      valid.map(withPollutingKeys),
+      mutated.map(withPollutingKeys),
+      fc.jsonValue({ maxDepth: 2 }).map(withPollutingKeys),
+    );
     return fc
       .oneof(
         valid.map((payload) => ({ kind: 'valid', payload })),
@@ -135,14 +145,22 @@ describe('reliability: hostile hub payloads', function () {
       );
     }
     subscriptions.push(
-      alice.realtime.chat.errors$.subscribe((error) => (HubError.is(error) && error.kind === 'decode' ? decodeErrors.push(error) : otherErrors.push(error))),
+      alice.realtime.chat.errors$.subscribe((error) =>
+        HubError.is(error) && error.kind === 'decode' ? decodeErrors.push(error) : otherErrors.push(error),
+      ),
       alice.timeline(conversationId).messages$.subscribe({
         next: (list) => (timeline = list),
         error: (error: unknown) => deaths.push(`timeline errored: ${String(error)}`),
         complete: () => deaths.push('timeline completed'),
       }),
-      alice.messages$.subscribe({ error: (error: unknown) => deaths.push(`messages$ errored: ${String(error)}`), complete: () => deaths.push('messages$ completed') }),
-      alice.streams$.subscribe({ error: (error: unknown) => deaths.push(`streams$ errored: ${String(error)}`), complete: () => deaths.push('streams$ completed') }),
+      alice.messages$.subscribe({
+        error: (error: unknown) => deaths.push(`messages$ errored: ${String(error)}`),
+        complete: () => deaths.push('messages$ completed'),
+      }),
+      alice.streams$.subscribe({
+        error: (error: unknown) => deaths.push(`streams$ errored: ${String(error)}`),
+        complete: () => deaths.push('streams$ completed'),
+      }),
     );
     await firstValueFrom(alice.connect(), { defaultValue: undefined });
     await waitFor(() => alice.realtime.chat.joinedConversations.has(conversationId), 5000, 'alice to join');
@@ -179,21 +197,31 @@ describe('reliability: hostile hub payloads', function () {
         }
         const arrived = (event: ChatHubEventName): unknown[] => (delivered.get(event) ?? []).slice(deliveredBefore.get(event) ?? 0);
         await waitFor(
-          () => decodeErrors.length - errorsBefore >= expectedBad.length && EVENTS.every((e) => arrived(e).length >= (expectedValid.get(e)?.length ?? 0)),
+          () =>
+            decodeErrors.length - errorsBefore >= expectedBad.length &&
+            EVENTS.every((e) => arrived(e).length >= (expectedValid.get(e)?.length ?? 0)),
           5000,
           `the batch to arrive: ${batch.map((b) => `${b.event}/${b.kind}`).join(', ')}`,
         );
         // Nothing more than expected (a late extra would show in the next batch's counts too).
         const reported = decodeErrors.slice(errorsBefore);
-        expect(reported.map((e) => e.event), 'decode errors: one per bad payload, in order').to.deep.equal(expectedBad.map((b) => b.event));
+        expect(
+          reported.map((e) => e.event),
+          'decode errors: one per bad payload, in order',
+        ).to.deep.equal(expectedBad.map((b) => b.event));
         reported.forEach((error, i) => {
           expect(error.kind).to.equal('decode');
           expect(error.hub).to.equal('chat');
-          expect(JSON.stringify(error.raw), `raw value of bad payload #${i} (${error.event})`).to.equal(JSON.stringify(expectedBad[i]?.raw));
+          expect(JSON.stringify(error.raw), `raw value of bad payload #${i} (${error.event})`).to.equal(
+            JSON.stringify(expectedBad[i]?.raw),
+          );
           expect(error.decodeError, 'the decode error with its paths').to.not.equal(undefined);
         });
         for (const event of EVENTS) {
-          expect(arrived(event).map((v) => JSON.stringify(v)), `valid ${event} payloads delivered once each`).to.deep.equal((expectedValid.get(event) ?? []).map((v) => JSON.stringify(v)));
+          expect(
+            arrived(event).map((v) => JSON.stringify(v)),
+            `valid ${event} payloads delivered once each`,
+          ).to.deep.equal((expectedValid.get(event) ?? []).map((v) => JSON.stringify(v)));
         }
         expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').to.equal(undefined);
       }),
@@ -218,7 +246,12 @@ describe('reliability: hostile hub payloads', function () {
 
   it('keeps the timeline working after the hostile batches', async () => {
     const text = uniqueName('after-hostile');
-    const sent = await firstValueFrom(bob.messages.send(conversationId, { blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }], clientMessageId: uniqueName('c') }));
+    const sent = await firstValueFrom(
+      bob.messages.send(conversationId, {
+        blocks: [{ $type: 'text', format: 'Plain', content: text, plainText: text }],
+        clientMessageId: uniqueName('c'),
+      }),
+    );
     await waitFor(() => timeline.some((m) => m.id === sent.id && m.plainText === text), 5000, 'the real message in the timeline');
     expect(timeline.filter((m) => m.id === sent.id)).to.have.length(1);
     expect(deaths).to.deep.equal([]);
@@ -228,7 +261,7 @@ describe('reliability: hostile hub payloads', function () {
   it('leaves Object.prototype clean', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort()).to.deep.equal(prototypeKeys);
     expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).to.equal(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).to.equal(false);
     expect((Object as unknown as Record<string, unknown>).polluted).to.equal(undefined);
   });
 });

@@ -63,7 +63,11 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
     gateway = await startTestGateway({ bot: false });
     const logins = await Promise.all(
       Array.from({ length: CLIENTS }, async (_, i) => {
-        const client = createChatClient({ baseUrl: gateway.url, hubs: { reconnectDelays: [100, 200, 400] }, timeline: { maxMessages: 100 } });
+        const client = createChatClient({
+          baseUrl: gateway.url,
+          hubs: { reconnectDelays: [100, 200, 400] },
+          timeline: { maxMessages: 100 },
+        });
         const { user } = await firstValueFrom(client.auth.loginWithDev(uniqueName(`load-${i}`), 'pw'));
         return { client, id: user.id };
       }),
@@ -71,7 +75,12 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
     for (let k = 0; k < CONVERSATIONS; k++) {
       const group = logins.slice(k * PER_CONVERSATION, (k + 1) * PER_CONVERSATION);
       const owner = group[0] as (typeof group)[number];
-      const conversation = await firstValueFrom(owner.client.groupConversation(group.slice(1).map((m) => m.id), { name: `load-${k}` }));
+      const conversation = await firstValueFrom(
+        owner.client.groupConversation(
+          group.slice(1).map((m) => m.id),
+          { name: `load-${k}` },
+        ),
+      );
       conversationIds.push(conversation.id);
       for (const { client, id } of group) members.push({ client, id, conversation: k, raw: 0, finished: 0, inTimeline: 0, doneAt: 0 });
     }
@@ -98,7 +107,11 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
         }),
       );
     }
-    await waitFor(() => members.every((m) => m.client.realtime.chat.joinedConversations.has(conversationIds[m.conversation] as string)), 20_000, 'every client to join');
+    await waitFor(
+      () => members.every((m) => m.client.realtime.chat.joinedConversations.has(conversationIds[m.conversation] as string)),
+      20_000,
+      'every client to join',
+    );
   });
 
   after(async function () {
@@ -140,11 +153,22 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
         const group = senders[k] ?? [];
         for (let i = 0; i < REAL_REST_PER_CONVERSATION / 2; i++) {
           const sender = group[i % group.length] as Member;
-          await firstValueFrom(sender.client.messages.send(conversationIds[k] as string, { blocks: text(`${MARK}rest-${k}-${i}-${counter}`), clientMessageId: uniqueName('load') }));
+          await firstValueFrom(
+            sender.client.messages.send(conversationIds[k] as string, {
+              blocks: text(`${MARK}rest-${k}-${i}-${counter}`),
+              clientMessageId: uniqueName('load'),
+            }),
+          );
         }
         for (let i = 0; i < REAL_HUB_PER_CONVERSATION / 2; i++) {
           const sender = group[(i + 3) % group.length] as Member;
-          await firstValueFrom(sender.client.realtime.chat.sendMessage({ conversationId: conversationIds[k] as string, blocks: text(`${MARK}hub-${k}-${i}-${counter}`), clientMessageId: uniqueName('load') }));
+          await firstValueFrom(
+            sender.client.realtime.chat.sendMessage({
+              conversationId: conversationIds[k] as string,
+              blocks: text(`${MARK}hub-${k}-${i}-${counter}`),
+              clientMessageId: uniqueName('load'),
+            }),
+          );
         }
       })(),
     );
@@ -159,10 +183,16 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
     const started = Date.now();
     const heap0 = await heapAfterGc();
     await half();
-    await waitFor(() => members.every((m) => m.raw >= SHARE / 2 && m.finished >= SHARE / 2), 30_000, { description: 'the first half delivered to everyone', intervalMs: 20 });
+    await waitFor(() => members.every((m) => m.raw >= SHARE / 2 && m.finished >= SHARE / 2), 30_000, {
+      description: 'the first half delivered to everyone',
+      intervalMs: 20,
+    });
     const heap1 = await heapAfterGc();
     await half();
-    await waitFor(() => members.every((m) => m.raw >= SHARE && m.finished >= SHARE), 30_000, { description: 'the whole load delivered to everyone', intervalMs: 20 }).catch((error: unknown) => {
+    await waitFor(() => members.every((m) => m.raw >= SHARE && m.finished >= SHARE), 30_000, {
+      description: 'the whole load delivered to everyone',
+      intervalMs: 20,
+    }).catch((error: unknown) => {
       const short = members.filter((m) => m.raw < SHARE || m.finished < SHARE).map((m) => `${m.id}: raw ${m.raw}, messages$ ${m.finished}`);
       throw new Error(`${(error as Error).message}; ${short.length} client(s) short: ${short.slice(0, 5).join('; ')}`);
     });
@@ -171,8 +201,14 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
 
     const deliveries = members.reduce((sum, m) => sum + m.raw, 0);
     expect(deliveries, 'deliveries in all').to.equal(TOTAL_DELIVERIES);
-    expect(members.filter((m) => m.raw !== SHARE).map((m) => `${m.id}: ${m.raw}`), 'raw hub deliveries per client').to.deep.equal([]);
-    expect(members.filter((m) => m.finished !== SHARE).map((m) => `${m.id}: ${m.finished}`), 'messages$ per client').to.deep.equal([]);
+    expect(
+      members.filter((m) => m.raw !== SHARE).map((m) => `${m.id}: ${m.raw}`),
+      'raw hub deliveries per client',
+    ).to.deep.equal([]);
+    expect(
+      members.filter((m) => m.finished !== SHARE).map((m) => `${m.id}: ${m.finished}`),
+      'messages$ per client',
+    ).to.deep.equal([]);
     await waitFor(() => members.every((m) => m.inTimeline === 100), 5000, 'every timeline to hold its newest 100 (maxMessages)');
     expect(deaths).to.deep.equal([]);
 
@@ -191,6 +227,8 @@ describe('reliability: load (50 clients, 20,000 deliveries)', function () {
       `      load: ${deliveries} deliveries to ${members.length} clients in ${elapsed} ms; heap ${gc ? 'after GC' : '(no --expose-gc)'} ${mb(heap0)} → ${mb(heap1)} → ${mb(heap2)} MB; finish spread ${spread} ms`,
     );
     expect(secondHalfGrowth, `heap growth in the second half (${mb(secondHalfGrowth)} MB)`).to.be.lessThan(bound);
-    expect(heap2 - heap0, `heap growth over the whole load (${mb(heap2 - heap0)} MB)`).to.be.lessThan(gc ? 120 * 1024 * 1024 : 300 * 1024 * 1024);
+    expect(heap2 - heap0, `heap growth over the whole load (${mb(heap2 - heap0)} MB)`).to.be.lessThan(
+      gc ? 120 * 1024 * 1024 : 300 * 1024 * 1024,
+    );
   });
 });

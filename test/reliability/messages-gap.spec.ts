@@ -56,15 +56,26 @@ describe('reliability: messages$ gap recovery', function () {
     await gateway.faults.killSockets();
     await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
     const sent = await firstValueFrom(
-      bob.messages.send(conversation.id, { blocks: [{ $type: 'text', format: 'Plain', content: 'while away', plainText: 'while away' }], clientMessageId: uniqueName('c') }),
+      bob.messages.send(conversation.id, {
+        blocks: [{ $type: 'text', format: 'Plain', content: 'while away', plainText: 'while away' }],
+        clientMessageId: uniqueName('c'),
+      }),
     );
     await gateway.faults.refuseConnections(0);
     await waitFor(() => alice.realtime.chat.status.status === 'connected', 10_000, 'alice reconnected');
 
-    await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === sent.id), 5000, 'the timeline to recover the message (it does)');
-    await waitFor(() => finished.some((m) => m.id === sent.id), 5000, 'messages$ to give the message sent while disconnected').catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}: messages$ gave [${finished.map((m) => m.plainText).join(', ')}]; the timeline holds it`);
-    });
+    await waitFor(
+      () => (timeline[timeline.length - 1] ?? []).some((m) => m.id === sent.id),
+      5000,
+      'the timeline to recover the message (it does)',
+    );
+    await waitFor(() => finished.some((m) => m.id === sent.id), 5000, 'messages$ to give the message sent while disconnected').catch(
+      (error: unknown) => {
+        throw new Error(
+          `${(error as Error).message}: messages$ gave [${finished.map((m) => m.plainText).join(', ')}]; the timeline holds it`,
+        );
+      },
+    );
     expect(finished.filter((m) => m.id === sent.id)).to.have.length(1);
   });
 
@@ -76,7 +87,10 @@ describe('reliability: messages$ gap recovery', function () {
     subscriptions.push(alice.timeline(conversation.id).messages$.subscribe());
     subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
     await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join');
-    const text = (t: string) => ({ blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }], clientMessageId: uniqueName('c') });
+    const text = (t: string) => ({
+      blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }],
+      clientMessageId: uniqueName('c'),
+    });
     const first = await firstValueFrom(bob.messages.send(conversation.id, text('seen')));
     await waitFor(() => finished.some((m) => m.id === first.id), 5000, 'the first message live');
 
@@ -108,7 +122,8 @@ describe('reliability: messages$ gap recovery', function () {
         if (breaker.mode !== 'off' && config.method?.toUpperCase() === 'GET' && /\/messages\?.*direction=older/.test(url)) {
           firstBrokenAt ??= Date.now();
           breaker.broken += 1;
-          const broken = breaker.mode === 'network' ? url.replace(gateway.url, 'http://127.0.0.1:1') : url.replace('/messages?', '/no-such-route?');
+          const broken =
+            breaker.mode === 'network' ? url.replace(gateway.url, 'http://127.0.0.1:1') : url.replace('/messages?', '/no-such-route?');
           return real({ ...config, url: broken });
         }
         return real(config);
@@ -117,7 +132,10 @@ describe('reliability: messages$ gap recovery', function () {
     return breaker;
   }
 
-  const text = (t: string) => ({ blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }], clientMessageId: uniqueName('c') });
+  const text = (t: string) => ({
+    blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }],
+    clientMessageId: uniqueName('c'),
+  });
 
   /**
    * Alice (whose history requests go through `breaker`) subscribed to a group's timeline, to
@@ -167,9 +185,16 @@ describe('reliability: messages$ gap recovery', function () {
     const { bob, conversation, finished, timeline, errors, away, held } = await messageWhileAway('gap4', breaker);
     breaker.mode = '404';
     await gateway.faults.refuseConnections(0);
-    await waitFor(() => errors.filter((e) => ChatApiError.is(e) && e.status === 404).length >= 2, 10_000, 'both recoveries to fail with a 404, reported on errors$');
+    await waitFor(
+      () => errors.filter((e) => ChatApiError.is(e) && e.status === 404).length >= 2,
+      10_000,
+      'both recoveries to fail with a 404, reported on errors$',
+    );
     breaker.mode = 'off';
-    expect(finished.some((m) => m.id === away.id), 'not recovered yet').to.equal(false);
+    expect(
+      finished.some((m) => m.id === away.id),
+      'not recovered yet',
+    ).to.equal(false);
 
     // A live message moves past the gap…
     const live = await firstValueFrom(bob.messages.send(conversation.id, text('live')));
@@ -202,7 +227,12 @@ describe('reliability: messages$ gap recovery', function () {
     subscriptions.push(alice.timeline(conversation.id).messages$.subscribe());
     await waitFor(() => alice.realtime.chat.joinedConversations.has(conversation.id), 5000, 'alice to join again');
     // The new join takes a new baseline (the newest message now: "while left").
-    await waitFor(async () => (await mark.since((r) => r.method === 'GET' && r.path.includes(`/conversations/${conversation.id}/messages?limit=1&`))).length > 0, 5000, 'the baseline request of the new join');
+    await waitFor(
+      async () =>
+        (await mark.since((r) => r.method === 'GET' && r.path.includes(`/conversations/${conversation.id}/messages?limit=1&`))).length > 0,
+      5000,
+      'the baseline request of the new join',
+    );
     // A barrier: a request of Alice's sent after the baseline reached the gateway comes back after its answer.
     await firstValueFrom(alice.messages.getHistory(conversation.id, { limit: 1 }));
 
@@ -212,7 +242,10 @@ describe('reliability: messages$ gap recovery', function () {
     const later = await firstValueFrom(bob.messages.send(conversation.id, text('during the reconnect')));
     await waitFor(() => finished.some((m) => m.id === later.id), 10_000, 'the message sent around the reconnect');
     expect(finished.map((m) => m.plainText)).to.deep.equal(['seen', 'during the reconnect']);
-    expect(finished.some((m) => m.id === whileLeft.id), 'a message said while the conversation was not joined').to.equal(false);
+    expect(
+      finished.some((m) => m.id === whileLeft.id),
+      'a message said while the conversation was not joined',
+    ).to.equal(false);
   });
 
   it('recovers a message overtaken on its way by a newer one (delayed, then lost with the connection), once', async () => {
@@ -239,9 +272,11 @@ describe('reliability: messages$ gap recovery', function () {
     await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
     await gateway.faults.refuseConnections(0);
 
-    await waitFor(() => finished.some((m) => m.id === overtaken.id), 10_000, 'messages$ to recover the overtaken message').catch((error: unknown) => {
-      throw new Error(`${(error as Error).message}: messages$ gave [${finished.map((m) => m.plainText).join(', ')}]`);
-    });
+    await waitFor(() => finished.some((m) => m.id === overtaken.id), 10_000, 'messages$ to recover the overtaken message').catch(
+      (error: unknown) => {
+        throw new Error(`${(error as Error).message}: messages$ gave [${finished.map((m) => m.plainText).join(', ')}]`);
+      },
+    );
     await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === overtaken.id), 10_000, 'the timeline to hold it');
     expect(finished.map((m) => m.plainText)).to.deep.equal(['seen', 'newer', 'overtaken']);
   });

@@ -41,11 +41,15 @@ describe('reliability: a refresh that fails once', function () {
     const hubs = client.realtime;
     await waitFor(() => calls >= 1, 5000, 'the first refresh');
     await waitFor(
-      () => (hubs.chat.status.status === 'connected' && hubs.notifications.status.status === 'connected') || hubs.chat.status.status === 'failed' || hubs.notifications.status.status === 'failed',
+      () =>
+        (hubs.chat.status.status === 'connected' && hubs.notifications.status.status === 'connected') ||
+        hubs.chat.status.status === 'failed' ||
+        hubs.notifications.status.status === 'failed',
       10_000,
       'both hubs connected again (or failed)',
     );
-    const describeState = (s: { status: string; error?: { kind?: string; message?: string } }): string => (s.error ? `${s.status} (${s.error.kind}: ${s.error.message})` : s.status);
+    const describeState = (s: { status: string; error?: { kind?: string; message?: string } }): string =>
+      s.error ? `${s.status} (${s.error.kind}: ${s.error.message})` : s.status;
     expect(describeState(hubs.chat.status), 'chat hub').to.equal('connected');
     expect(describeState(hubs.notifications.status), 'notification hub').to.equal('connected');
   });

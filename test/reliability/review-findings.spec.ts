@@ -29,7 +29,11 @@ describe('reliability: review findings', function () {
   });
   after(async () => gw.close());
 
-  const user = async (prefix: string, connect = true, extra: Partial<ChatClientOptions> = {}): Promise<{ client: ChatClient; id: string }> => {
+  const user = async (
+    prefix: string,
+    connect = true,
+    extra: Partial<ChatClientOptions> = {},
+  ): Promise<{ client: ChatClient; id: string }> => {
     const client = createChatClient({ baseUrl: gw.url, hubs: { reconnectDelays: [50, 100, 200], maxReconnectAttempts: 100 }, ...extra });
     clients.push(client);
     const { user: me } = await firstValueFrom(client.auth.loginWithDev(uniqueName(prefix), 'pw'));
@@ -53,7 +57,11 @@ describe('reliability: review findings', function () {
     await gw.faults.dropConnections({ allowReconnect: true });
     let last: readonly TimelineMessage[] = [];
     subscriptions.push(bob.client.timeline(conversation.id).messages$.subscribe((m) => (last = m)));
-    await waitFor(() => chat.status.status === 'connected' && chat.joinedConversations.has(conversation.id), 5000, 'joined after the reconnect');
+    await waitFor(
+      () => chat.status.status === 'connected' && chat.joinedConversations.has(conversation.id),
+      5000,
+      'joined after the reconnect',
+    );
     await firstValueFrom(alice.client.messages.send(conversation.id, text('live after blip')));
     await waitFor(() => last.some((m) => m.plainText === 'live after blip'), 5000, 'the live message in the timeline');
   });
@@ -106,7 +114,11 @@ describe('reliability: review findings', function () {
     let last: readonly TimelineMessage[] = [];
     subscriptions.push(timeline.messages$.subscribe((m) => (last = m)));
     const texts = (): string => last.map((m) => m.plainText).join(',');
-    await waitFor(() => last.length === 2 && bob.client.realtime.chat.joinedConversations.has(conversation.id), 5000, 'first page and join');
+    await waitFor(
+      () => last.length === 2 && bob.client.realtime.chat.joinedConversations.has(conversation.id),
+      5000,
+      'first page and join',
+    );
     expect(texts()).to.equal('m5,m6');
     for (const t of ['m7', 'm8']) await firstValueFrom(alice.client.messages.send(conversation.id, text(t)));
     await waitFor(() => texts() === 'm6,m7,m8', 5000, 'm5 trimmed by the window of 3');

@@ -41,7 +41,11 @@ function errorTexts(error: unknown): string[] {
 }
 
 async function devLogin(url: string, username: string): Promise<{ token: string; user: { id: string } }> {
-  const response = await fetch(`${url}/api/auth/login/dev`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'pw' }) });
+  const response = await fetch(`${url}/api/auth/login/dev`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'pw' }),
+  });
   if (!response.ok) throw new Error(`login answered ${response.status}`);
   return (await response.json()) as { token: string; user: { id: string } };
 }
@@ -128,7 +132,10 @@ describe('reliability: security', function () {
     await gateway.faults.expireTokens();
     await gateway.faults.dropConnections({ allowReconnect: false });
     await waitFor(
-      () => alice.realtime.chat.status.status === 'connected' && alice.realtime.chat.status.connectionId !== sessionsBefore && alice.realtime.notifications.status.status === 'connected',
+      () =>
+        alice.realtime.chat.status.status === 'connected' &&
+        alice.realtime.chat.status.connectionId !== sessionsBefore &&
+        alice.realtime.notifications.status.status === 'connected',
       10_000,
       'both hubs back with a new connection',
     );
@@ -148,7 +155,10 @@ describe('reliability: security', function () {
       const textOf = lineText(line);
       return JWT.test(textOf) || [...tokens].some((token) => textOf.includes(token));
     });
-    expect(leaks.map((l) => `${l.source} ${l.level}: ${lineText(l).slice(0, 300)}`), 'log lines containing a token').to.deep.equal([]);
+    expect(
+      leaks.map((l) => `${l.source} ${l.level}: ${lineText(l).slice(0, 300)}`),
+      'log lines containing a token',
+    ).to.deep.equal([]);
   });
 
   it('puts no token in the text of a ChatApiError (REST 401) or a HubError (hub 401)', async () => {
@@ -191,14 +201,21 @@ describe('reliability: security', function () {
     expect(ChatApiError.is(error) && error.kind, 'a network ChatApiError').to.equal('network');
     for (const text of errorTexts(error)) expect(text.includes(token), 'token in the message chain').to.equal(false);
     const inspected = inspect(error, { depth: 20 });
-    expect(inspected.includes(token), `util.inspect(error) shows the token (via cause → axios config.headers.Authorization): …${inspected.slice(Math.max(0, inspected.indexOf(token) - 200), inspected.indexOf(token) + 20)}…`).to.equal(false);
+    expect(
+      inspected.includes(token),
+      `util.inspect(error) shows the token (via cause → axios config.headers.Authorization): …${inspected.slice(Math.max(0, inspected.indexOf(token) - 200), inspected.indexOf(token) + 20)}…`,
+    ).to.equal(false);
   });
 
   it('sends no Authorization header to the presigned upload origin (http://localhost:PORT ≠ http://127.0.0.1:PORT)', async () => {
     const uploader = client();
     await firstValueFrom(uploader.auth.loginWithDev(uniqueName('sec-up'), 'pw'));
     const mark = requestMarkNow(gateway);
-    const events = await lastValueFrom(uploader.files.uploadFile(new Uint8Array([1, 2, 3, 4]), { fileName: 'a.bin', contentType: 'application/octet-stream' }).pipe(toArray()));
+    const events = await lastValueFrom(
+      uploader.files
+        .uploadFile(new Uint8Array([1, 2, 3, 4]), { fileName: 'a.bin', contentType: 'application/octet-stream' })
+        .pipe(toArray()),
+    );
     expect(events[events.length - 1]?.type).to.equal('done');
     const made = mark.sinceNow();
     const ticket = made.find((r) => r.method === 'POST' && r.path.startsWith('/api/files/upload-url'));
@@ -226,7 +243,16 @@ describe('reliability: security', function () {
     const login = await firstValueFrom(user.auth.loginWithDev(uniqueName('sec-path'), 'pw'));
     const start = backendHits.length;
     const refusedByClient: string[] = [];
-    for (const path of ['//evil.example/x', '../x', 'a/../../x', 'http://evil.example/x', 'https:/evil.example/x', '/x', '..%2F..%2Fx', '%2e%2e/x']) {
+    for (const path of [
+      '//evil.example/x',
+      '../x',
+      'a/../../x',
+      'http://evil.example/x',
+      'https:/evil.example/x',
+      '/x',
+      '..%2F..%2Fx',
+      '%2e%2e/x',
+    ]) {
       const mark = requestMarkNow(gateway);
       let call: ReturnType<typeof user.proxy.get>;
       try {
@@ -241,14 +267,29 @@ describe('reliability: security', function () {
       expect(made.length, `${path}: requests to the gateway`).to.equal(1);
       expect(made[0]?.path, `${path} stays on the gateway's proxy route`).to.match(/^\/api\/proxy\/svc\//);
     }
-    expect(refusedByClient, 'the client refuses //host, ../ and absolute URLs').to.include.members(['//evil.example/x', '../x', 'a/../../x', 'http://evil.example/x', '/x']);
+    expect(refusedByClient, 'the client refuses //host, ../ and absolute URLs').to.include.members([
+      '//evil.example/x',
+      '../x',
+      'a/../../x',
+      'http://evil.example/x',
+      '/x',
+    ]);
     // The gateway on its own (raw paths, no client validation): nothing reaches the backend outside its base.
-    for (const path of ['/api/proxy/svc/..%2F..%2Fx', '/api/proxy/svc/%2e%2e/x', '/api/proxy/svc/%2E%2E/%2E%2E/x', '/api/proxy/svc/../../x', '/api/proxy/svc/a/..%2f..%2f..%2fx']) {
+    for (const path of [
+      '/api/proxy/svc/..%2F..%2Fx',
+      '/api/proxy/svc/%2e%2e/x',
+      '/api/proxy/svc/%2E%2E/%2E%2E/x',
+      '/api/proxy/svc/../../x',
+      '/api/proxy/svc/a/..%2f..%2f..%2fx',
+    ]) {
       const status = await rawRequest(gateway.url, 'GET', path, { authorization: `Bearer ${login.token}` });
       expect(status, `${path} answered`).to.be.greaterThanOrEqual(200);
     }
     const outside = backendHits.slice(start).filter((h) => !h.url.startsWith('/base/') || /\/\.\.(\/|$)/.test(h.url));
-    expect(outside.map((h) => h.url), 'backend requests outside /base').to.deep.equal([]);
+    expect(
+      outside.map((h) => h.url),
+      'backend requests outside /base',
+    ).to.deep.equal([]);
   });
 
   it('refuses dot-segment storage keys (../, ./, ..) in the client before any request', () => {
@@ -273,7 +314,15 @@ describe('reliability: security', function () {
     const user = client({ token: 'not-used' });
     const mark = requestMarkNow(gateway);
     const accepted: string[] = [];
-    for (const key of ['%2e%2e/secret', '%2E%2E/secret', 'a/%2e%2e/%2e%2e/secret', '..%2Fsecret', 'a%2F..%2F..%2Fsecret', 'a%2fb', 'a%5C..%5Cb']) {
+    for (const key of [
+      '%2e%2e/secret',
+      '%2E%2E/secret',
+      'a/%2e%2e/%2e%2e/secret',
+      '..%2Fsecret',
+      'a%2F..%2F..%2Fsecret',
+      'a%2fb',
+      'a%5C..%5Cb',
+    ]) {
       for (const attempt of [() => user.files.getDownloadUrl(key), () => user.files.delete(key).subscribe({ error: () => undefined })]) {
         try {
           attempt();
@@ -290,7 +339,13 @@ describe('reliability: security', function () {
 
   it('refuses path traversal in storage keys at the gateway', async () => {
     const { token } = await devLogin(gateway.url, uniqueName('sec-keys'));
-    for (const path of ['/api/files/..%2Fsecret', '/api/files/%2e%2e/secret', '/api/files/a/%2E%2E/%2e%2e/secret', '/api/files/a%2F..%2Fb', '/api/files/a%5C..%5Cb']) {
+    for (const path of [
+      '/api/files/..%2Fsecret',
+      '/api/files/%2e%2e/secret',
+      '/api/files/a/%2E%2E/%2e%2e/secret',
+      '/api/files/a%2F..%2Fb',
+      '/api/files/a%5C..%5Cb',
+    ]) {
       for (const method of ['GET', 'DELETE']) {
         // 400 when the key reaches the files route; 404 when the URL parser resolved the encoded
         // dot-segments first (WHATWG URL, as Kestrel does) so the request left /api/files/ for no route.
@@ -300,17 +355,29 @@ describe('reliability: security', function () {
     }
   });
 
-  const injections: ReadonlyArray<Record<string, string>> = [{ 'X-A': 'v\r\nInjected: 1' }, { 'X-A': 'v\nInjected: 1' }, { 'X-A': 'v\rInjected: 1' }, { 'X-A\r\nInjected': '1' }];
+  const injections: ReadonlyArray<Record<string, string>> = [
+    { 'X-A': 'v\r\nInjected: 1' },
+    { 'X-A': 'v\nInjected: 1' },
+    { 'X-A': 'v\rInjected: 1' },
+    { 'X-A\r\nInjected': '1' },
+  ];
 
   it('never lets a CR/LF header injection reach a proxy backend as a header', async () => {
     const user = client();
     await firstValueFrom(user.auth.loginWithDev(uniqueName('sec-hdr'), 'pw'));
     const before = backendHits.length;
     // The client may refuse at once (a synchronous InvalidArgumentError) or the request may fail: either is fine.
-    for (const headers of injections) await (async () => firstValueFrom(user.proxy.request('svc', 'echo', { headers })))().catch(() => undefined);
+    for (const headers of injections)
+      await (async () => firstValueFrom(user.proxy.request('svc', 'echo', { headers })))().catch(() => undefined);
     const hits = backendHits.slice(before);
-    expect(hits.filter((h) => h.headers.injected !== undefined).map((h) => h.headers), 'an Injected header at the backend').to.deep.equal([]);
-    expect(hits.filter((h) => Object.values(h.headers).some((v) => /[\r\n]/.test(String(v)))), 'CR/LF in a header value at the backend').to.deep.equal([]);
+    expect(
+      hits.filter((h) => h.headers.injected !== undefined).map((h) => h.headers),
+      'an Injected header at the backend',
+    ).to.deep.equal([]);
+    expect(
+      hits.filter((h) => Object.values(h.headers).some((v) => /[\r\n]/.test(String(v)))),
+      'CR/LF in a header value at the backend',
+    ).to.deep.equal([]);
   });
 
   it('refuses a CR/LF proxy header in the client before any request (instead of sending it altered)', async () => {
@@ -327,14 +394,17 @@ describe('reliability: security', function () {
         refused = true;
       }
       const hit = backendHits[backendBefore];
-      if (!refused || mark.sinceNow().length > 0) sent.push(`${JSON.stringify(headers)} → backend got x-a: ${JSON.stringify(hit?.headers['x-a'])}`);
+      if (!refused || mark.sinceNow().length > 0)
+        sent.push(`${JSON.stringify(headers)} → backend got x-a: ${JSON.stringify(hit?.headers['x-a'])}`);
     }
     expect(sent, 'header values with CR/LF that were sent anyway').to.deep.equal([]);
   });
 
   it('accepts the access_token query on the hubs but not on REST', async () => {
     const { token } = await devLogin(gateway.url, uniqueName('sec-query'));
-    const negotiate = await fetch(`${gateway.url}/hubs/chat/negotiate?negotiateVersion=1&access_token=${encodeURIComponent(token)}`, { method: 'POST' });
+    const negotiate = await fetch(`${gateway.url}/hubs/chat/negotiate?negotiateVersion=1&access_token=${encodeURIComponent(token)}`, {
+      method: 'POST',
+    });
     expect(negotiate.status, 'hub negotiate with ?access_token').to.equal(200);
     const anonymous = await fetch(`${gateway.url}/hubs/chat/negotiate?negotiateVersion=1`, { method: 'POST' });
     expect(anonymous.status, 'hub negotiate without a token').to.equal(401);

@@ -43,7 +43,10 @@ function newCells(root: unknown, seen: WeakSet<object>): number {
 }
 
 /** Folds `events` from `from`, returning the last state and the cells each event built. */
-function built(from: BotStreamsState, events: Iterable<Parameters<typeof reduceBotStreams>[1]>): { state: BotStreamsState; perEvent: number[] } {
+function built(
+  from: BotStreamsState,
+  events: Iterable<Parameters<typeof reduceBotStreams>[1]>,
+): { state: BotStreamsState; perEvent: number[] } {
   const seen = new WeakSet<object>();
   newCells(from, seen);
   let state = from;
@@ -88,7 +91,12 @@ describe('reduceBotStreams complexity (counted work, not time)', () => {
     let state = createBotStreamsState({ maxStreams: 10_000 });
     for (let s = 0; s < streams; s++) state = reduceBotStreams(state, chunk(`s${s}`, 0, 'A'));
     expect(state.active.size).to.equal(streams);
-    const { state: after, perEvent } = built(state, [chunk('s1000', 1, 'B'), started('s7'), chunk('s1999', 2, 'C'), chunk(`s${streams}`, 0, 'new')]);
+    const { state: after, perEvent } = built(state, [
+      chunk('s1000', 1, 'B'),
+      started('s7'),
+      chunk('s1999', 2, 'C'),
+      chunk(`s${streams}`, 0, 'new'),
+    ]);
     expect(after.active.size).to.equal(streams + 1);
     expect(after.active.get('s1000')?.stream.text).to.equal('AB');
     expect(Math.max(...perEvent)).to.be.at.most(200);

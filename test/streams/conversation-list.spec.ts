@@ -59,15 +59,26 @@ describe('reduceConversationList (table)', () => {
     });
     expect(ids(list)).to.deep.equal(['z-utc', 'offset', 'later-ticks', 'ticks']);
     // A newer message in another form moves the conversation up.
-    const bumped = reduceConversationList(list, { type: 'ownMessage', message: chatMessage(90, { conversationId: 'ticks', createdAt: '2026-12-04T19:20:36.6+01:00' }) });
+    const bumped = reduceConversationList(list, {
+      type: 'ownMessage',
+      message: chatMessage(90, { conversationId: 'ticks', createdAt: '2026-12-04T19:20:36.6+01:00' }),
+    });
     expect(ids(bumped)[0]).to.equal('ticks');
     // An older one, though its string is "greater", does not.
     expect('2026-12-04T18:20:36.1234Z' > '2026-12-04T18:20:36.1234567+00:00').to.equal(true);
-    const stale = reduceConversationList(list, { type: 'ownMessage', message: chatMessage(91, { conversationId: 'ticks', createdAt: '2026-12-04T18:20:36.1234Z' }) });
+    const stale = reduceConversationList(list, {
+      type: 'ownMessage',
+      message: chatMessage(91, { conversationId: 'ticks', createdAt: '2026-12-04T18:20:36.1234Z' }),
+    });
     expect(stale).to.equal(list);
   });
 
-  type Case = { name: string; action: ConversationListAction; order?: string[]; check?: (list: readonly ConversationListItemDto[]) => void };
+  type Case = {
+    name: string;
+    action: ConversationListAction;
+    order?: string[];
+    check?: (list: readonly ConversationListItemDto[]) => void;
+  };
   const changes: Case[] = [
     {
       name: 'unreadCountChanged sets the count and moves a newer last message to the top of the unpinned',
@@ -85,7 +96,15 @@ describe('reduceConversationList (table)', () => {
       name: 'newMessage moves the conversation up',
       action: {
         type: 'newMessage',
-        dto: { conversationId: 'c4', conversationType: 'Group', messageId: 'm40', senderId: 'bob', senderName: 'Bob', contentPreview: 'hi', sentAt: at(40) },
+        dto: {
+          conversationId: 'c4',
+          conversationType: 'Group',
+          messageId: 'm40',
+          senderId: 'bob',
+          senderName: 'Bob',
+          contentPreview: 'hi',
+          sentAt: at(40),
+        },
       },
       order: ['c1', 'c4', 'c2', 'c3'],
       check: (list) => expect(list[1]).to.include({ lastMessageAt: at(40), lastMessageId: 'm40' }),
@@ -105,7 +124,8 @@ describe('reduceConversationList (table)', () => {
       name: 'created adds a row with no messages (last)',
       action: { type: 'created', dto: { conversationId: 'c5', type: 'OneToOne', participantCount: 2 } },
       order: ['c1', 'c2', 'c3', 'c5', 'c4'],
-      check: (list) => expect(list.find((c) => c.id === 'c5')).to.include({ unreadCount: 0, isPinned: false, participantCount: 2, type: 'OneToOne' }),
+      check: (list) =>
+        expect(list.find((c) => c.id === 'c5')).to.include({ unreadCount: 0, isPinned: false, participantCount: 2, type: 'OneToOne' }),
     },
     {
       name: 'updated changes the name and participant count; a null avatar removes the avatar',
@@ -136,17 +156,29 @@ describe('reduceConversationList (table)', () => {
     },
     {
       name: 'participantJoined (someone else) counts them in',
-      action: { type: 'participantJoined', dto: { conversationId: 'c2', participantId: 'carol', participantName: 'Carol', changedAt: at(1) }, me: 'alice' },
+      action: {
+        type: 'participantJoined',
+        dto: { conversationId: 'c2', participantId: 'carol', participantName: 'Carol', changedAt: at(1) },
+        me: 'alice',
+      },
       check: (list) => expect(list[1]).to.include({ participantCount: 3 }),
     },
     {
       name: 'participantLeft (someone else) counts them out',
-      action: { type: 'participantLeft', dto: { conversationId: 'c2', participantId: 'bob', participantName: 'Bob', changedAt: at(1) }, me: 'alice' },
+      action: {
+        type: 'participantLeft',
+        dto: { conversationId: 'c2', participantId: 'bob', participantName: 'Bob', changedAt: at(1) },
+        me: 'alice',
+      },
       check: (list) => expect(list[1]).to.include({ participantCount: 1 }),
     },
     {
       name: 'participantLeft (me) removes the conversation',
-      action: { type: 'participantLeft', dto: { conversationId: 'c2', participantId: 'alice', participantName: 'Alice', changedAt: at(1) }, me: 'alice' },
+      action: {
+        type: 'participantLeft',
+        dto: { conversationId: 'c2', participantId: 'alice', participantName: 'Alice', changedAt: at(1) },
+        me: 'alice',
+      },
       order: ['c1', 'c3', 'c4'],
     },
   ];
@@ -164,20 +196,60 @@ describe('reduceConversationList (table)', () => {
   }
 
   const unchanged: Array<{ name: string; action: ConversationListAction }> = [
-    { name: 'unreadCountChanged of an unknown conversation', action: { type: 'unreadCountChanged', dto: { conversationId: 'zz', unreadCount: 1, lastMessageAt: at(1), lastMessageId: 'x' } } },
-    { name: 'unreadCountChanged with the same count and no newer message', action: { type: 'unreadCountChanged', dto: { conversationId: 'c3', unreadCount: 1, lastMessageAt: at(10), lastMessageId: 'm10' } } },
+    {
+      name: 'unreadCountChanged of an unknown conversation',
+      action: { type: 'unreadCountChanged', dto: { conversationId: 'zz', unreadCount: 1, lastMessageAt: at(1), lastMessageId: 'x' } },
+    },
+    {
+      name: 'unreadCountChanged with the same count and no newer message',
+      action: { type: 'unreadCountChanged', dto: { conversationId: 'c3', unreadCount: 1, lastMessageAt: at(10), lastMessageId: 'm10' } },
+    },
     {
       name: 'newMessage older than the last one',
-      action: { type: 'newMessage', dto: { conversationId: 'c2', conversationType: 'Group', messageId: 'm1', senderId: 'bob', senderName: 'Bob', contentPreview: 'x', sentAt: at(1) } },
+      action: {
+        type: 'newMessage',
+        dto: {
+          conversationId: 'c2',
+          conversationType: 'Group',
+          messageId: 'm1',
+          senderId: 'bob',
+          senderName: 'Bob',
+          contentPreview: 'x',
+          sentAt: at(1),
+        },
+      },
     },
     { name: 'ownMessage older than the last one', action: { type: 'ownMessage', message: chatMessage(1, { conversationId: 'c2' }) } },
-    { name: 'created of a conversation already listed', action: { type: 'created', dto: { conversationId: 'c2', type: 'Group', participantCount: 2 } } },
-    { name: 'updated with the same values', action: { type: 'updated', dto: { conversationId: 'c2', type: 'Group', participantCount: 2 } } },
+    {
+      name: 'created of a conversation already listed',
+      action: { type: 'created', dto: { conversationId: 'c2', type: 'Group', participantCount: 2 } },
+    },
+    {
+      name: 'updated with the same values',
+      action: { type: 'updated', dto: { conversationId: 'c2', type: 'Group', participantCount: 2 } },
+    },
     { name: 'pinned when already pinned at that time', action: { type: 'pinned', dto: { conversationId: 'c1', pinnedAt: at(1) } } },
     { name: 'unpinned when not pinned', action: { type: 'unpinned', dto: { conversationId: 'c2' } } },
-    { name: 'readStatus with the same count', action: { type: 'readStatus', dto: { conversationId: 'c3', unreadCount: 1, markedAsUnread: false } } },
-    { name: 'participantJoined (me)', action: { type: 'participantJoined', dto: { conversationId: 'c2', participantId: 'alice', participantName: 'Alice', changedAt: at(1) }, me: 'alice' } },
-    { name: 'participantLeft (me) of an unknown conversation', action: { type: 'participantLeft', dto: { conversationId: 'zz', participantId: 'alice', participantName: 'Alice', changedAt: at(1) }, me: 'alice' } },
+    {
+      name: 'readStatus with the same count',
+      action: { type: 'readStatus', dto: { conversationId: 'c3', unreadCount: 1, markedAsUnread: false } },
+    },
+    {
+      name: 'participantJoined (me)',
+      action: {
+        type: 'participantJoined',
+        dto: { conversationId: 'c2', participantId: 'alice', participantName: 'Alice', changedAt: at(1) },
+        me: 'alice',
+      },
+    },
+    {
+      name: 'participantLeft (me) of an unknown conversation',
+      action: {
+        type: 'participantLeft',
+        dto: { conversationId: 'zz', participantId: 'alice', participantName: 'Alice', changedAt: at(1) },
+        me: 'alice',
+      },
+    },
   ];
   for (const c of unchanged) {
     it(`${c.action.type}: returns the same array for ${c.name}`, () => {
@@ -188,18 +260,23 @@ describe('reduceConversationList (table)', () => {
 
   it('compareConversations is a total order consistent with the sort', () => {
     const list = base();
-    for (let i = 0; i + 1 < list.length; i++) expect(compareConversations(list[i] as ConversationListItemDto, list[i + 1] as ConversationListItemDto)).to.equal(-1);
+    for (let i = 0; i + 1 < list.length; i++)
+      expect(compareConversations(list[i] as ConversationListItemDto, list[i + 1] as ConversationListItemDto)).to.equal(-1);
     expect(compareConversations(list[0] as ConversationListItemDto, list[0] as ConversationListItemDto)).to.equal(0);
   });
 });
 
 describe('reduceConversationListState: a slow list request loses nothing', () => {
-  const created = (id: string): ConversationListAction => ({ type: 'created', dto: { conversationId: id, type: 'Group', name: id, avatar: null, participantCount: 2 } });
+  const created = (id: string): ConversationListAction => ({
+    type: 'created',
+    dto: { conversationId: id, type: 'Group', name: id, avatar: null, participantCount: 2 },
+  });
   const unread = (id: string, unreadCount: number): ConversationListAction => ({
     type: 'unreadCountChanged',
     dto: { conversationId: id, unreadCount, lastMessageAt: at(50), lastMessageId: 'm50' },
   });
-  const fold = (...actions: ConversationListAction[]): ConversationListState => actions.reduce(reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE);
+  const fold = (...actions: ConversationListAction[]): ConversationListState =>
+    actions.reduce(reduceConversationListState, INITIAL_CONVERSATION_LIST_STATE);
 
   it('a conversation created while the list loads survives the older answer, and later events reach it', () => {
     const state = fold({ type: 'loading' }, created('new'), { type: 'loaded', items: [row('old')] }, unread('new', 3));
@@ -258,10 +335,13 @@ describe('conversation list rows: lastMessage agrees with lastMessageId (issue 1
     consistent(c);
     expect(c.lastMessage).to.deep.equal(messageDtoOf(message));
     expect(c.lastMessage).to.include({ id: message.id, plainTextIndex: 'm50', timestamp: at(50), senderId: message.senderId });
-    expect(c.lastMessage?.reactionSummary).to.deep.equal({ groups: [{ emoji: '👍', count: 2, participantIds: ['a', 'b'] }], totalCount: 2 });
+    expect(c.lastMessage?.reactionSummary).to.deep.equal({
+      groups: [{ emoji: '👍', count: 2, participantIds: ['a', 'b'] }],
+      totalCount: 2,
+    });
   });
 
-  it("a newMessageNotification gives lastMessage a preview built from contentPreview (not the old message, not null)", () => {
+  it('a newMessageNotification gives lastMessage a preview built from contentPreview (not the old message, not null)', () => {
     const c = only(reduceConversationList(start(), { type: 'newMessage', dto: notification(60, 'see you') }));
     consistent(c);
     expect(c.lastMessage).to.include({ id: 'm60', senderId: 'bob', plainTextIndex: 'see you', createdAt: at(60), isDeleted: false });
@@ -276,7 +356,10 @@ describe('conversation list rows: lastMessage agrees with lastMessageId (issue 1
   });
 
   it('unreadCountChanged that moves lastMessageId clears the old lastMessage; the notification of the same message fills it in', () => {
-    const moved = reduceConversationList(start(), { type: 'unreadCountChanged', dto: { conversationId: 'c', unreadCount: 1, lastMessageAt: at(70), lastMessageId: 'm70' } });
+    const moved = reduceConversationList(start(), {
+      type: 'unreadCountChanged',
+      dto: { conversationId: 'c', unreadCount: 1, lastMessageAt: at(70), lastMessageId: 'm70' },
+    });
     expect(only(moved)).to.include({ lastMessageId: 'm70', lastMessage: null });
     const filled = only(reduceConversationList(moved, { type: 'newMessage', dto: notification(70, 'late preview') }));
     consistent(filled);
@@ -292,7 +375,10 @@ describe('conversation list rows: lastMessage agrees with lastMessageId (issue 1
   it('events re-applied on top of a reload keep the row consistent', () => {
     let state = reduceConversationListState(INITIAL_CONVERSATION_LIST_STATE, { type: 'loading' });
     state = reduceConversationListState(state, { type: 'newMessage', dto: notification(80, 'during load') });
-    state = reduceConversationListState(state, { type: 'loaded', items: [row('c', { lastMessageAt: at(5), lastMessageId: old.id, lastMessage: old })] });
+    state = reduceConversationListState(state, {
+      type: 'loaded',
+      items: [row('c', { lastMessageAt: at(5), lastMessageId: old.id, lastMessage: old })],
+    });
     const c = only(state.list);
     consistent(c);
     expect(c.lastMessage?.plainTextIndex).to.equal('during load');

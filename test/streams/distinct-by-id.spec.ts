@@ -40,7 +40,10 @@ describe('distinctById', () => {
   it('gives each subscription its own memory', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold('-a-a-b-|', v);
-      const result = source.pipe(distinctById(), map((x) => x.id));
+      const result = source.pipe(
+        distinctById(),
+        map((x) => x.id),
+      );
       expectObservable(result).toBe('-a---b-|', { a: 'a', b: 'b' });
       expectObservable(result, '--^------').toBe('---a---b-|', { a: 'a', b: 'b' });
       expectSubscriptions(source.subscriptions).toBe(['^------!', '--^------!']);

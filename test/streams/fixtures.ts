@@ -119,5 +119,16 @@ export function typing(participantId: string, participantName = participantId.to
 
 /** A conversation list row. */
 export function row(id: string, patch: Partial<ConversationListItemDto> = {}): ConversationListItemDto {
-  return { id, type: 'Group', isPinned: false, pinnedAt: null, unreadCount: 0, participantCount: 2, lastMessageAt: null, lastMessageId: null, lastMessage: null, ...patch };
+  return {
+    id,
+    type: 'Group',
+    isPinned: false,
+    pinnedAt: null,
+    unreadCount: 0,
+    participantCount: 2,
+    lastMessageAt: null,
+    lastMessageId: null,
+    lastMessage: null,
+    ...patch,
+  };
 }

@@ -39,7 +39,10 @@ describe('pagesSince (marbles)', () => {
           return cold('-(p|)', { p: pages[params.cursor ?? 'first'] as CursorPaginatedResult<MessageDto> });
         },
       };
-      expectObservable(pagesSince(api, 'conv', '06', { pageSize: 2, maxPages: 20, scheduler })).toBe('-a(b|)', { a: pages['first'], b: pages['c1'] });
+      expectObservable(pagesSince(api, 'conv', '06', { pageSize: 2, maxPages: 20, scheduler })).toBe('-a(b|)', {
+        a: pages['first'],
+        b: pages['c1'],
+      });
       scheduler.flush();
       expect(calls).to.deep.equal([undefined, 'c1']);
     });
@@ -49,10 +52,16 @@ describe('pagesSince (marbles)', () => {
     const scheduler = newScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const endless = { getHistory: () => cold('-(p|)', { p: page(['9'], 'more') }) };
-      expectObservable(pagesSince(endless, 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('-ab(c|)', { a: page(['9'], 'more'), b: page(['9'], 'more'), c: page(['9'], 'more') });
+      expectObservable(pagesSince(endless, 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('-ab(c|)', {
+        a: page(['9'], 'more'),
+        b: page(['9'], 'more'),
+        c: page(['9'], 'more'),
+      });
       const ended = { getHistory: () => cold('-(p|)', { p: page(['9'], null) }) };
       expectObservable(pagesSince(ended, 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('-(a|)', { a: page(['9'], null) });
-      expectObservable(pagesSince(endless, 'conv', undefined, { pageSize: 1, maxPages: 3, scheduler })).toBe('-(a|)', { a: page(['9'], 'more') });
+      expectObservable(pagesSince(endless, 'conv', undefined, { pageSize: 1, maxPages: 3, scheduler })).toBe('-(a|)', {
+        a: page(['9'], 'more'),
+      });
     });
   });
 
@@ -65,11 +74,15 @@ describe('pagesSince (marbles)', () => {
         getHistory: () =>
           defer(() => {
             attempts += 1;
-            return attempts <= 2 ? cold<CursorPaginatedResult<MessageDto>>('-#', undefined, network) : cold('-(p|)', { p: page(['9'], null) });
+            return attempts <= 2
+              ? cold<CursorPaginatedResult<MessageDto>>('-#', undefined, network)
+              : cold('-(p|)', { p: page(['9'], null) });
           }),
       };
       // fails at 1 ms, asked again at 1001 ms, fails at 1002, asked again at 3002, answers at 3003.
-      expectObservable(pagesSince(failingTwice, 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('3003ms (a|)', { a: page(['9'], null) });
+      expectObservable(pagesSince(failingTwice, 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('3003ms (a|)', {
+        a: page(['9'], null),
+      });
       const alwaysFailing = { getHistory: () => cold<CursorPaginatedResult<MessageDto>>('-#', undefined, network) };
       // 1 + 1000 + 1 + 2000 + 1 + 5000 + 1 = 8004 ms: three retries, then the error.
       expectObservable(pagesSince(alwaysFailing, 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('8004ms #', {}, network);
@@ -86,19 +99,36 @@ describe('pagesSince (marbles)', () => {
       const failingOnce = (error: ChatApiError) => {
         let attempts = 0;
         return {
-          getHistory: () => defer(() => (++attempts === 1 ? cold<CursorPaginatedResult<MessageDto>>('-#', undefined, error) : cold('-(p|)', { p: page(['9'], null) }))),
+          getHistory: () =>
+            defer(() =>
+              ++attempts === 1 ? cold<CursorPaginatedResult<MessageDto>>('-#', undefined, error) : cold('-(p|)', { p: page(['9'], null) }),
+            ),
         };
       };
       const answered = { a: page(['9'], null) };
       // fails at 1 ms, Retry-After 3 s: asked again at 3001 ms, answers at 3002 (not 1002).
-      expectObservable(pagesSince(failingOnce(busy(3000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('3002ms (a|)', answered);
-      expectObservable(pagesSince(failingOnce(busy(4000, 429)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('4002ms (a|)', answered);
+      expectObservable(pagesSince(failingOnce(busy(3000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe(
+        '3002ms (a|)',
+        answered,
+      );
+      expectObservable(pagesSince(failingOnce(busy(4000, 429)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe(
+        '4002ms (a|)',
+        answered,
+      );
       // Retry-After: 0 is honoured too; without one, the schedule (1 s).
       expectObservable(pagesSince(failingOnce(busy(0)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('--(a|)', answered);
-      expectObservable(pagesSince(failingOnce(busy(undefined)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('1002ms (a|)', answered);
+      expectObservable(pagesSince(failingOnce(busy(undefined)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe(
+        '1002ms (a|)',
+        answered,
+      );
       // An hour is cut to maxRetryAfterMs: 30 s by default, or what the caller says.
-      expectObservable(pagesSince(failingOnce(busy(3_600_000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe('30002ms (a|)', answered);
-      expectObservable(pagesSince(failingOnce(busy(3_600_000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler, maxRetryAfterMs: 10_000 })).toBe('10002ms (a|)', answered);
+      expectObservable(pagesSince(failingOnce(busy(3_600_000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler })).toBe(
+        '30002ms (a|)',
+        answered,
+      );
+      expectObservable(
+        pagesSince(failingOnce(busy(3_600_000)), 'conv', '0', { pageSize: 1, maxPages: 3, scheduler, maxRetryAfterMs: 10_000 }),
+      ).toBe('10002ms (a|)', answered);
     });
   });
 
@@ -121,8 +151,14 @@ describe('pagesSince (marbles)', () => {
 
   it('isTransient: network, timeout, 5xx and 429 are; 4xx, decode and foreign errors are not', () => {
     const http = (status: number) => new ChatApiError({ kind: 'http', status, title: 't' });
-    expect([network, new ChatApiError({ kind: 'timeout', status: 0, title: 't' }), http(500), http(503), http(429)].map(isTransient)).to.deep.equal([true, true, true, true, true]);
-    expect([notFound, http(400), http(401), new ChatApiError({ kind: 'decode', status: 200, title: 't' }), new Error('x'), null].map(isTransient)).to.deep.equal([false, false, false, false, false, false]);
+    expect(
+      [network, new ChatApiError({ kind: 'timeout', status: 0, title: 't' }), http(500), http(503), http(429)].map(isTransient),
+    ).to.deep.equal([true, true, true, true, true]);
+    expect(
+      [notFound, http(400), http(401), new ChatApiError({ kind: 'decode', status: 200, title: 't' }), new Error('x'), null].map(
+        isTransient,
+      ),
+    ).to.deep.equal([false, false, false, false, false, false]);
   });
 });
 
@@ -147,4 +183,3 @@ describe('RecentIds', () => {
     expect(recent.missed('9970'), 'above the smallest held, never given').to.equal(true);
   });
 });
-

@@ -3,7 +3,12 @@ import { concatMap, defer, finalize, map, mergeMap, type Observable, of, tap, th
 import { TestScheduler } from 'rxjs/testing';
 import { ArgumentRangeError, InvalidArgumentError } from '../../src/core/invalid-argument-error.js';
 import type { ParticipantApi } from '../../src/http/participant-api.js';
-import { type ParticipantBatchSource, ParticipantNames, ParticipantNamesError, withSenderName } from '../../src/streams/participant-names.js';
+import {
+  type ParticipantBatchSource,
+  ParticipantNames,
+  ParticipantNamesError,
+  withSenderName,
+} from '../../src/streams/participant-names.js';
 import { localMessage } from '../../src/streams/timeline-message.js';
 
 function newScheduler(): TestScheduler {
@@ -68,7 +73,9 @@ describe('ParticipantNames (marbles)', () => {
       const names = new ParticipantNames(source, { scheduler });
       names.learn('echo-bot', 'Echo Bot');
       names.learn('alice', 'Alice');
-      expectObservable(names.resolve(['echo-bot', 'alice', 'echo-bot'])).toBe('(a|)', { a: byId(['echo-bot', 'Echo Bot'], ['alice', 'Alice']) });
+      expectObservable(names.resolve(['echo-bot', 'alice', 'echo-bot'])).toBe('(a|)', {
+        a: byId(['echo-bot', 'Echo Bot'], ['alice', 'Alice']),
+      });
       expectObservable(names.resolve([])).toBe('(e|)', { e: byId() });
     });
     expect(requests).to.deep.equal([]);
@@ -81,7 +88,9 @@ describe('ParticipantNames (marbles)', () => {
       const names = new ParticipantNames(source, { scheduler, batchWindowMs: 10 });
       // Window opened at 0 by alice, closed at 10: bob (3) and carol (9) join it; answered at 15.
       expectObservable(names.resolve(['alice'])).toBe('15ms (a|)', { a: byId(['alice', 'Alice']) });
-      expectObservable(after(scheduler, 3, names.resolve(['bob', 'alice']))).toBe('15ms (b|)', { b: byId(['bob', 'Bob'], ['alice', 'Alice']) });
+      expectObservable(after(scheduler, 3, names.resolve(['bob', 'alice']))).toBe('15ms (b|)', {
+        b: byId(['bob', 'Bob'], ['alice', 'Alice']),
+      });
       expectObservable(after(scheduler, 9, names.resolve(['carol']))).toBe('15ms (c|)', { c: byId(['carol', 'Carol']) });
       // Asked at 12, after the window closed: a new window, sent at 22, answered at 27.
       expectObservable(after(scheduler, 12, names.resolve(['dave']))).toBe('27ms (d|)', { d: byId(['dave', 'Dave']) });
@@ -99,10 +108,14 @@ describe('ParticipantNames (marbles)', () => {
       const names = new ParticipantNames(source, { scheduler });
       expectObservable(names.resolve(['alice', 'alice'])).toBe('30ms (a|)', { a: byId(['alice', 'Alice']) });
       // alice is in flight (10–30): waited for; bob is new: its own window 15–25, answered at 45.
-      expectObservable(after(scheduler, 15, names.resolve(['alice', 'bob']))).toBe('45ms (b|)', { b: byId(['alice', 'Alice'], ['bob', 'Bob']) });
+      expectObservable(after(scheduler, 15, names.resolve(['alice', 'bob']))).toBe('45ms (b|)', {
+        b: byId(['alice', 'Alice'], ['bob', 'Bob']),
+      });
       // Only in flight: waits for alice's request alone.
       expectObservable(after(scheduler, 20, names.resolve(['alice']))).toBe('30ms (a|)', { a: byId(['alice', 'Alice']) });
-      expectObservable(after(scheduler, 50, names.resolve(['bob', 'alice']))).toBe('50ms (c|)', { c: byId(['bob', 'Bob'], ['alice', 'Alice']) });
+      expectObservable(after(scheduler, 50, names.resolve(['bob', 'alice']))).toBe('50ms (c|)', {
+        c: byId(['bob', 'Bob'], ['alice', 'Alice']),
+      });
     });
     expect(requests).to.deep.equal([
       { ids: ['alice'], at: 10, end: 30, outcome: 'answered' },
@@ -161,7 +174,9 @@ describe('ParticipantNames (marbles)', () => {
       expect(names.get('alice')).to.equal('Alice'); // alice is now the most recently used
       names.learn('carol', 'Carol'); // bob goes
       expect(names.get('bob')).to.equal(undefined);
-      expectObservable(names.resolve(['alice', 'bob', 'carol'])).toBe('15ms (a|)', { a: byId(['alice', 'Alice'], ['carol', 'Carol'], ['bob', 'Bob']) });
+      expectObservable(names.resolve(['alice', 'bob', 'carol'])).toBe('15ms (a|)', {
+        a: byId(['alice', 'Alice'], ['carol', 'Carol'], ['bob', 'Bob']),
+      });
     });
     expect(requests.map((r) => r.ids)).to.deep.equal([['bob']]);
   });
@@ -219,7 +234,13 @@ describe('ParticipantNames (marbles)', () => {
       const names = new ParticipantNames(source, { scheduler });
       scheduler.schedule(() => names.learn('alice', 'Alice Renamed'), 12);
       expectObservable(names.resolve(['alice', 'bob'])).toBe('15ms (a|)', { a: byId(['alice', 'Alice Renamed'], ['bob', 'Bob']) });
-      expectObservable(after(scheduler, 20, defer(() => of(names.get('alice'))))).toBe('20ms (n|)', { n: 'Alice Renamed' });
+      expectObservable(
+        after(
+          scheduler,
+          20,
+          defer(() => of(names.get('alice'))),
+        ),
+      ).toBe('20ms (n|)', { n: 'Alice Renamed' });
     });
   });
 });
@@ -236,8 +257,14 @@ describe('ParticipantNames options', () => {
     expect(() => new ParticipantNames(source, { maxBatchSize: 0 })).to.throw(ArgumentRangeError, 'options.maxBatchSize');
     expect(() => new ParticipantNames(source, { batchWindowMs: -1 })).to.throw(ArgumentRangeError, 'options.batchWindowMs');
     expect(() => new ParticipantNames(source, { maxNames: 1.5 })).to.throw(ArgumentRangeError, 'options.maxNames');
-    expect(() => new ParticipantNames(source, { maxConcurrentRequests: Number.POSITIVE_INFINITY })).to.throw(ArgumentRangeError, 'options.maxConcurrentRequests');
-    expect(() => new ParticipantNames(source, { maxUnknownIds: '5' as unknown as number })).to.throw(InvalidArgumentError, 'options.maxUnknownIds');
+    expect(() => new ParticipantNames(source, { maxConcurrentRequests: Number.POSITIVE_INFINITY })).to.throw(
+      ArgumentRangeError,
+      'options.maxConcurrentRequests',
+    );
+    expect(() => new ParticipantNames(source, { maxUnknownIds: '5' as unknown as number })).to.throw(
+      InvalidArgumentError,
+      'options.maxUnknownIds',
+    );
     expect(() => new ParticipantNames(source, { maxNames: Number.POSITIVE_INFINITY, batchWindowMs: 0 })).not.to.throw();
   });
 
@@ -254,7 +281,14 @@ describe('ParticipantNames options', () => {
 });
 
 describe('withSenderName', () => {
-  const base = localMessage({ id: 'm1', conversationId: 'c1', senderId: 'echo-bot', senderType: 'Bot', createdAt: '2026-01-01T00:00:00Z', status: 'confirmed' });
+  const base = localMessage({
+    id: 'm1',
+    conversationId: 'c1',
+    senderId: 'echo-bot',
+    senderType: 'Bot',
+    createdAt: '2026-01-01T00:00:00Z',
+    status: 'confirmed',
+  });
 
   it('fills a missing senderName from the map', () => {
     expect(withSenderName(base, byId(['echo-bot', 'Echo Bot'])).senderName).to.equal('Echo Bot');

@@ -72,9 +72,25 @@ describe('TimelineState complexity (counted work, not time)', () => {
     const counter = instrument(state);
     const id = restMessage(N / 2).id;
     const actions: TimelineAction[] = [
-      { type: 'updated', dto: { messageId: id, conversationId: CONV, blocks: [], plainTextContent: 'x', updatedAt: '2025-04-01T00:00:00Z' } },
-      { type: 'reactionAdded', dto: { messageId: id, conversationId: CONV, participantId: 'p', participantName: 'P', emoji: '👍', createdAt: '2025-04-01T00:00:00Z' } },
-      { type: 'deleted', dto: { messageId: id, conversationId: CONV, deleteType: 'recall', deletedBy: 'p', deletedAt: '2025-04-01T00:00:00Z' } },
+      {
+        type: 'updated',
+        dto: { messageId: id, conversationId: CONV, blocks: [], plainTextContent: 'x', updatedAt: '2025-04-01T00:00:00Z' },
+      },
+      {
+        type: 'reactionAdded',
+        dto: {
+          messageId: id,
+          conversationId: CONV,
+          participantId: 'p',
+          participantName: 'P',
+          emoji: '👍',
+          createdAt: '2025-04-01T00:00:00Z',
+        },
+      },
+      {
+        type: 'deleted',
+        dto: { messageId: id, conversationId: CONV, deleteType: 'recall', deletedBy: 'p', deletedAt: '2025-04-01T00:00:00Z' },
+      },
       { type: 'received', message: chatMessage(N, { senderName: 'Bob' }) },
     ];
     for (const action of actions) {

@@ -2,7 +2,21 @@ import { expect } from 'chai';
 import { type BotStream, initialBotStreamsState, reduceBotStreams } from '../../src/streams/accumulate-stream.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import { applyTimelineAction, type TimelineAction, TimelineState } from '../../src/streams/timeline-state.js';
-import { ALICE, aborted, BOB, botMessage, chatMessage, chunk, completed, CONV, OTHER_CONV, restMessage, started, ulid, at } from './fixtures.js';
+import {
+  ALICE,
+  aborted,
+  BOB,
+  botMessage,
+  chatMessage,
+  chunk,
+  completed,
+  CONV,
+  OTHER_CONV,
+  restMessage,
+  started,
+  ulid,
+  at,
+} from './fixtures.js';
 
 /** Applies actions in order and returns what each returned. */
 function apply(state: TimelineState, ...actions: TimelineAction[]): boolean[] {
@@ -49,7 +63,10 @@ function streamAfter(...events: Parameters<typeof reduceBotStreams>[1][]): BotSt
   return state.changed;
 }
 
-const received = (n: number, patch: Parameters<typeof chatMessage>[1] = {}): TimelineAction => ({ type: 'received', message: chatMessage(n, patch) });
+const received = (n: number, patch: Parameters<typeof chatMessage>[1] = {}): TimelineAction => ({
+  type: 'received',
+  message: chatMessage(n, patch),
+});
 
 describe('applyTimelineAction (table)', () => {
   describe('history', () => {
@@ -70,7 +87,9 @@ describe('applyTimelineAction (table)', () => {
     it('a history copy of a hub message keeps the sender name and takes the newer content', () => {
       const state = new TimelineState(CONV);
       apply(state, received(1));
-      expect(apply(state, { type: 'history', messages: [restMessage(1, { plainTextIndex: 'edited', isEdited: true, editedAt: at(5) })] })).to.deep.equal([true]);
+      expect(
+        apply(state, { type: 'history', messages: [restMessage(1, { plainTextIndex: 'edited', isEdited: true, editedAt: at(5) })] }),
+      ).to.deep.equal([true]);
       expect(state.get(ulid(1))).to.include({ senderName: 'Bob', plainText: 'edited', isEdited: true, updatedAt: at(5) });
       expect(state.size).to.equal(1);
     });
@@ -113,7 +132,9 @@ describe('applyTimelineAction (table)', () => {
     it('the echo of an optimistic send replaces it: one message, confirmed, with the server id', () => {
       const state = new TimelineState(CONV);
       apply(state, { type: 'pending', message: pending(state, 'cm-1') });
-      expect(apply(state, received(9, { senderId: ALICE, senderName: 'Alice', clientMessageId: 'cm-1', plainTextContent: 'hello' }))).to.deep.equal([true]);
+      expect(
+        apply(state, received(9, { senderId: ALICE, senderName: 'Alice', clientMessageId: 'cm-1', plainTextContent: 'hello' })),
+      ).to.deep.equal([true]);
       expect(list(state)).to.deep.equal([`${ulid(9)}:confirmed`]);
       // The late ack changes nothing: the echo already replaced the local copy.
       expect(apply(state, { type: 'sent', clientMessageId: 'cm-1', messageId: ulid(9) })).to.deep.equal([false]);
@@ -132,7 +153,10 @@ describe('applyTimelineAction (table)', () => {
       apply(
         state,
         received(1),
-        { type: 'reactionAdded', dto: { messageId: ulid(1), conversationId: CONV, participantId: BOB, participantName: 'Bob', emoji: '👍', createdAt: at(2) } },
+        {
+          type: 'reactionAdded',
+          dto: { messageId: ulid(1), conversationId: CONV, participantId: BOB, participantName: 'Bob', emoji: '👍', createdAt: at(2) },
+        },
         { type: 'deleted', dto: { messageId: ulid(1), conversationId: CONV, deleteType: 'recall', deletedBy: BOB, deletedAt: at(3) } },
       );
       expect(state.get(ulid(1))).to.include({ isDeleted: true, plainText: null });
@@ -183,7 +207,9 @@ describe('applyTimelineAction (table)', () => {
       const state = new TimelineState(CONV);
       apply(state, received(1));
       const dto = { messageId: ulid(1), conversationId: OTHER_CONV, deleteType: 'recall' as const, deletedBy: BOB, deletedAt: at(5) };
-      expect(apply(state, { type: 'deleted', dto }, { type: 'deleted', dto: { ...dto, conversationId: CONV, messageId: ulid(2) } })).to.deep.equal([false, false]);
+      expect(
+        apply(state, { type: 'deleted', dto }, { type: 'deleted', dto: { ...dto, conversationId: CONV, messageId: ulid(2) } }),
+      ).to.deep.equal([false, false]);
     });
   });
 
@@ -205,7 +231,13 @@ describe('applyTimelineAction (table)', () => {
         { emoji: '👍', count: 2, participantIds: [BOB, ALICE] },
         { emoji: '🎉', count: 1, participantIds: [BOB] },
       ]);
-      expect(apply(state, remove(BOB), remove(BOB), remove(ALICE), remove(ALICE), remove('carol', '🎉'))).to.deep.equal([true, false, true, false, false]);
+      expect(apply(state, remove(BOB), remove(BOB), remove(ALICE), remove(ALICE), remove('carol', '🎉'))).to.deep.equal([
+        true,
+        false,
+        true,
+        false,
+        false,
+      ]);
       expect(state.get(ulid(1))?.reactions).to.deep.equal([{ emoji: '🎉', count: 1, participantIds: [BOB] }]);
     });
   });
@@ -217,14 +249,9 @@ describe('applyTimelineAction (table)', () => {
         type: 'readReceipt',
         dto: { conversationId, participantId, lastReadMessageId: ulid(n), readAt: at(n) },
       });
-      expect(apply(state, receipt(BOB, 2), receipt(BOB, 1), receipt(BOB, 2), receipt(BOB, 3), receipt(ALICE, 1), receipt(BOB, 9, OTHER_CONV))).to.deep.equal([
-        true,
-        false,
-        false,
-        true,
-        true,
-        false,
-      ]);
+      expect(
+        apply(state, receipt(BOB, 2), receipt(BOB, 1), receipt(BOB, 2), receipt(BOB, 3), receipt(ALICE, 1), receipt(BOB, 9, OTHER_CONV)),
+      ).to.deep.equal([true, false, false, true, true, false]);
       expect(state.readReceipts().get(BOB)).to.deep.equal({ messageId: ulid(3), readAt: at(3) });
       expect(state.readReceipts().get(ALICE)).to.deep.equal({ messageId: ulid(1), readAt: at(1) });
     });
@@ -239,7 +266,11 @@ describe('applyTimelineAction (table)', () => {
       const s1 = streamAfter(started('s1', placeholderId), chunk('s1', 0, 'You said', placeholderId));
       expect(apply(state, { type: 'stream', stream: s1 })).to.deep.equal([true]);
       expect(state.get(placeholderId)).to.include({ status: 'streaming', plainText: 'You said', senderType: 'Bot', senderId: 'echo-bot' });
-      const s2 = streamAfter(started('s1', placeholderId), chunk('s1', 0, 'You said', placeholderId), chunk('s1', 1, ': m10', placeholderId));
+      const s2 = streamAfter(
+        started('s1', placeholderId),
+        chunk('s1', 0, 'You said', placeholderId),
+        chunk('s1', 1, ': m10', placeholderId),
+      );
       apply(state, { type: 'stream', stream: s2 });
       expect(state.get(placeholderId)?.plainText).to.equal('You said: m10');
       const final = botMessage(21, 'You said: m10');
@@ -263,7 +294,10 @@ describe('applyTimelineAction (table)', () => {
 
     it('an aborted stream keeps its partial text with the reason', () => {
       const state = new TimelineState(CONV);
-      apply(state, { type: 'stream', stream: streamAfter(chunk('s1', 0, 'partial', placeholderId), aborted('s1', 'bot_timeout', placeholderId)) });
+      apply(state, {
+        type: 'stream',
+        stream: streamAfter(chunk('s1', 0, 'partial', placeholderId), aborted('s1', 'bot_timeout', placeholderId)),
+      });
       expect(state.get(placeholderId)).to.include({ status: 'aborted', plainText: 'partial', abortReason: 'bot_timeout' });
     });
 
@@ -288,7 +322,9 @@ describe('applyTimelineAction (table)', () => {
       expect(list(state)).to.deep.equal([`${ulid(1)}:confirmed`, `${local.id}:pending`]);
       expect(apply(state, { type: 'sent', clientMessageId: 'cm-1', messageId: ulid(5) })).to.deep.equal([true]);
       expect(list(state)).to.deep.equal([`${ulid(1)}:confirmed`, `${ulid(5)}:sent`]);
-      expect(apply(state, received(5, { senderId: ALICE, senderName: 'Alice', clientMessageId: 'cm-1', plainTextContent: 'hello' }))).to.deep.equal([true]);
+      expect(
+        apply(state, received(5, { senderId: ALICE, senderName: 'Alice', clientMessageId: 'cm-1', plainTextContent: 'hello' })),
+      ).to.deep.equal([true]);
       expect(list(state)).to.deep.equal([`${ulid(1)}:confirmed`, `${ulid(5)}:confirmed`]);
       expect(state.byClientMessageId('cm-1')?.status).to.equal('confirmed');
     });
@@ -296,7 +332,12 @@ describe('applyTimelineAction (table)', () => {
     it('sent with the REST answer takes its fields and keeps the local sender name', () => {
       const state = new TimelineState(CONV);
       apply(state, { type: 'pending', message: pending(state, 'cm-1') });
-      apply(state, { type: 'sent', clientMessageId: 'cm-1', messageId: ulid(5), message: restMessage(5, { senderId: ALICE, clientMessageId: 'cm-1', plainTextIndex: 'hello' }) });
+      apply(state, {
+        type: 'sent',
+        clientMessageId: 'cm-1',
+        messageId: ulid(5),
+        message: restMessage(5, { senderId: ALICE, clientMessageId: 'cm-1', plainTextIndex: 'hello' }),
+      });
       expect(state.get(ulid(5))).to.include({ status: 'sent', senderName: 'Alice', createdAt: at(5), plainText: 'hello' });
     });
 
@@ -307,7 +348,9 @@ describe('applyTimelineAction (table)', () => {
       expect(apply(state, { type: 'retrying', clientMessageId: 'cm-1' })).to.deep.equal([false]);
       apply(state, { type: 'pending', message: local });
       expect(apply(state, { type: 'retrying', clientMessageId: 'cm-1' })).to.deep.equal([false]);
-      expect(apply(state, { type: 'failed', clientMessageId: 'cm-1', error }, { type: 'failed', clientMessageId: 'cm-1', error })).to.deep.equal([true, false]);
+      expect(
+        apply(state, { type: 'failed', clientMessageId: 'cm-1', error }, { type: 'failed', clientMessageId: 'cm-1', error }),
+      ).to.deep.equal([true, false]);
       expect(state.get(local.id)).to.include({ status: 'failed', error });
       expect(apply(state, { type: 'retrying', clientMessageId: 'cm-1' })).to.deep.equal([true]);
       expect(state.get(local.id)).to.include({ status: 'pending', error: undefined });

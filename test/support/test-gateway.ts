@@ -100,7 +100,11 @@ async function startOnUnusedPort(options: GatewayOptions): Promise<Gateway> {
 
 function external(url: string): TestGateway {
   const post = async (path: string, body: unknown = {}): Promise<void> => {
-    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!response.ok) throw new Error(`${path} answered ${response.status}`);
   };
   return {
@@ -138,7 +142,10 @@ function external(url: string): TestGateway {
   };
 }
 
-async function devLogin(url: string, username: string): Promise<{ token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } }> {
+async function devLogin(
+  url: string,
+  username: string,
+): Promise<{ token: string; expiresAt: string; user: { id: string; uniqueName: string; fullName: string } }> {
   const response = await fetch(`${url}/api/auth/login/dev`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

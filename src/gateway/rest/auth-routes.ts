@@ -27,8 +27,12 @@ export function addAuthAndParticipantRoutes(r: RouteRegistrar, deps: RestApiDeps
     if (ctx.user.role !== 'dev' && request.id !== ctx.user.userId) throw forbidden('You can only create or update your own participant.');
     sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.upsertParticipant(request)));
   });
-  r.add('participants.getBatch', true, async (ctx) => sendJson(ctx.res, 200, writeNulls(ParticipantList, chat.getParticipantBatch((await body(ctx, GetParticipantsBatchRequest)).ids))));
-  r.add('participants.getByUniqueName', true, (ctx) => sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.getParticipantByUniqueName(param(ctx, 'uniqueName')))));
+  r.add('participants.getBatch', true, async (ctx) =>
+    sendJson(ctx.res, 200, writeNulls(ParticipantList, chat.getParticipantBatch((await body(ctx, GetParticipantsBatchRequest)).ids))),
+  );
+  r.add('participants.getByUniqueName', true, (ctx) =>
+    sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.getParticipantByUniqueName(param(ctx, 'uniqueName')))),
+  );
   r.add('participants.getById', true, (ctx) => sendJson(ctx.res, 200, writeNulls(ParticipantDto, chat.getParticipant(param(ctx, 'id')))));
 }
 
@@ -52,22 +56,28 @@ async function login(ctx: Context, deps: RestApiDeps): Promise<void> {
   }
   if (!profile) throw new GatewayError(401, 'The credentials are not valid.');
   const existing = deps.chat.findParticipant(profile.id);
-  const participant = existing ?? deps.chat.upsertParticipant({
-    id: profile.id,
-    uniqueName: profile.uniqueName ?? profile.id,
-    fullName: profile.fullName,
-    ...(profile.avatar !== undefined ? { avatar: { url: profile.avatar } } : {}),
-  });
+  const participant =
+    existing ??
+    deps.chat.upsertParticipant({
+      id: profile.id,
+      uniqueName: profile.uniqueName ?? profile.id,
+      fullName: profile.fullName,
+      ...(profile.avatar !== undefined ? { avatar: { url: profile.avatar } } : {}),
+    });
   const issued = deps.tokens.issue(participant.id, role, participant.fullName);
-  sendJson(ctx.res, 200, writeNulls(AuthResponse, {
-    token: issued.token,
-    expiresAt: issued.expiresAt,
-    user: {
-      id: participant.id,
-      uniqueName: participant.uniqueName,
-      fullName: participant.fullName,
-      role,
-      ...(participant.avatar?.url != null ? { avatar: participant.avatar.url } : {}),
-    },
-  }));
+  sendJson(
+    ctx.res,
+    200,
+    writeNulls(AuthResponse, {
+      token: issued.token,
+      expiresAt: issued.expiresAt,
+      user: {
+        id: participant.id,
+        uniqueName: participant.uniqueName,
+        fullName: participant.fullName,
+        role,
+        ...(participant.avatar?.url != null ? { avatar: participant.avatar.url } : {}),
+      },
+    }),
+  );
 }

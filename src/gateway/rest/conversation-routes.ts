@@ -22,29 +22,51 @@ const MemberList = t.array(ConversationParticipantDto);
 /** The `conversations.*` routes: list, create, search, one-to-one lookup, membership, pins, read markers. */
 export function addConversationRoutes(r: RouteRegistrar, { chat }: RestApiDeps): void {
   r.add('conversations.list', true, (ctx) =>
-    sendJson(ctx.res, 200, writeNulls(ConversationPage, chat.listConversations(ctx.user.userId, intQuery(ctx.url, 'limit'), ctx.url.searchParams.get('cursor') ?? undefined))),
+    sendJson(
+      ctx.res,
+      200,
+      writeNulls(
+        ConversationPage,
+        chat.listConversations(ctx.user.userId, intQuery(ctx.url, 'limit'), ctx.url.searchParams.get('cursor') ?? undefined),
+      ),
+    ),
   );
   r.add('conversations.create', true, async (ctx) => {
     const { conversation, created } = chat.createConversation(ctx.user.userId, await body(ctx, CreateConversationRequest));
     sendJson(ctx.res, created ? 201 : 200, writeNulls(ConversationDto, conversation));
   });
   r.add('conversations.search', true, (ctx) =>
-    sendJson(ctx.res, 200, writeNulls(ConversationList, chat.searchConversations(ctx.user.userId, ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit')))),
+    sendJson(
+      ctx.res,
+      200,
+      writeNulls(
+        ConversationList,
+        chat.searchConversations(ctx.user.userId, ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit')),
+      ),
+    ),
   );
   r.add('conversations.findOneToOne', true, (ctx) => {
     const found = chat.findOneToOne(ctx.user.userId, param(ctx, 'otherParticipantId'));
     if (found) sendJson(ctx.res, 200, writeNulls(ConversationDto, found));
     else sendEmpty(ctx.res, 204);
   });
-  r.add('conversations.getById', true, (ctx) => sendJson(ctx.res, 200, writeNulls(ConversationDto, chat.getConversation(ctx.user.userId, param(ctx, 'id')))));
+  r.add('conversations.getById', true, (ctx) =>
+    sendJson(ctx.res, 200, writeNulls(ConversationDto, chat.getConversation(ctx.user.userId, param(ctx, 'id')))),
+  );
   r.add('conversations.update', true, async (ctx) =>
-    sendJson(ctx.res, 200, writeNulls(ConversationDto, chat.updateConversation(ctx.user.userId, param(ctx, 'id'), await body(ctx, UpdateConversationRequest)))),
+    sendJson(
+      ctx.res,
+      200,
+      writeNulls(ConversationDto, chat.updateConversation(ctx.user.userId, param(ctx, 'id'), await body(ctx, UpdateConversationRequest))),
+    ),
   );
   r.add('conversations.leave', true, (ctx) => {
     chat.leaveConversation(ctx.user.userId, param(ctx, 'id'));
     sendEmpty(ctx.res, 204);
   });
-  r.add('conversations.getParticipants', true, (ctx) => sendJson(ctx.res, 200, writeNulls(MemberList, chat.getConversationParticipants(ctx.user.userId, param(ctx, 'id')))));
+  r.add('conversations.getParticipants', true, (ctx) =>
+    sendJson(ctx.res, 200, writeNulls(MemberList, chat.getConversationParticipants(ctx.user.userId, param(ctx, 'id')))),
+  );
   r.add('conversations.addParticipant', true, async (ctx) => {
     const request = await body(ctx, AddParticipantRequest);
     chat.addParticipant(ctx.user.userId, param(ctx, 'id'), request.participantId, request.canViewHistory ?? true);

@@ -23,13 +23,23 @@ export function addFileRoutes(r: RouteRegistrar, deps: RestApiDeps): void {
     } catch {
       throw badRequest('The request body is not valid JSON.', { $: ['The JSON value could not be parsed.'] });
     }
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { fileSize?: unknown }).fileSize === 'number' && (parsed as { fileSize: number }).fileSize > MAX_UPLOAD_BYTES) {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { fileSize?: unknown }).fileSize === 'number' &&
+      (parsed as { fileSize: number }).fileSize > MAX_UPLOAD_BYTES
+    ) {
       throw new GatewayError(413, `The file is larger than the ${MAX_UPLOAD_BYTES} byte limit.`);
     }
     const request = decodeWith(CreateUploadUrlRequest)(parsed);
-    if (either.isLeft(request)) throw badRequest(request.left.message, Object.fromEntries(request.left.issues.map((i) => [i.path, [`Expected ${i.expected}.`]])));
+    if (either.isLeft(request))
+      throw badRequest(request.left.message, Object.fromEntries(request.left.issues.map((i) => [i.path, [`Expected ${i.expected}.`]])));
     const { fileName, contentType, fileSize } = request.right;
-    sendJson(ctx.res, 200, files.createUploadUrl(ctx.user.userId, fileName, contentType, fileSize, deps.chat.newId(), deps.presignedUploadOrigin()));
+    sendJson(
+      ctx.res,
+      200,
+      files.createUploadUrl(ctx.user.userId, fileName, contentType, fileSize, deps.chat.newId(), deps.presignedUploadOrigin()),
+    );
   });
   r.addPath(UPLOAD_ROUTE.method, UPLOAD_ROUTE.path, false, (ctx) => upload(ctx, deps));
   r.add('files.download', false, (ctx) => {
@@ -68,6 +78,7 @@ async function upload(ctx: Context, { files, tokens }: RestApiDeps): Promise<voi
 /** A storage key from the URL: each segment decoded, `/` kept, `..` refused. */
 function decodeStorageKey(raw: string): string {
   const segments = raw.split('/').map(safeDecode);
-  if (segments.some((s) => s === '..' || s === '.' || s === '' || s.includes('/') || s.includes('\\'))) throw badRequest('The storage key is not valid.');
+  if (segments.some((s) => s === '..' || s === '.' || s === '' || s.includes('/') || s.includes('\\')))
+    throw badRequest('The storage key is not valid.');
   return segments.join('/');
 }

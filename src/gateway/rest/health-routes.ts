@@ -10,7 +10,12 @@ export function addHealthRoutes(r: RouteRegistrar): void {
     const t0 = performance.now();
     const checks = {
       store: { status: 'Healthy', description: 'In-memory store', duration: millisecondsToTimeSpan(performance.now() - t0), error: null },
-      signalr: { status: 'Healthy', description: `Hubs up for ${Math.round((Date.now() - started) / 1000)} s`, duration: millisecondsToTimeSpan(performance.now() - t0), error: null },
+      signalr: {
+        status: 'Healthy',
+        description: `Hubs up for ${Math.round((Date.now() - started) / 1000)} s`,
+        duration: millisecondsToTimeSpan(performance.now() - t0),
+        error: null,
+      },
     };
     sendJson(ctx.res, 200, { status: 'Healthy', totalDuration: millisecondsToTimeSpan(performance.now() - t0), results: checks });
   });

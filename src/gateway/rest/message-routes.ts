@@ -18,23 +18,45 @@ export function addMessageRoutes(r: RouteRegistrar, { chat }: RestApiDeps): void
   r.add('messages.history', true, (ctx) => {
     const direction = ctx.url.searchParams.get('direction') ?? undefined;
     if (direction !== undefined && direction !== 'older' && direction !== 'newer') {
-      throw badRequest(`The value '${direction}' is not valid for direction.`, { direction: ["The direction must be 'older' or 'newer'."] });
+      throw badRequest(`The value '${direction}' is not valid for direction.`, {
+        direction: ["The direction must be 'older' or 'newer'."],
+      });
     }
     const cursor = ctx.url.searchParams.get('cursor') ?? undefined;
     const limit = intQuery(ctx.url, 'limit');
-    sendJson(ctx.res, 200, writeNulls(MessagePage, chat.getHistory(ctx.user.userId, param(ctx, 'conversationId'), {
-      ...(limit !== undefined ? { limit } : {}),
-      ...(cursor !== undefined && cursor !== '' ? { cursor } : {}),
-      ...(direction !== undefined ? { direction } : {}),
-    })));
+    sendJson(
+      ctx.res,
+      200,
+      writeNulls(
+        MessagePage,
+        chat.getHistory(ctx.user.userId, param(ctx, 'conversationId'), {
+          ...(limit !== undefined ? { limit } : {}),
+          ...(cursor !== undefined && cursor !== '' ? { cursor } : {}),
+          ...(direction !== undefined ? { direction } : {}),
+        }),
+      ),
+    );
   });
   r.add('messages.search', true, (ctx) =>
-    sendJson(ctx.res, 200, writeNulls(MessageList, chat.searchMessages(ctx.user.userId, param(ctx, 'conversationId'), ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit')))),
+    sendJson(
+      ctx.res,
+      200,
+      writeNulls(
+        MessageList,
+        chat.searchMessages(ctx.user.userId, param(ctx, 'conversationId'), ctx.url.searchParams.get('q') ?? '', intQuery(ctx.url, 'limit')),
+      ),
+    ),
   );
-  r.add('messages.getById', true, (ctx) => sendJson(ctx.res, 200, writeNulls(MessageDto, chat.getMessage(ctx.user.userId, param(ctx, 'id')))));
+  r.add('messages.getById', true, (ctx) =>
+    sendJson(ctx.res, 200, writeNulls(MessageDto, chat.getMessage(ctx.user.userId, param(ctx, 'id')))),
+  );
   r.add('messages.edit', true, async (ctx) => {
     const request = await body(ctx, EditMessageRequest);
-    sendJson(ctx.res, 200, writeNulls(MessageDto, chat.toMessageDto(chat.editMessage(ctx.user.userId, param(ctx, 'id'), request.blocks, request.mentions))));
+    sendJson(
+      ctx.res,
+      200,
+      writeNulls(MessageDto, chat.toMessageDto(chat.editMessage(ctx.user.userId, param(ctx, 'id'), request.blocks, request.mentions))),
+    );
   });
   r.add('messages.delete', true, (ctx) => sendJson(ctx.res, 200, chat.deleteMessage(ctx.user.userId, param(ctx, 'id'))));
   r.add('messages.recover', true, (ctx) => {

@@ -2,7 +2,20 @@ import { readBody, sendJson } from '../http-util.js';
 import type { RestApiDeps } from '../rest-api.js';
 import { JSON_LIMIT, safeDecode, type Context, type RouteRegistrar } from './router.js';
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'authorization', 'cookie', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'authorization',
+  'cookie',
+  'content-length',
+]);
 
 /** `/api/proxy/{service}/{*path}` for every method: forwards to the service's backend, without the user's Authorization header. */
 export function addProxyRoutes(r: RouteRegistrar, deps: RestApiDeps): void {
@@ -11,7 +24,7 @@ export function addProxyRoutes(r: RouteRegistrar, deps: RestApiDeps): void {
 
 async function proxy(ctx: Context, backends: Readonly<Record<string, string>>): Promise<void> {
   const service = ctx.params.service ?? '';
-  const base = Object.prototype.hasOwnProperty.call(backends, service) ? backends[service] : undefined;
+  const base = Object.hasOwn(backends, service) ? backends[service] : undefined;
   if (base === undefined) {
     sendJson(ctx.res, 404, { detail: `Unknown service '${service}'.` });
     return;
@@ -31,7 +44,12 @@ async function proxy(ctx: Context, backends: Readonly<Record<string, string>>): 
   const payload = method === 'GET' || method === 'HEAD' ? undefined : await readBody(ctx.req, JSON_LIMIT);
   try {
     const target = new URL(`${base.replace(/\/$/, '')}/${rest}${ctx.url.search}`);
-    const response = await fetch(target, { method, headers, ...(payload !== undefined && payload.length > 0 ? { body: new Uint8Array(payload) } : {}), signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(target, {
+      method,
+      headers,
+      ...(payload !== undefined && payload.length > 0 ? { body: new Uint8Array(payload) } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
     const data = Buffer.from(await response.arrayBuffer());
     ctx.res.writeHead(response.status, {
       'Content-Type': response.headers.get('content-type') ?? 'application/octet-stream',

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { either } from 'fp-ts';
-import * as t from 'io-ts';
+import type * as t from 'io-ts';
 import { decodeWith } from '../../codecs/index.js';
 import { ROUTES, type RouteName } from '../../http/routes.js';
 import { badRequest, notFound } from '../gateway-error.js';
@@ -147,7 +147,8 @@ export async function body<C extends t.Any>(ctx: Context, codec: C): Promise<t.T
 export function intQuery(url: URL, name: string): number | undefined {
   const value = url.searchParams.get(name);
   if (value === null || value === '') return undefined;
-  if (!/^-?\d+$/.test(value)) throw badRequest(`The value '${value}' is not valid for ${name}.`, { [name]: [`The value '${value}' is not valid.`] });
+  if (!/^-?\d+$/.test(value))
+    throw badRequest(`The value '${value}' is not valid for ${name}.`, { [name]: [`The value '${value}' is not valid.`] });
   return Number(value);
 }
 

@@ -21,8 +21,7 @@ export const errorMessages = {
   argumentCount: (provided: number, expected: number): string =>
     `Invocation provides ${provided} argument(s) but target expects ${expected}.`,
   /** Inner message (a HubException) when the client sends stream ids to a method that takes no streams. */
-  streamCount: (provided: number, expected: number): string =>
-    `Client sent ${provided} stream(s), Hub method expects ${expected}.`,
+  streamCount: (provided: number, expected: number): string => `Client sent ${provided} stream(s), Hub method expects ${expected}.`,
   /** Completion error for a StreamInvocation of a method that does not stream. */
   nonStreamingMethodStreamed: (target: string): string =>
     `The client attempted to invoke the non-streaming '${target}' method with a streaming invocation.`,

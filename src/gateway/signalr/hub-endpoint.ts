@@ -100,7 +100,11 @@ export class HubEndpoint implements Hub {
     const members = this.groupMembers.get(group);
     if (members === undefined) return;
     const except = new Set(options.except ?? []);
-    this.broadcast([...members].filter((id) => !except.has(id)), target, args);
+    this.broadcast(
+      [...members].filter((id) => !except.has(id)),
+      target,
+      args,
+    );
   }
 
   /** {@inheritDoc Hub.sendToUser} */

@@ -203,14 +203,14 @@ function optionalStringArray(json: JsonObject, name: string): string[] | undefin
 }
 
 function requiredArguments(json: JsonObject): unknown[] {
-  const value = json['arguments'];
+  const value = json.arguments;
   if (value === undefined) throw new InvalidDataException("Missing required property 'arguments'.");
   if (!Array.isArray(value)) throw new InvalidDataException("Expected 'arguments' to be of type Array.");
   return value as unknown[];
 }
 
 function optionalHeaders(json: JsonObject): MessageHeaders | undefined {
-  const value = json['headers'];
+  const value = json.headers;
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidDataException("Expected 'headers' to be of type StartObject.");
@@ -224,7 +224,7 @@ function optionalHeaders(json: JsonObject): MessageHeaders | undefined {
 }
 
 function requiredSequenceId(json: JsonObject): number {
-  const value = json['sequenceId'];
+  const value = json.sequenceId;
   if (value === undefined || value === null) throw new InvalidDataException("Missing required property 'sequenceId'.");
   if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
     throw new InvalidDataException("Expected 'sequenceId' to be of type Number.");
@@ -245,7 +245,7 @@ function withOptional<T extends object, K extends string, V>(target: T, key: K, 
  */
 export function parseMessage(text: string): HubMessage {
   const json = parseJsonObject(text);
-  const type = json['type'];
+  const type = json.type;
   if (type === undefined || type === null) throw new InvalidDataException("Missing required property 'type'.");
   if (typeof type !== 'number' || !Number.isInteger(type)) {
     throw new InvalidDataException("Expected 'type' to be of type Number.");
@@ -275,7 +275,7 @@ export function parseMessage(text: string): HubMessage {
     case MessageType.StreamItem: {
       const invocationId = requiredString(json, 'invocationId');
       if (!('item' in json)) throw new InvalidDataException("Missing required property 'item'.");
-      const message = { type: MessageType.StreamItem, invocationId, item: json['item'] };
+      const message = { type: MessageType.StreamItem, invocationId, item: json.item };
       return withOptional(message, 'headers', optionalHeaders(json));
     }
     case MessageType.Completion: {
@@ -287,7 +287,7 @@ export function parseMessage(text: string): HubMessage {
       }
       const message = { type: MessageType.Completion, invocationId };
       withOptional(message, 'error', error);
-      withOptional(message, 'result', hasResult ? json['result'] : undefined);
+      withOptional(message, 'result', hasResult ? json.result : undefined);
       return withOptional(message, 'headers', optionalHeaders(json));
     }
     case MessageType.CancelInvocation: {
@@ -297,7 +297,7 @@ export function parseMessage(text: string): HubMessage {
     case MessageType.Ping:
       return { type: MessageType.Ping };
     case MessageType.Close: {
-      const allowReconnect = json['allowReconnect'];
+      const allowReconnect = json.allowReconnect;
       if (allowReconnect !== undefined && typeof allowReconnect !== 'boolean') {
         throw new InvalidDataException("Expected 'allowReconnect' to be of type Boolean.");
       }
@@ -317,8 +317,8 @@ export function parseMessage(text: string): HubMessage {
 /** Parses the handshake record (without its separator). Throws {@link InvalidDataException} when malformed. */
 export function parseHandshakeRequest(text: string): HandshakeRequest {
   const json = parseJsonObject(text);
-  const protocol = json['protocol'];
-  const version = json['version'];
+  const protocol = json.protocol;
+  const version = json.version;
   if (protocol === undefined || protocol === null) {
     throw new InvalidDataException(`Missing required property 'protocol'. Message content: ${text}`);
   }

@@ -561,7 +561,9 @@ export class ServerHubConnection implements HubConnectionHandle {
     this.log('info', 'Socket lost; waiting for the client to resume.', { code, graceMs: this.options.disconnectGraceMs });
     this.graceTimer = this.timer(this.options.disconnectGraceMs, () => {
       this.log('info', 'The client did not resume in time; ending the connection.');
-      this.end(new Error(`WebSocket closed with status code: ${code}; the client did not resume within ${this.options.disconnectGraceMs} ms.`));
+      this.end(
+        new Error(`WebSocket closed with status code: ${code}; the client did not resume within ${this.options.disconnectGraceMs} ms.`),
+      );
     });
   }
 

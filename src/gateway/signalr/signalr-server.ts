@@ -230,10 +230,10 @@ export class SignalRServer {
     const connectionToken = negotiateVersion === 1 ? newConnectionToken() : connectionId;
     this.createConnection(hub, user, connectionId, connectionToken, stateful, true);
     const body: Record<string, unknown> = { connectionId };
-    if (negotiateVersion === 1) body['connectionToken'] = connectionToken;
-    body['negotiateVersion'] = negotiateVersion;
-    body['availableTransports'] = [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }];
-    if (stateful) body['useStatefulReconnect'] = true;
+    if (negotiateVersion === 1) body.connectionToken = connectionToken;
+    body.negotiateVersion = negotiateVersion;
+    body.availableTransports = [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }];
+    if (stateful) body.useStatefulReconnect = true;
     this.options.log('debug', 'Negotiated a connection.', { hub: hub.path, connectionId, stateful });
     this.respondJson(req, res, body);
   }

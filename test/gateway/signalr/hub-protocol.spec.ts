@@ -62,14 +62,16 @@ describe('hub-protocol (JSON)', () => {
         target: 'Send',
         arguments: [1, 'a'],
       });
-      expect(parseMessage('{"type":1,"invocationId":"9","target":"T","arguments":[],"streamIds":["s"],"headers":{"h":"v"}}')).to.deep.equal({
-        type: 1,
-        invocationId: '9',
-        target: 'T',
-        arguments: [],
-        streamIds: ['s'],
-        headers: { h: 'v' },
-      });
+      expect(parseMessage('{"type":1,"invocationId":"9","target":"T","arguments":[],"streamIds":["s"],"headers":{"h":"v"}}')).to.deep.equal(
+        {
+          type: 1,
+          invocationId: '9',
+          target: 'T',
+          arguments: [],
+          streamIds: ['s'],
+          headers: { h: 'v' },
+        },
+      );
       expect(parseMessage('{"type":2,"invocationId":"1","item":null}')).to.deep.equal({ type: 2, invocationId: '1', item: null });
       expect(parseMessage('{"type":3,"invocationId":"1"}')).to.deep.equal({ type: 3, invocationId: '1' });
       expect(parseMessage('{"type":3,"invocationId":"1","result":null}')).to.deep.equal({ type: 3, invocationId: '1', result: null });

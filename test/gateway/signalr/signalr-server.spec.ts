@@ -1,14 +1,6 @@
 import { expect } from 'chai';
 import { HubConnectionState } from '@microsoft/signalr';
-import {
-  ClientPool,
-  HUB_PATH,
-  RS,
-  nextCall,
-  startHarness,
-  within,
-  type Harness,
-} from './signalr-test-harness.js';
+import { ClientPool, HUB_PATH, RS, nextCall, startHarness, within, type Harness } from './signalr-test-harness.js';
 
 describe('SignalRServer with the official @microsoft/signalr client', () => {
   let harness: Harness;
@@ -89,9 +81,7 @@ describe('SignalRServer with the official @microsoft/signalr client', () => {
         () => undefined,
         (e: unknown) => e as Error,
       );
-      expect(error?.message).to.equal(
-        "Failed to invoke '!@#$%' due to an error on the server. HubException: Method does not exist.",
-      );
+      expect(error?.message).to.equal("Failed to invoke '!@#$%' due to an error on the server. HubException: Method does not exist.");
     });
 
     it('answers a wrong argument count and unbindable arguments with the binding failure text', async () => {
@@ -114,9 +104,7 @@ describe('SignalRServer with the official @microsoft/signalr client', () => {
       const error = await new Promise<Error>((resolve) => {
         client.stream('Echo', 1).subscribe({ next: () => undefined, complete: () => undefined, error: resolve });
       });
-      expect(error.message).to.equal(
-        "The client attempted to invoke the non-streaming 'Echo' method with a streaming invocation.",
-      );
+      expect(error.message).to.equal("The client attempted to invoke the non-streaming 'Echo' method with a streaming invocation.");
     });
 
     it('exposes the user and connection to the hub, and calls onConnected/onDisconnected once', async () => {
@@ -474,14 +462,10 @@ describe('SignalRServer with the official @microsoft/signalr client', () => {
     it('answers an unsupported version and a garbage handshake', async () => {
       const raw = await clients.raw(harness.port);
       raw.send(JSON.stringify({ protocol: 'json', version: 3 }) + RS);
-      expect(await raw.next()).to.equal(
-        '{"error":"The server does not support version 3 of the \'json\' protocol."}',
-      );
+      expect(await raw.next()).to.equal('{"error":"The server does not support version 3 of the \'json\' protocol."}');
       const garbage = await clients.raw(harness.port);
       garbage.send(`hello${RS}`);
-      expect(await garbage.next()).to.equal(
-        '{"error":"An unexpected error occurred during connection handshake."}',
-      );
+      expect(await garbage.next()).to.equal('{"error":"An unexpected error occurred during connection handshake."}');
     });
 
     it('answers stream ids on a non-streaming method with the ASP.NET text', async () => {

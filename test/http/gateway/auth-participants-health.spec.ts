@@ -14,7 +14,12 @@ import { ClientPool, ISO_FORMAT, TIMESPAN_FORMAT, expectApiError, requestMark, r
 
 const GOOGLE_TOKEN = `google-id-token-${uniqueName('g')}`;
 const DS_TOKEN = `ds-account-token-${uniqueName('ds')}`;
-const GOOGLE_USER = { id: uniqueName('google-user'), fullName: 'Grace Google', uniqueName: uniqueName('grace'), avatar: 'https://cdn.example.com/grace.png' };
+const GOOGLE_USER = {
+  id: uniqueName('google-user'),
+  fullName: 'Grace Google',
+  uniqueName: uniqueName('grace'),
+  avatar: 'https://cdn.example.com/grace.png',
+};
 const DS_USER = { id: uniqueName('ds-user'), fullName: 'Dan Ds' };
 
 describe('REST client against the embedded gateway: auth, participants, health', function () {
@@ -36,7 +41,7 @@ describe('REST client against the embedded gateway: auth, participants, health',
   });
 
   describe('auth', () => {
-    it('loginWithDev: token, expiry and user with role "dev"; currentUser$ goes from null to the user', async function () {
+    it('loginWithDev: token, expiry and user with role "dev"; currentUser$ goes from null to the user', async () => {
       const client = pool.create();
       const name = uniqueName('dev');
       const seen = firstValueFrom(client.currentUser$.pipe(take(2), toArray()));
@@ -66,7 +71,13 @@ describe('REST client against the embedded gateway: auth, participants, health',
       if (gw.external) this.skip(); // needs the embedded-only googleTokens option
       const client = pool.create();
       const response = await firstValueFrom(client.auth.loginWithGoogle(GOOGLE_TOKEN));
-      expect(response.user).to.deep.equal({ id: GOOGLE_USER.id, uniqueName: GOOGLE_USER.uniqueName, fullName: GOOGLE_USER.fullName, role: null, avatar: GOOGLE_USER.avatar });
+      expect(response.user).to.deep.equal({
+        id: GOOGLE_USER.id,
+        uniqueName: GOOGLE_USER.uniqueName,
+        fullName: GOOGLE_USER.fullName,
+        role: null,
+        avatar: GOOGLE_USER.avatar,
+      });
       expect(client.currentUser).to.deep.equal(response.user);
       const participant = await firstValueFrom(client.participants.getById(GOOGLE_USER.id));
       expect(participant).to.deep.include({ fullName: 'Grace Google', uniqueName: GOOGLE_USER.uniqueName, isBot: false });
@@ -108,7 +119,12 @@ describe('REST client against the embedded gateway: auth, participants, health',
       const response = await firstValueFrom(client.auth.loginWithDev(name, 'dev'));
       const snapshot = client.exportSession();
       // The session keeps the expiry as an instant (written back as `toISOString()`), whatever form the server used.
-      expect(snapshot).to.deep.equal({ token: response.token, expiresAt: new Date(Date.parse(response.expiresAt)).toISOString(), user: response.user, baseUrl: gw.url });
+      expect(snapshot).to.deep.equal({
+        token: response.token,
+        expiresAt: new Date(Date.parse(response.expiresAt)).toISOString(),
+        user: response.user,
+        baseUrl: gw.url,
+      });
 
       // Through JSON, as it would be kept in localStorage.
       const restored = pool.create({ session: JSON.parse(JSON.stringify(snapshot)) });
@@ -130,9 +146,22 @@ describe('REST client against the embedded gateway: auth, participants, health',
       const id = uniqueName('p');
       const handle = uniqueName('handle');
       const created = await firstValueFrom(
-        client.participants.createOrUpdate({ id, uniqueName: handle, fullName: 'Paula Participant', gender: 'female', avatar: { url: 'https://cdn.example.com/p.png' } }),
+        client.participants.createOrUpdate({
+          id,
+          uniqueName: handle,
+          fullName: 'Paula Participant',
+          gender: 'female',
+          avatar: { url: 'https://cdn.example.com/p.png' },
+        }),
       );
-      expect(created).to.deep.include({ id, uniqueName: handle, fullName: 'Paula Participant', gender: 'female', isBot: false, isOnline: false });
+      expect(created).to.deep.include({
+        id,
+        uniqueName: handle,
+        fullName: 'Paula Participant',
+        gender: 'female',
+        isBot: false,
+        isOnline: false,
+      });
       expect(created.avatar).to.deep.include({ url: 'https://cdn.example.com/p.png' });
       expect(created.createdAt).to.match(ISO_FORMAT);
 
@@ -159,7 +188,10 @@ describe('REST client against the embedded gateway: auth, participants, health',
       const { client } = await pool.login('seeker');
       const missing = uniqueName('missing');
       const byId = await expectApiError(client.participants.getById(missing), 404);
-      expect({ title: byId.title, detail: byId.detail }).to.deep.equal({ title: 'Not Found', detail: `Participant '${missing}' was not found.` });
+      expect({ title: byId.title, detail: byId.detail }).to.deep.equal({
+        title: 'Not Found',
+        detail: `Participant '${missing}' was not found.`,
+      });
       expect(byId.type).to.be.a('string');
       const byName = await expectApiError(client.participants.getByUniqueName(missing), 404);
       expect(byName.message).to.equal(`Participant '${missing}' was not found.`);
@@ -169,7 +201,10 @@ describe('REST client against the embedded gateway: auth, participants, health',
       const { client } = await pool.login('taker');
       const handle = uniqueName('taken');
       await firstValueFrom(client.participants.createOrUpdate({ id: uniqueName('first'), uniqueName: handle, fullName: 'First' }));
-      const error = await expectApiError(client.participants.createOrUpdate({ id: uniqueName('second'), uniqueName: handle, fullName: 'Second' }), 409);
+      const error = await expectApiError(
+        client.participants.createOrUpdate({ id: uniqueName('second'), uniqueName: handle, fullName: 'Second' }),
+        409,
+      );
       expect(error.detail).to.equal(`The unique name '${handle}' is already taken.`);
     });
   });
@@ -207,7 +242,10 @@ describe('REST client against the embedded gateway: auth, participants, health',
         expect.fail('health.live() of a closed gateway succeeded');
       } catch (error) {
         expect(ChatApiError.is(error), String(error)).to.equal(true);
-        expect({ kind: (error as ChatApiError).kind, status: (error as ChatApiError).status }).to.deep.equal({ kind: 'network', status: 0 });
+        expect({ kind: (error as ChatApiError).kind, status: (error as ChatApiError).status }).to.deep.equal({
+          kind: 'network',
+          status: 0,
+        });
       } finally {
         await orphan.disconnect();
       }

@@ -112,7 +112,9 @@ describe('REST client against the embedded gateway: cold calls, cancellation, to
     it('unsubscribing an upload mid-way aborts it: the gateway never stores the file, the ticket stays unused', async () => {
       const size = 40 * MB;
       const bytes = new Uint8Array(size).fill(7);
-      const ticket = await firstValueFrom(alice.client.files.createUploadUrl({ fileName: 'huge.bin', contentType: 'application/octet-stream', fileSize: size }));
+      const ticket = await firstValueFrom(
+        alice.client.files.createUploadUrl({ fileName: 'huge.bin', contentType: 'application/octet-stream', fileSize: size }),
+      );
       const mark = await requestMark(gw);
       const events: UploadEvent[] = [];
       let ended: string | undefined;

@@ -9,7 +9,17 @@ import { Subject, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import type { ConversationDto, ConversationListItemDto } from '../../../src/codecs/index.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../../support/test-gateway.js';
 import { waitFor } from '../../support/wait.js';
-import { CURSOR_FORMAT, ClientPool, ISO_FORMAT, ULID_FORMAT, expectApiError, requestMark, requestTo, text, type LoggedIn } from './client-fixtures.js';
+import {
+  CURSOR_FORMAT,
+  ClientPool,
+  ISO_FORMAT,
+  ULID_FORMAT,
+  expectApiError,
+  requestMark,
+  requestTo,
+  text,
+  type LoggedIn,
+} from './client-fixtures.js';
 
 const LIST_REQUEST = requestTo('GET', '/api/conversations');
 
@@ -24,7 +34,12 @@ describe('REST client against the embedded gateway: conversations', function () 
 
   before(async () => {
     gw = await startTestGateway({ bot: false });
-    [alice, bob, carol, outsider] = await Promise.all([pool.login('alice'), pool.login('bob'), pool.login('carol'), pool.login('outsider')]);
+    [alice, bob, carol, outsider] = await Promise.all([
+      pool.login('alice'),
+      pool.login('bob'),
+      pool.login('carol'),
+      pool.login('outsider'),
+    ]);
   });
   after(async () => {
     await pool.closeAll();
@@ -78,7 +93,9 @@ describe('REST client against the embedded gateway: conversations', function () 
     it('update renames a group (getById sees it); a OneToOne cannot be updated (400)', async () => {
       const created = await group(alice, [bob]);
       const name = uniqueName('Renamed');
-      const updated = await firstValueFrom(alice.client.conversations.update(created.id, { name, avatar: { url: 'https://cdn.example.com/g.png' } }));
+      const updated = await firstValueFrom(
+        alice.client.conversations.update(created.id, { name, avatar: { url: 'https://cdn.example.com/g.png' } }),
+      );
       expect(updated).to.deep.include({ id: created.id, name });
       expect(updated.avatar).to.deep.equal({ storageKey: null, url: 'https://cdn.example.com/g.png' });
       expect((await firstValueFrom(bob.client.conversations.getById(created.id))).name).to.equal(name);
@@ -112,7 +129,9 @@ describe('REST client against the embedded gateway: conversations', function () 
         expect(error.detail).to.equal('You are not a participant of this conversation.');
       }
       const missing = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-      expect((await expectApiError(alice.client.conversations.getById(missing), 404)).detail).to.equal(`Conversation '${missing}' was not found.`);
+      expect((await expectApiError(alice.client.conversations.getById(missing), 404)).detail).to.equal(
+        `Conversation '${missing}' was not found.`,
+      );
     });
   });
 
@@ -122,9 +141,13 @@ describe('REST client against the embedded gateway: conversations', function () 
       const dave = await pool.login('dave');
       await expectApiError(dave.client.conversations.getById(created.id), 403);
 
-      expect(await firstValueFrom(alice.client.conversations.addParticipant(created.id, { participantId: dave.user.id, canViewHistory: false }))).to.equal(undefined);
+      expect(
+        await firstValueFrom(alice.client.conversations.addParticipant(created.id, { participantId: dave.user.id, canViewHistory: false })),
+      ).to.equal(undefined);
       expect((await firstValueFrom(dave.client.conversations.getById(created.id))).id).to.equal(created.id);
-      expect(await firstValueFrom(alice.client.conversations.addParticipant(created.id, { participantId: carol.user.id }))).to.equal(undefined);
+      expect(await firstValueFrom(alice.client.conversations.addParticipant(created.id, { participantId: carol.user.id }))).to.equal(
+        undefined,
+      );
       const addedTwice = await expectApiError(alice.client.conversations.addParticipant(created.id, { participantId: carol.user.id }), 409);
       expect(addedTwice.detail).to.equal(`Participant '${carol.user.id}' is already in this conversation.`);
 
@@ -163,7 +186,9 @@ describe('REST client against the embedded gateway: conversations', function () 
       expect(page.items[0]).to.deep.include({ id: first.id, isPinned: true });
       expect(page.items[0]?.pinnedAt).to.match(ISO_FORMAT);
       expect((await listItem(bob, first.id))?.isPinned).to.equal(false);
-      const mine = (await firstValueFrom(alice.client.conversations.getParticipants(first.id))).find((m) => m.participantId === alice.user.id);
+      const mine = (await firstValueFrom(alice.client.conversations.getParticipants(first.id))).find(
+        (m) => m.participantId === alice.user.id,
+      );
       expect(mine?.isPinned).to.equal(true);
 
       expect(await firstValueFrom(alice.client.conversations.unpin(first.id))).to.equal(undefined);
@@ -182,7 +207,9 @@ describe('REST client against the embedded gateway: conversations', function () 
       await firstValueFrom(alice.client.conversations.markAsRead(created.id, m2.id));
       const item = await listItem(alice, created.id);
       expect(item).to.deep.include({ unreadCount: 0, lastMessageId: m2.id });
-      const me = (await firstValueFrom(alice.client.conversations.getParticipants(created.id))).find((m) => m.participantId === alice.user.id);
+      const me = (await firstValueFrom(alice.client.conversations.getParticipants(created.id))).find(
+        (m) => m.participantId === alice.user.id,
+      );
       expect(me?.lastReadMessageId).to.equal(m2.id);
 
       expect(await firstValueFrom(alice.client.conversations.markAsUnread(created.id))).to.equal(undefined);

@@ -56,7 +56,9 @@ describe('REST client against the embedded gateway: files', function () {
   });
 
   it('createUploadUrl: a relative upload URL, a "<ULID>/<name>" storage key and a future expiry', async () => {
-    const ticket = await firstValueFrom(alice.client.files.createUploadUrl({ fileName: 'notes.txt', contentType: 'text/plain', fileSize: 12 }));
+    const ticket = await firstValueFrom(
+      alice.client.files.createUploadUrl({ fileName: 'notes.txt', contentType: 'text/plain', fileSize: 12 }),
+    );
     expect(ticket.uploadUrl).to.match(/^\/api\/files\/upload\/[0-9A-HJKMNP-TV-Z]{26}$/);
     const [folder, name, ...rest] = ticket.storageKey.split('/');
     expect(folder).to.match(ULID_FORMAT);
@@ -64,32 +66,48 @@ describe('REST client against the embedded gateway: files', function () {
     expect(ticket.expiresAt).to.match(ISO_FORMAT);
     expect(Date.parse(ticket.expiresAt)).to.be.greaterThan(Date.now());
 
-    const bad = await expectApiError(alice.client.files.createUploadUrl({ fileName: 'a/b.txt', contentType: 'text/plain', fileSize: 1 }), 400);
+    const bad = await expectApiError(
+      alice.client.files.createUploadUrl({ fileName: 'a/b.txt', contentType: 'text/plain', fileSize: 1 }),
+      400,
+    );
     expect(bad.detail).to.equal('The file name is not valid.');
   });
 
   it('createUploadUrl and uploadFile over 50 MB throw an ArgumentRangeError before any request', async () => {
     const mark = await requestMark(gw);
-    expect(() => alice.client.files.createUploadUrl({ fileName: 'big.bin', contentType: 'application/octet-stream', fileSize: MAX_UPLOAD_BYTES + 1 }))
+    expect(() =>
+      alice.client.files.createUploadUrl({ fileName: 'big.bin', contentType: 'application/octet-stream', fileSize: MAX_UPLOAD_BYTES + 1 }),
+    )
       .to.throw(ArgumentRangeError)
       .with.property('argument', 'request.fileSize');
     expect(() => alice.client.files.uploadFile(new Uint8Array(MAX_UPLOAD_BYTES + 1), { fileName: 'big.bin' })).to.throw(ArgumentRangeError);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(await mark.since((r) => r.path.startsWith('/api/files'))).to.deep.equal([]);
     // Exactly 50 MB is still accepted (nothing uploaded, only the ticket).
-    const ticket = await firstValueFrom(alice.client.files.createUploadUrl({ fileName: 'max.bin', contentType: 'application/octet-stream', fileSize: MAX_UPLOAD_BYTES }));
+    const ticket = await firstValueFrom(
+      alice.client.files.createUploadUrl({ fileName: 'max.bin', contentType: 'application/octet-stream', fileSize: MAX_UPLOAD_BYTES }),
+    );
     expect(ticket.storageKey.endsWith('/max.bin')).to.equal(true);
     expect(await mark.since(requestTo('POST', '/api/files/upload-url'))).to.have.length(1);
   });
 
   it('upload(uploadUrl, 1 MB) emits progress events then done with the UploadResponse; the download is the same bytes and type', async () => {
     const bytes = pattern(MB);
-    const ticket = await firstValueFrom(alice.client.files.createUploadUrl({ fileName: 'blob.bin', contentType: 'application/x-test', fileSize: bytes.length }));
+    const ticket = await firstValueFrom(
+      alice.client.files.createUploadUrl({ fileName: 'blob.bin', contentType: 'application/x-test', fileSize: bytes.length }),
+    );
     const mark = await requestMark(gw);
-    const events = await lastValueFrom(alice.client.files.upload(ticket.uploadUrl, bytes, { contentType: 'application/x-test' }).pipe(toArray()));
+    const events = await lastValueFrom(
+      alice.client.files.upload(ticket.uploadUrl, bytes, { contentType: 'application/x-test' }).pipe(toArray()),
+    );
     expectUploadEvents(events, bytes.length);
     const done = events.find(isUploadDone);
-    expect(done?.response).to.deep.include({ storageKey: ticket.storageKey, fileName: 'blob.bin', contentType: 'application/x-test', fileSize: MB });
+    expect(done?.response).to.deep.include({
+      storageKey: ticket.storageKey,
+      fileName: 'blob.bin',
+      contentType: 'application/x-test',
+      fileSize: MB,
+    });
     expect(done?.response.uploadedAt).to.match(ISO_FORMAT);
     expect((await mark.since(requestTo('PUT', ticket.uploadUrl))).map((r) => r.authorization)).to.deep.equal([true]);
 
@@ -103,7 +121,9 @@ describe('REST client against the embedded gateway: files', function () {
 
   it("upload to another user's upload URL is a 403 (the URL stays usable by its owner)", async () => {
     const bytes = pattern(64);
-    const ticket = await firstValueFrom(alice.client.files.createUploadUrl({ fileName: 'mine.bin', contentType: 'application/octet-stream', fileSize: bytes.length }));
+    const ticket = await firstValueFrom(
+      alice.client.files.createUploadUrl({ fileName: 'mine.bin', contentType: 'application/octet-stream', fileSize: bytes.length }),
+    );
     const error = await expectApiError(bob.client.files.upload(ticket.uploadUrl, bytes).pipe(filter(isUploadDone)), 403);
     expect(error.detail).to.equal('This upload URL belongs to another user.');
     const done = await lastValueFrom(alice.client.files.upload(ticket.uploadUrl, bytes).pipe(filter(isUploadDone)));
@@ -132,7 +152,9 @@ describe('REST client against the embedded gateway: files', function () {
 
   it('uploadFile(Uint8Array) with fileName and contentType options', async () => {
     const bytes = new TextEncoder().encode('plain text body');
-    const done = await lastValueFrom(alice.client.files.uploadFile(bytes, { fileName: 'note.txt', contentType: 'text/plain' }).pipe(filter(isUploadDone)));
+    const done = await lastValueFrom(
+      alice.client.files.uploadFile(bytes, { fileName: 'note.txt', contentType: 'text/plain' }).pipe(filter(isUploadDone)),
+    );
     expect(done.response).to.deep.include({ fileName: 'note.txt', contentType: 'text/plain', fileSize: bytes.length });
     const got = await download(alice.client.files.getDownloadUrl(done.response.storageKey));
     expect(got.type).to.equal('text/plain');
@@ -170,7 +192,9 @@ describe('REST client against the embedded gateway: files', function () {
       const { client } = await presignedPool.login('carol');
       const bytes = pattern(200 * 1024);
       const mark = await requestMark(presigned);
-      const events = await lastValueFrom(client.files.uploadFile(bytes, { fileName: 'signed.bin', contentType: 'application/octet-stream' }).pipe(toArray()));
+      const events = await lastValueFrom(
+        client.files.uploadFile(bytes, { fileName: 'signed.bin', contentType: 'application/octet-stream' }).pipe(toArray()),
+      );
       expectUploadEvents(events, bytes.length);
       const done = events.find(isUploadDone);
       const recorded = await mark.since((r) => r.path.startsWith('/api/files/'));

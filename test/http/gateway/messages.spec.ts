@@ -11,7 +11,17 @@ import { Subject, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
 import type { ConversationDto, MessageDto } from '../../../src/codecs/index.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../../support/test-gateway.js';
 import { waitFor } from '../../support/wait.js';
-import { CURSOR_FORMAT, ClientPool, ISO_FORMAT, ULID_FORMAT, expectApiError, requestMark, requestTo, text, type LoggedIn } from './client-fixtures.js';
+import {
+  CURSOR_FORMAT,
+  ClientPool,
+  ISO_FORMAT,
+  ULID_FORMAT,
+  expectApiError,
+  requestMark,
+  requestTo,
+  text,
+  type LoggedIn,
+} from './client-fixtures.js';
 
 describe('REST client against the embedded gateway: messages', function () {
   this.timeout(10_000);
@@ -63,7 +73,9 @@ describe('REST client against the embedded gateway: messages', function () {
       const again = await firstValueFrom(alice.client.messages.send(conversation.id, { blocks: [text('Hello Bob')], clientMessageId }));
       expect(again.id).to.equal(sent.id);
 
-      const reply = await firstValueFrom(bob.client.messages.send(conversation.id, { blocks: [text('Hi Alice')], replyToMessageId: sent.id }));
+      const reply = await firstValueFrom(
+        bob.client.messages.send(conversation.id, { blocks: [text('Hi Alice')], replyToMessageId: sent.id }),
+      );
       expect(reply).to.deep.include({ senderId: bob.user.id, replyToMessageId: sent.id });
 
       const fetched = await firstValueFrom(bob.client.messages.getById(sent.id));
@@ -114,7 +126,9 @@ describe('REST client against the embedded gateway: messages', function () {
       expect(first.items.map((m) => m.plainTextIndex)).to.deep.equal(['m5', 'm4']);
       expect(first.hasMore).to.equal(true);
       expect(first.nextCursor).to.be.a('string').and.match(CURSOR_FORMAT);
-      const second = await firstValueFrom(alice.client.messages.getHistory(room.id, { limit: 2, cursor: first.nextCursor, direction: 'older' }));
+      const second = await firstValueFrom(
+        alice.client.messages.getHistory(room.id, { limit: 2, cursor: first.nextCursor, direction: 'older' }),
+      );
       expect(second.items.map((m) => m.id)).to.deep.equal([ids[2], ids[1]]);
       const third = await firstValueFrom(alice.client.messages.getHistory(room.id, { limit: 2, cursor: second.nextCursor }));
       expect(third).to.deep.include({ hasMore: false, nextCursor: null });
@@ -126,7 +140,9 @@ describe('REST client against the embedded gateway: messages', function () {
       expect(first.items.map((m) => m.id)).to.deep.equal([ids[0], ids[1]]);
       expect(first.hasMore).to.equal(true);
       const mark = await requestMark(gw);
-      const second = await firstValueFrom(bob.client.messages.getHistory(room.id, { limit: 2, direction: 'newer', cursor: first.nextCursor }));
+      const second = await firstValueFrom(
+        bob.client.messages.getHistory(room.id, { limit: 2, direction: 'newer', cursor: first.nextCursor }),
+      );
       expect(second.items.map((m) => m.id)).to.deep.equal([ids[2], ids[3]]);
       const [sent] = await mark.since(HISTORY());
       const query = new URL(sent?.path ?? '', gw.url).searchParams;
