@@ -124,9 +124,12 @@ describe('loading, loaded and failed told apart (issue 17, embedded gateway)', f
       const messages = kit.record(alice.messages$);
       const chat = alice.realtime.chat;
 
-      // Without it, messages$ is silent: nothing is joined.
-      await sendRest(bob, first.id, 'unheard');
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Without it, messages$ is silent: nothing is joined, so the gateway sends Alice no chat event
+      // (its notification of the same message, written at the same time, does arrive).
+      const notes = kit.record(alice.realtime.notifications.on('newMessageNotification'));
+      const unheard = await sendRest(bob, first.id, 'unheard');
+      await waitFor(() => notes.values.some((n) => n.messageId === unheard) || undefined, 5000, 'the notification of the unheard message');
+      expect(chat.joinedConversations.size).to.equal(0);
       expect(messages.values).to.deep.equal([]);
 
       const followed = kit.record(alice.followAllConversations());

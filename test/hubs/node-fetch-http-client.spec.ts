@@ -2,6 +2,7 @@ import { AbortError, HttpError, TimeoutError } from '@microsoft/signalr';
 import { expect } from 'chai';
 import { AnsweredHttpError, NodeFetchHttpClient } from '../../src/hubs/node-fetch-http-client.js';
 import { json, startSilentServer, startStubServer, type StubServer } from './stub-server.js';
+import { waitFor } from '../support/wait.js';
 
 describe('NodeFetchHttpClient', function () {
   this.timeout(10_000);
@@ -74,7 +75,8 @@ describe('NodeFetchHttpClient', function () {
       () => undefined,
       (e: unknown) => e,
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Abort once the request is on the wire (the server accepted its connection), not before.
+    await waitFor(() => silent.acceptedCount > 0 || undefined, 5000, 'the request to reach the server');
     signal.aborted = true;
     signal.onabort?.();
     expect(await aborted).to.be.instanceOf(AbortError);
