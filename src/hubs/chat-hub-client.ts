@@ -21,17 +21,13 @@ import { typeFirst } from '../codecs/type-first.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import { HubError } from './hub-error.js';
 import type { HubSession } from './hub-state.js';
+import type { ChatHub, RejoinedEvent } from './ports.js';
 import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
 
 /** How deep a hub argument may nest: the server's reader counts the invocation message and its `arguments` array too. */
 const HUB_ARGUMENT_MAX_DEPTH = MAX_JSON_DEPTH - 2;
 
-/** Conversations joined again after a reconnect with a new connection id. */
-export interface RejoinedEvent {
-  readonly session: HubSession;
-  /** The conversations joined now (failed re-joins are not in it). */
-  readonly conversationIds: ReadonlySet<string>;
-}
+export type { RejoinedEvent } from './ports.js';
 
 /**
  * The default of `maxMessageBytes`: 32 KB, ASP.NET Core SignalR's default
@@ -68,7 +64,7 @@ export interface ChatHubClientOptions extends HubClientOptions {
  * chat.connect().pipe(concatWith(chat.joinConversation(conversationId))).subscribe();
  * ```
  */
-export class ChatHubClient extends HubClient<typeof ChatHubEvents> {
+export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements ChatHub {
   /** Replays the ids of the conversations this client has joined (and will re-join). */
   readonly joinedConversations$: Observable<ReadonlySet<string>>;
   /**

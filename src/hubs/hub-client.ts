@@ -117,6 +117,8 @@ export interface HubClientOptions {
 }
 
 type EventMap = Readonly<Record<string, t.Mixed>>;
+/** Event name → decoded payload type of an event codec map. */
+type Payloads<Events extends EventMap> = { [K in keyof Events]: t.TypeOf<Events[K]> };
 
 const NOT_CONNECTED = /not in the 'Connected' State/i;
 
@@ -220,16 +222,6 @@ export class HubClient<Events extends EventMap> {
     return this.state.value;
   }
 
-  /** How many handlers this client registered on its connection (one per event name, ever). */
-  get registeredHandlerCount(): number {
-    const connection = this.connection as unknown as { _methods?: Record<string, unknown[]> } | undefined;
-    if (!connection) return 0;
-    // Measured on the SignalR connection itself (its handler table), not assumed.
-    const table = connection._methods;
-    if (table === undefined) return Object.keys(this.events).length;
-    return Object.values(table).reduce((sum, handlers) => sum + handlers.length, 0);
-  }
-
   /**
    * Connects (cold: on subscribe). Emits once and completes when connected; errors with a
    * `HubError` (kind `connection` or `auth`) if every attempt failed, or (kind `connection`) when
@@ -304,7 +296,7 @@ export class HubClient<Events extends EventMap> {
    * (`reconnecting`, `reconnected`, `disconnected`, `close`, `connected`…, in any case) it points
    * to `state$`.
    */
-  on<K extends keyof Events & string>(event: K): Observable<t.TypeOf<Events[K]>> {
+  on<K extends keyof Events & string>(event: K): Observable<Payloads<Events>[K]> {
     // Own keys only: `toString`, `constructor`… are not events.
     if (typeof event !== 'string' || !Object.hasOwn(this.events, event))
       throw unknownEventError(this.hubName, Object.keys(this.events), event);
@@ -326,7 +318,7 @@ export class HubClient<Events extends EventMap> {
       );
       this.decoded.set(event, stream);
     }
-    return stream as Observable<t.TypeOf<Events[K]>>;
+    return stream as Observable<Payloads<Events>[K]>;
   }
 
   /** Reports an error on `errors$` (for subclasses: failed re-joins, re-subscriptions). */

@@ -19,6 +19,7 @@ import { messageOf } from '../core/errors.js';
 import { assertIdArray } from '../core/validate.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import type { HubSession } from './hub-state.js';
+import type { NotificationHub } from './ports.js';
 import { HubError } from './hub-error.js';
 import { chunkIds, type PresenceAction, type PresenceMap, reducePresence } from './presence.js';
 
@@ -37,7 +38,7 @@ export type NotificationHubClientOptions = HubClientOptions;
  * notifications.subscribeToPresence(['bob', 'carol']).subscribe();
  * ```
  */
-export class NotificationHubClient extends HubClient<typeof NotificationHubEvents> {
+export class NotificationHubClient extends HubClient<typeof NotificationHubEvents> implements NotificationHub {
   /** Replays the participant ids whose presence is subscribed (and re-subscribed after reconnects). */
   readonly subscribedPresenceIds$: Observable<ReadonlySet<string>>;
   /** Replays participantId → presence for the subscribed ids; emits on change; cleared by `disconnect()`. */

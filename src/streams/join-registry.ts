@@ -1,6 +1,16 @@
-import { catchError, concat, concatMap, defer, EMPTY, filter, NEVER, Observable, of, throwError } from 'rxjs';
+import { catchError, concat, concatMap, defer, EMPTY, filter, ignoreElements, NEVER, Observable, of, tap, throwError } from 'rxjs';
 import { HubError } from '../hubs/hub-error.js';
-import type { ChatHubClient } from '../hubs/chat-hub-client.js';
+import type { ChatHubPort } from '../hubs/ports.js';
+
+/** Work a {@link JoinRegistry} does around each join it sends (the conversation feed's baseline and recovery). */
+export interface JoinHooks {
+  /** Runs before `JoinConversation` is sent; the join waits for it to complete. */
+  readonly beforeJoin?: (conversationId: string) => Observable<unknown>;
+  /** Runs once the server answered the join. */
+  readonly afterJoin?: (conversationId: string) => void;
+  /** Runs when the last holder of a conversation went. */
+  readonly released?: (conversationId: string) => void;
+}
 
 /**
  * Reference-counted conversation joins, so several timelines of one conversation share one join:
@@ -13,9 +23,10 @@ export class JoinRegistry {
   private readonly joinedHere = new Set<string>();
 
   constructor(
-    private readonly chat: ChatHubClient,
+    private readonly chat: ChatHubPort,
     /** Leave the conversation when its last holder goes. @default true */
     private readonly leaveOnRelease = true,
+    private readonly hooks: JoinHooks = {},
   ) {}
 
   /**
@@ -37,12 +48,15 @@ export class JoinRegistry {
               ? index === 0
                 ? of(undefined)
                 : EMPTY
-              : defer(() => {
-                  // Counted as ours from the moment it is sent: the server runs it even if this
-                  // holder goes before the answer, and then it must be left.
-                  this.joinedHere.add(conversationId);
-                  return this.chat.joinConversation(conversationId);
-                }).pipe(
+              : concat(
+                  this.hooks.beforeJoin?.(conversationId).pipe(ignoreElements()) ?? EMPTY,
+                  defer(() => {
+                    // Counted as ours from the moment it is sent: the server runs it even if this
+                    // holder goes before the answer, and then it must be left.
+                    this.joinedHere.add(conversationId);
+                    return this.chat.joinConversation(conversationId);
+                  }).pipe(tap(() => this.hooks.afterJoin?.(conversationId))),
+                ).pipe(
                   // A join cut off by the connection closing is tried again on the next
                   // connection; only a refusal (not a participant) ends the hold.
                   catchError((error: unknown) => (HubError.is(error) && error.kind === 'not-connected' ? EMPTY : throwError(() => error))),
@@ -59,6 +73,7 @@ export class JoinRegistry {
           return;
         }
         this.holders.delete(conversationId);
+        this.hooks.released?.(conversationId);
         if (this.joinedHere.delete(conversationId) && this.leaveOnRelease) {
           // Leaving is the one piece of work this teardown starts. It stops tracking the
           // conversation at once (no re-join after a reconnect), then tells the server when

@@ -10,6 +10,7 @@ import {
   expand,
   filter,
   finalize,
+  from,
   ignoreElements,
   map,
   merge,
@@ -21,8 +22,6 @@ import {
   share,
   shareReplay,
   Subject,
-  switchMap,
-  take,
   takeWhile,
   tap,
   timeout,
@@ -41,14 +40,13 @@ import {
   assertOptionalObject,
   assertTextLength,
 } from '../core/validate.js';
-import type { ChatHubClient } from '../hubs/chat-hub-client.js';
 import { HubError } from '../hubs/hub-error.js';
+import type { ChatHubPort } from '../hubs/ports.js';
 import type { BotStream } from './accumulate-stream.js';
 import { outgoingTyping } from './outgoing-typing.js';
 import { localMessage, type TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
-import { pagesSince } from './gap-recovery.js';
-import { JoinRegistry } from './join-registry.js';
+import { ConversationFeed, recoveredIn } from './conversation-feed.js';
 import type { ParticipantNames } from './participant-names.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
 
@@ -67,6 +65,8 @@ const SendOptionsCodec = optional(
 
 /** Marks the end of the first history page in the action stream (not an action). */
 const FIRST_PAGE_DONE = Symbol('first page done');
+/** Marks the end of a recovery's pages (not an action). */
+const SETTLED = Symbol('recovery settled');
 
 /** What a timeline needs from REST. */
 export interface TimelineHistoryApi {
@@ -82,7 +82,7 @@ export interface TimelineHistoryApi {
 
 /** What a timeline is wired to (the facade passes its REST API, chat hub and shared streams). */
 export interface TimelineDeps {
-  readonly chat: ChatHubClient;
+  readonly chat: ChatHubPort;
   readonly messages: TimelineHistoryApi;
   /** Accumulated bot streams of every conversation (shared). */
   readonly streams$: Observable<BotStream>;
@@ -92,8 +92,12 @@ export interface TimelineDeps {
   readonly report: (error: unknown) => void;
   /** Makes a new `clientMessageId`. */
   readonly newClientMessageId: () => string;
-  /** Shared, reference-counted joins (the facade passes one for all timelines). @default one per timeline */
-  readonly joins?: JoinRegistry;
+  /**
+   * The loss-free core shared with `messages$` and the other timelines: reference-counted joins
+   * with a baseline, and gap recovery after reconnects (the facade passes one for all).
+   * @default one per timeline, over `chat` and `messages`
+   */
+  readonly feed?: ConversationFeed;
   /**
    * Resolves the names of senders of history messages (REST carries none, live messages do), so
    * one sender has one name in the timeline. @default none: history messages keep `senderName: null`
@@ -110,7 +114,7 @@ export interface TimelineOptions {
   readonly maxMessages?: number;
   /** Join the conversation on the chat hub while subscribed. @default true */
   readonly join?: boolean;
-  /** Leave the conversation on the hub when the last subscriber goes (only a join the timeline made; ignored when `deps.joins` is shared). @default true */
+  /** Leave the conversation on the hub when the last subscriber goes (only a join the timeline made; ignored when `deps.feed` is shared). @default true */
   readonly leaveOnUnsubscribe?: boolean;
   /** Pages gap recovery may fetch after a reconnect before giving up on overlap. @default 20 */
   readonly maxGapPages?: number;
@@ -202,7 +206,7 @@ export class Timeline {
   private readonly sent = new Subject<void>();
   private readonly scheduler: SchedulerLike;
   private readonly pageSize: number;
-  private readonly joins: JoinRegistry;
+  private readonly feed: ConversationFeed;
   private state: TimelineState | undefined;
   private paging = new HistoryPaging();
   /** The status of the current run (a new one per run; `loading` until its first page). */
@@ -217,7 +221,17 @@ export class Timeline {
       throw new InvalidArgumentError('conversationId', 'expected a non-empty string id');
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.pageSize = options.pageSize ?? 50;
-    this.joins = deps.joins ?? new JoinRegistry(deps.chat, options.leaveOnUnsubscribe ?? true);
+    this.feed =
+      deps.feed ??
+      new ConversationFeed({
+        chat: deps.chat,
+        history: deps.messages,
+        report: deps.report,
+        leaveOnRelease: options.leaveOnUnsubscribe ?? true,
+        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+        ...(options.maxGapPages !== undefined ? { maxPages: options.maxGapPages } : {}),
+        scheduler: this.scheduler,
+      });
     const core$ = defer(() => this.run()).pipe(
       share({ connector: () => new ReplaySubject<TimelineState>(1), resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
     );
@@ -466,42 +480,48 @@ export class Timeline {
       // subscriber can tell "loaded, no messages" from "still loading".
       endWith(FIRST_PAGE_DONE),
     );
-    // Hold the join while subscribed (joined once the hub is connected, whenever that is), then
-    // fetch what happened before the join.
+    // Hold the join while subscribed (joined once the hub is connected, whenever that is). The
+    // feed takes the conversation's baseline before the join and recovers what came after it once
+    // joined, and again after every reconnect that lost the join: its pages refresh this state.
     const join$ =
       (this.options.join ?? true)
-        ? this.joins.hold(id).pipe(
-            switchMap(() => this.recoverGap(state)),
+        ? this.feed.hold(id).pipe(
+            ignoreElements(),
             catchError((error: unknown) => {
               this.deps.report(error);
               return EMPTY;
             }),
           )
         : EMPTY;
-    // After a reconnect that lost the groups, the hub client re-joined: fetch what was missed.
-    // The newest message held is taken when the new connection starts, before the re-join: live
-    // messages that arrive between the re-join and `rejoined$` must not hide the gap before them.
-    // That baseline is owed until a recovery from it succeeded: a connection lost again before
-    // its re-join, a re-join that failed, or a recovery that failed keeps it for the next one.
-    let owed: { readonly newest: string | undefined } | undefined;
-    let latestSession = 0;
-    const gap$ = chat.sessions$.pipe(
-      filter((session) => session.number > 1),
-      switchMap((session) => {
-        latestSession = session.number;
-        const from = (owed ??= { newest: state.newestServerId() });
-        return chat.rejoined$.pipe(
-          take(1),
-          filter((event) => event.conversationIds.has(id)),
-          map((event) => ({ from, session: event.session.number })),
-        );
-      }),
-      concatMap(({ from, session }) =>
-        this.recoverGap(state, from, () => {
-          // Paid, unless a newer connection started meanwhile: its own recovery settles it.
-          if (latestSession === session && owed === from) owed = undefined;
-        }),
+    // A recovery's pages refresh what is held and add the gap (what is newer than where it
+    // started, and what it found missed below that); older history stays out (the window is the
+    // user's, `loadOlder` extends it).
+    const recovered$ = this.feed.events$.pipe(
+      recoveredIn(id),
+      concatMap((event) =>
+        from(event.pages).pipe(
+          concatMap((fetched) => {
+            const missed = new Set(event.missed.map((m) => m.id));
+            const items = fetched.items.filter((m) => m.id > event.from || missed.has(m.id) || state.get(m.id) !== undefined);
+            // Only a whole page tells where the history's pages begin and end.
+            if (items.length === fetched.items.length) paging.record(fetched);
+            return this.named(items.length === fetched.items.length ? fetched : { ...fetched, items });
+          }),
+          map(
+            ({ page, senderNames }): TimelineAction => ({
+              type: 'history',
+              messages: page.items,
+              ...(senderNames !== undefined ? { senderNames } : {}),
+            }),
+          ),
+          // A recovery answered: a timeline whose first page failed is loaded now.
+          endWith(SETTLED),
+        ),
       ),
+      tap((action) => {
+        if (action === SETTLED) settleLoaded(status);
+      }),
+      filter((action): action is TimelineAction => action !== SETTLED),
     );
     const typingOut$ = outgoingTyping(this.keystrokes, this.sent, {
       throttleMs: this.options.typingThrottleMs ?? 2000,
@@ -511,7 +531,7 @@ export class Timeline {
       concatMap((signal) => (signal === 'start' ? chat.startTyping(id) : chat.stopTyping(id)).pipe(catchError(() => EMPTY))),
       ignoreElements(),
     );
-    return merge(live$, this.actions, firstPage$, join$, gap$, typingOut$).pipe(
+    return merge(live$, this.actions, firstPage$, join$, recovered$, typingOut$).pipe(
       filter((action) => action === FIRST_PAGE_DONE || applyTimelineAction(state, action)),
       map(() => state),
       finalize(() => {
@@ -527,44 +547,6 @@ export class Timeline {
     const names = this.deps.names;
     if (names === undefined || page.items.length === 0) return of({ page });
     return names.resolve(page.items.map((m) => m.senderId)).pipe(map((senderNames) => ({ page, senderNames })));
-  }
-
-  /**
-   * Newest pages until one overlaps the newest message held (or `baseline`, or the page limit),
-   * as history actions; transient failures are retried (see `pagesSince`). `onRecovered` runs
-   * when every page came; a failure is reported and ends the recovery without it.
-   */
-  private recoverGap(
-    state: TimelineState,
-    baseline?: { readonly newest: string | undefined },
-    onRecovered?: () => void,
-  ): Observable<TimelineAction> {
-    return defer(() => {
-      const status = this.status;
-      const newest = baseline ? baseline.newest : state.newestServerId();
-      return pagesSince(this.deps.messages, this.conversationId, newest, {
-        pageSize: this.pageSize,
-        maxPages: this.options.maxGapPages ?? 20,
-        scheduler: this.scheduler,
-      }).pipe(
-        takeWhile(() => this.state === state),
-        concatMap((page) => this.named(page)),
-        map(({ page, senderNames }): TimelineAction => {
-          this.paging.record(page);
-          return { type: 'history', messages: page.items, ...(senderNames !== undefined ? { senderNames } : {}) };
-        }),
-        tap({
-          complete: () => {
-            onRecovered?.();
-            settleLoaded(status);
-          },
-        }),
-        catchError((error: unknown) => {
-          this.deps.report(error);
-          return EMPTY;
-        }),
-      );
-    });
   }
 }
 
@@ -646,11 +628,9 @@ function assertSendOptions(options: unknown): asserts options is SendOptions {
   assertOptionalId('options.replyToMessageId', replyToMessageId);
 }
 
-/** True when `SendMessage(request)` fits in one message the server reads (a hub client without the check: assumed). */
-function fitsOneHubMessage(chat: ChatHubClient, request: object): boolean {
-  const hub = chat as Partial<Pick<ChatHubClient, 'invocationBytes' | 'maxMessageBytes'>>;
-  if (typeof hub.invocationBytes !== 'function' || typeof hub.maxMessageBytes !== 'number') return true;
-  return hub.invocationBytes.call(chat, 'SendMessage', [request]) <= hub.maxMessageBytes;
+/** True when `SendMessage(request)` fits in one message the server reads. */
+function fitsOneHubMessage(chat: ChatHubPort, request: object): boolean {
+  return chat.invocationBytes('SendMessage', [request]) <= chat.maxMessageBytes;
 }
 
 function throwErrorOf(error: unknown): Observable<never> {

@@ -178,6 +178,7 @@ describe('timeline.status$ (fake history)', () => {
     sessions$: of(),
     rejoined$: of(),
     state$: of(),
+    joinedConversations$: of(new Set<string>()),
   } as unknown as ConstructorParameters<typeof Timeline>[1]['chat'];
   const page = (items: MessageDto[]): CursorPaginatedResult<MessageDto> =>
     ({ items, nextCursor: null, hasMore: false }) as unknown as CursorPaginatedResult<MessageDto>;

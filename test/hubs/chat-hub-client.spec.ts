@@ -35,6 +35,7 @@ import {
   type TestUser,
 } from './hub-test-kit.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+import { signalrHandlerCount } from '../support/signalr-handlers.js';
 
 const CHAT_EVENT_COUNT = 15;
 
@@ -82,13 +83,13 @@ describe('ChatHubClient against the embedded gateway', function () {
       const chat = fixture.chat(alice);
       const states = fixture.record(chat.state$);
       const intents = fixture.record(chat.intent$);
-      expect(chat.registeredHandlerCount).to.equal(0);
+      expect(signalrHandlerCount(chat)).to.equal(0);
       await connect(chat);
       expect(statusesOf(states)).to.deep.equal(['disconnected', 'connecting', 'connected']);
       expect(states[1]).to.deep.equal({ status: 'connecting', attempt: 1 });
       const id = connectionIdOf(chat);
       expect(id).to.be.a('string').and.not.equal('');
-      expect(chat.registeredHandlerCount).to.equal(CHAT_EVENT_COUNT);
+      expect(signalrHandlerCount(chat)).to.equal(CHAT_EVENT_COUNT);
       if (gw.embedded) expect(gw.embedded.connectionCount).to.equal(1);
 
       await run(chat.disconnect());
@@ -759,7 +760,7 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
     const rejoined = fixture.record(chat.rejoined$);
     await connect(chat);
     await run(chat.joinConversation(conv));
-    const handlers = chat.registeredHandlerCount;
+    const handlers = signalrHandlerCount(chat);
     expect(handlers).to.equal(CHAT_EVENT_COUNT);
     const sent: string[] = [];
     for (let round = 0; round < 10; round++) {
@@ -778,7 +779,7 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
     await postMessage(gw, bob, conv, 'final');
     await waitFor(() => first.some((m) => textOf(m) === 'final') && second.some((m) => textOf(m) === 'final'), 3000, 'final');
     await sleep(50);
-    expect(chat.registeredHandlerCount).to.equal(handlers);
+    expect(signalrHandlerCount(chat)).to.equal(handlers);
     expect(first.map(textOf)).to.deep.equal(sent);
     expect(second.map(textOf)).to.deep.equal(sent);
     expect(sessions.map((x) => x.number)).to.deep.equal(Array.from({ length: 11 }, (_, i) => i + 1));
@@ -984,7 +985,7 @@ describe('ChatHubClient.on() with a name that is not a chat hub event (issue 17)
       expect(error.message).not.to.contain('state$');
       for (const name of known) expect(error.message).to.contain(name);
     }
-    expect(chat.registeredHandlerCount).to.equal(0);
+    expect(signalrHandlerCount(chat)).to.equal(0);
   });
 
   it('a known event spelled in another case names the right spelling', () => {
@@ -1012,7 +1013,7 @@ describe('ChatHubClient construction', () => {
     expect(() => new ChatHubClient({ url: '' })).to.throw(TypeError, /url/);
     const chat = new ChatHubClient({ url: 'http://127.0.0.1:1/hubs/chat' });
     expect(chat.status).to.deep.equal({ status: 'disconnected' });
-    expect(chat.registeredHandlerCount).to.equal(0);
+    expect(signalrHandlerCount(chat)).to.equal(0);
     expect(chat.joinedConversations.size).to.equal(0);
   });
 });

@@ -7,6 +7,7 @@ import type { HubConnectionStatus } from '../../src/hubs/hub-state.js';
 import { NotificationHubClient } from '../../src/hubs/notification-hub-client.js';
 import type { TestGateway } from '../support/test-gateway.js';
 import { waitFor } from '../support/wait.js';
+import { signalrHandlerCount } from '../support/signalr-handlers.js';
 import {
   connect,
   connectionIdOf,
@@ -54,7 +55,7 @@ describe('NotificationHubClient against the embedded gateway', function () {
     const states = fixture.record(notifications.state$);
     await connect(notifications);
     expect(states.map((s) => s.status)).to.deep.equal(['disconnected', 'connecting', 'connected']);
-    expect(notifications.registeredHandlerCount).to.equal(NOTIFICATION_EVENT_COUNT);
+    expect(signalrHandlerCount(notifications)).to.equal(NOTIFICATION_EVENT_COUNT);
     await run(notifications.disconnect());
     expect(states.map((s) => s.status)).to.deep.equal(['disconnected', 'connecting', 'connected', 'disconnected']);
   });

@@ -23,9 +23,9 @@ import { createHook } from 'node:async_hooks';
 import { firstValueFrom, type Subscription, timeout } from 'rxjs';
 import { type ChatClient, createChatClient } from '../../src/client.js';
 import type { Block, MessageDto } from '../../src/codecs/index.js';
-import type { HubClient } from '../../src/hubs/hub-client.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import { startTestGateway, type TestGateway, uniqueName } from '../support/test-gateway.js';
+import { signalrHandlerCount } from '../support/signalr-handlers.js';
 import { waitFor } from '../support/wait.js';
 
 /** The knobs of one run. */
@@ -210,14 +210,6 @@ async function restHistory(url: string, token: string, conversationId: string): 
   return all.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** The handlers SignalR really holds on a hub client's connection (its private `_methods`), or undefined. */
-export function signalrHandlerCount(hub: HubClient<never> | { readonly registeredHandlerCount: number }): number | undefined {
-  const connection = (hub as unknown as { connection?: { _methods?: Record<string, unknown[]> } }).connection;
-  const methods = connection?._methods;
-  if (methods === undefined) return undefined;
-  return Object.values(methods).reduce((sum, handlers) => sum + handlers.length, 0);
-}
-
 const textBlocks = (text: string): Block[] => [{ $type: 'text', format: 'Plain', content: text, plainText: text }];
 
 /**
@@ -281,10 +273,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await firstValueFrom(c.realtime.notifications.connect(), { defaultValue: undefined });
     await firstValueFrom(a.connect(), { defaultValue: undefined });
     const handlersAfterConnect = {
-      chat: a.realtime.chat.registeredHandlerCount,
-      notifications: a.realtime.notifications.registeredHandlerCount,
-      chatSignalr: signalrHandlerCount(a.realtime.chat),
-      notificationsSignalr: signalrHandlerCount(a.realtime.notifications),
+      chat: signalrHandlerCount(a.realtime.chat),
+      notifications: signalrHandlerCount(a.realtime.notifications),
     };
 
     // A's view: three timelines, messages$, presence of B and C, errors$.
@@ -562,10 +552,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     }
 
     const handlersNow = {
-      chat: a.realtime.chat.registeredHandlerCount,
-      notifications: a.realtime.notifications.registeredHandlerCount,
-      chatSignalr: signalrHandlerCount(a.realtime.chat),
-      notificationsSignalr: signalrHandlerCount(a.realtime.notifications),
+      chat: signalrHandlerCount(a.realtime.chat),
+      notifications: signalrHandlerCount(a.realtime.notifications),
     };
     if (JSON.stringify(handlersNow) !== JSON.stringify(handlersAfterConnect)) {
       problems.push(`handlers: after the first connect ${JSON.stringify(handlersAfterConnect)}, now ${JSON.stringify(handlersNow)}`);
