@@ -1,7 +1,7 @@
 /**
  * Fetching what a reconnect may have missed: the newest history pages of a conversation until
- * one reaches the newest message held before the connection was lost. Used by a timeline's gap
- * recovery and by the client's `messages$`.
+ * one reaches the newest message held before the connection was lost. Used by the conversation feed's
+ * recovery (`ConversationFeed`).
  */
 import { asyncScheduler, defer, expand, EMPTY, type Observable, retry, type SchedulerLike, throwError, timer } from 'rxjs';
 import type { CursorPaginatedResult, MessageDto } from '../codecs/index.js';
@@ -111,51 +111,4 @@ export function pagesSince(
       ),
     );
   });
-}
-
-/**
- * The ids of the last `capacity` messages given in one conversation. Gap recovery uses it to tell
- * a message below the newest one seen that was given already from one that was missed — a message
- * can be overtaken on its way (delayed, then lost with the connection) by a newer one.
- *
- * @example
- * ```ts
- * const recent = new RecentIds(200);
- * recent.add('01HX…B');
- * recent.missed('01HX…A'); // false: older than everything held, taken as given
- * ```
- */
-export class RecentIds {
-  private readonly ids = new Set<string>();
-  private readonly order: string[] = [];
-  private head = 0;
-
-  constructor(private readonly capacity = 200) {}
-
-  /** Records a message given (a repeated id changes nothing). */
-  add(id: string): void {
-    if (this.ids.has(id)) return;
-    this.ids.add(id);
-    this.order.push(id);
-    if (this.ids.size > this.capacity) {
-      const evicted = this.order[this.head];
-      this.head += 1;
-      if (evicted !== undefined) this.ids.delete(evicted);
-      if (this.head > this.capacity) {
-        this.order.splice(0, this.head);
-        this.head = 0;
-      }
-    }
-  }
-
-  /**
-   * True for an id inside the window (above the smallest id held) that was not given: a hole.
-   * Ids at or below the window are taken as given (nothing is known of them).
-   */
-  missed(id: string): boolean {
-    if (this.ids.size === 0 || this.ids.has(id)) return false;
-    let smallest: string | undefined;
-    for (const held of this.ids) if (smallest === undefined || held < smallest) smallest = held;
-    return smallest !== undefined && id > smallest;
-  }
 }

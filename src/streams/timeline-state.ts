@@ -160,8 +160,6 @@ export class TimelineState {
   private localSeq = 0;
   /** Bumped on every change. */
   version = 0;
-  /** True once the window dropped old messages (they are still on the server). */
-  trimmed = false;
 
   constructor(
     readonly conversationId: string,
@@ -254,7 +252,6 @@ export class TimelineState {
       this.byId.delete(id);
       if (message?.clientMessageId != null && this.byClientId.get(message.clientMessageId) === id)
         this.byClientId.delete(message.clientMessageId);
-      this.trimmed = true;
     }
   }
 

@@ -7,7 +7,7 @@ import { defer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { CursorPaginatedResult, MessageDto } from '../../src/codecs/index.js';
 import { ChatApiError } from '../../src/http/chat-api-error.js';
-import { isTransient, pagesSince, RecentIds } from '../../src/streams/gap-recovery.js';
+import { isTransient, pagesSince } from '../../src/streams/gap-recovery.js';
 
 function newScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => {
@@ -159,27 +159,5 @@ describe('pagesSince (marbles)', () => {
         isTransient,
       ),
     ).to.deep.equal([false, false, false, false, false, false]);
-  });
-});
-
-describe('RecentIds', () => {
-  it('tells a hole inside the window from a message given and from one below the window', () => {
-    const recent = new RecentIds(10);
-    for (const id of ['03', '05', '06']) recent.add(id);
-    expect(recent.missed('04'), 'inside the window, never given').to.equal(true);
-    expect(recent.missed('05'), 'given').to.equal(false);
-    expect(recent.missed('02'), 'below the window: taken as given').to.equal(false);
-    expect(recent.missed('07'), 'above every id held and not given: missed (the baseline rule finds it too)').to.equal(true);
-    expect(new RecentIds().missed('01'), 'nothing held').to.equal(false);
-  });
-
-  it('keeps only the last `capacity` ids given: the window moves up, a repeated id changes nothing', () => {
-    const recent = new RecentIds(3);
-    for (const id of ['01', '02', '02', '03', '04', '05']) recent.add(id);
-    // Held: 03, 04, 05. 01 and 02 fell out, so they are below the window now.
-    expect(['01', '02', '03', '04', '05'].map((id) => recent.missed(id))).to.deep.equal([false, false, false, false, false]);
-    for (let i = 10; i < 1000; i++) recent.add(String(i));
-    expect(recent.missed('996'), 'one of the last three').to.equal(false);
-    expect(recent.missed('9970'), 'above the smallest held, never given').to.equal(true);
   });
 });
