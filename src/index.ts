@@ -175,6 +175,7 @@ export type { ChatClient, ChatClientHubOptions, ChatClientOptions, ChatClientRea
 
 // ---- shared by every layer
 export { InvalidArgumentError, ArgumentRangeError } from './core/index.js';
+export type { Logger } from './core/index.js';
 
 // ---- REST
 export {
@@ -226,9 +227,14 @@ export type {
   UploadOptions,
   ListBotsParams,
   ProxyRequestOptions,
+  ProxyResult,
   RestApi,
   RestApiOptions,
   RouteTable,
+  RouteName,
+  RouteSpec,
+  ResolvedRoute,
+  HttpMethod,
 } from './http/index.js';
 
 // ---- hubs
@@ -259,6 +265,8 @@ export type {
   NotificationHubClientOptions,
   ChatHub,
   ChatHubPort,
+  HubEventCodecs,
+  HubEventPayloads,
   HubPort,
   NotificationHub,
   Presence,
@@ -323,6 +331,8 @@ export type {
   ReadReceipt,
   TrackTypingOptions,
   JoinHooks,
+  GapHistoryApi,
+  PagesSinceOptions,
   ConversationFeedDeps,
   FeedEvent,
   GapLedger,

@@ -35,7 +35,7 @@ export type { UploadBody, UploadEvent, UploadProgressEvent, UploadDoneEvent, Upl
 export { BotApi } from './bot-api.js';
 export type { ListBotsParams } from './bot-api.js';
 export { ProxyApi } from './proxy-api.js';
-export type { ProxyRequestOptions } from './proxy-api.js';
+export type { ProxyRequestOptions, ProxyResult } from './proxy-api.js';
 export { HealthApi } from './health-api.js';
 export { createRestApi } from './create-rest-api.js';
 export type { RestApi, RestApiOptions } from './create-rest-api.js';

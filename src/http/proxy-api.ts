@@ -22,7 +22,8 @@ export interface ProxyRequestOptions<C extends t.Any | undefined = undefined> {
   readonly response?: 'json' | 'text';
 }
 
-type ProxyResult<C extends t.Any | undefined> = C extends t.Any ? t.TypeOf<C> : unknown;
+/** What a proxy call emits: the codec's type when one is given, else the parsed body as `unknown`. */
+export type ProxyResult<C extends t.Any | undefined> = C extends t.Any ? t.TypeOf<C> : unknown;
 
 /**
  * Requests to backend services registered behind the gateway: `* /api/proxy/{service}/{path}`.

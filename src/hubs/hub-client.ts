@@ -116,9 +116,10 @@ export interface HubClientOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-type EventMap = Readonly<Record<string, t.Mixed>>;
-/** Event name → decoded payload type of an event codec map. */
-type Payloads<Events extends EventMap> = { [K in keyof Events]: t.TypeOf<Events[K]> };
+/** A hub's events: event name → the io-ts codec of its payload. */
+export type HubEventCodecs = Readonly<Record<string, t.Mixed>>;
+/** Event name → decoded payload type of a {@link HubEventCodecs} map. */
+export type HubEventPayloads<Events extends HubEventCodecs> = { [K in keyof Events]: t.TypeOf<Events[K]> };
 
 const NOT_CONNECTED = /not in the 'Connected' State/i;
 
@@ -172,7 +173,7 @@ function unknownEventError(hubName: string, known: readonly string[], event: unk
  * A 401 is the HTTP status answered to negotiate or to the WebSocket upgrade, never a close's
  * text; the user's token goes to the hub URL's origin only (`HubTransport`).
  */
-export class HubClient<Events extends EventMap> {
+export class HubClient<Events extends HubEventCodecs> {
   /** Replays the connection's current status; see {@link HubConnectionStatus}. */
   readonly state$: Observable<HubConnectionStatus>;
   /** Replays what the user asked for last: `connected` after `connect()`, `disconnected` after `disconnect()`. */
@@ -296,7 +297,7 @@ export class HubClient<Events extends EventMap> {
    * (`reconnecting`, `reconnected`, `disconnected`, `close`, `connected`…, in any case) it points
    * to `state$`.
    */
-  on<K extends keyof Events & string>(event: K): Observable<Payloads<Events>[K]> {
+  on<K extends keyof Events & string>(event: K): Observable<HubEventPayloads<Events>[K]> {
     // Own keys only: `toString`, `constructor`… are not events.
     if (typeof event !== 'string' || !Object.hasOwn(this.events, event))
       throw unknownEventError(this.hubName, Object.keys(this.events), event);
@@ -318,7 +319,7 @@ export class HubClient<Events extends EventMap> {
       );
       this.decoded.set(event, stream);
     }
-    return stream as Observable<Payloads<Events>[K]>;
+    return stream as Observable<HubEventPayloads<Events>[K]>;
   }
 
   /** Reports an error on `errors$` (for subclasses: failed re-joins, re-subscriptions). */

@@ -4,7 +4,7 @@
  * token factory) or through `createChatClient`.
  */
 export { HubClient, isUnauthorized } from './hub-client.js';
-export type { HubClientOptions, HubLogger } from './hub-client.js';
+export type { HubClientOptions, HubEventCodecs, HubEventPayloads, HubLogger } from './hub-client.js';
 export { HubError } from './hub-error.js';
 export type { HubErrorDetails, HubErrorKind } from './hub-error.js';
 export type { HubConnectionStatus, HubSession } from './hub-state.js';

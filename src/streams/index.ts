@@ -34,6 +34,7 @@ export type { ParticipantBatchSource, ParticipantNamesOptions } from './particip
 export { JoinRegistry } from './join-registry.js';
 export type { JoinHooks } from './join-registry.js';
 export { ConversationFeed } from './conversation-feed.js';
+export type { GapHistoryApi, PagesSinceOptions } from './gap-recovery.js';
 export type { ConversationFeedDeps, FeedEvent } from './conversation-feed.js';
 export { DEFAULT_GAP_LEDGER_LIMITS, emptyGapLedger, isGiven, missedIds, newestGiven, reduceGapLedger } from './gap-ledger.js';
 export type { GapLedger, GapLedgerEntry, GapLedgerEvent, GapLedgerLimits } from './gap-ledger.js';
