@@ -280,4 +280,60 @@ describe('reliability: messages$ gap recovery', function () {
     await waitFor(() => (timeline[timeline.length - 1] ?? []).some((m) => m.id === overtaken.id), 10_000, 'the timeline to hold it');
     expect(finished.map((m) => m.plainText)).to.deep.equal(['seen', 'newer', 'overtaken']);
   });
+
+  /**
+   * An axios adapter that holds every baseline request (`GET …/messages?limit=1…`) until
+   * `release()`: the request reaches the server only then, so its answer is the newest message at
+   * that moment.
+   */
+  function baselineGate(): { adapter: AxiosAdapter; held: number; release: () => void } {
+    const real = axios.getAdapter('http');
+    let open: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const gate = {
+      held: 0,
+      release: () => open(),
+      adapter: async (config: InternalAxiosRequestConfig) => {
+        if (config.method?.toUpperCase() === 'GET' && /\/messages\?(.*&)?limit=1(&|$)/.test(config.url ?? '')) {
+          gate.held += 1;
+          await opened;
+        }
+        return real(config);
+      },
+    };
+    return gate;
+  }
+
+  it("a connection lost while a join's baseline is fetched loses nothing sent while joined (the baseline answered after the loss)", async () => {
+    const gate = baselineGate();
+    const { client: alice, id: aliceId } = await user('hole1-alice', true, gate.adapter);
+    const { client: bob } = await user('hole1-bob', false);
+    const conversation = await firstValueFrom(bob.groupConversation([aliceId], { name: 'hole1' }));
+    const finished: TimelineMessage[] = [];
+    subscriptions.push(alice.messages$.subscribe((m) => finished.push(m)));
+    subscriptions.push(alice.followAllConversations().subscribe());
+    await waitFor(() => gate.held > 0, 5000, 'the baseline request to be held');
+
+    await gateway.faults.refuseConnections(10_000);
+    await gateway.faults.killSockets();
+    await waitFor(() => alice.realtime.chat.status.status === 'reconnecting', 5000, 'alice reconnecting');
+    // Whether the conversation counts as joined when the message is sent decides whether it is owed.
+    const joinedWhenSent = alice.realtime.chat.joinedConversations.has(conversation.id);
+    const away = await firstValueFrom(bob.messages.send(conversation.id, text('while away')));
+    gate.release(); // the baseline reaches the server now: its newest message is "while away"
+    await gateway.faults.refuseConnections(0);
+    await waitFor(
+      () => alice.realtime.chat.status.status === 'connected' && alice.realtime.chat.joinedConversations.has(conversation.id),
+      10_000,
+      'alice joined again',
+    );
+    const after = await firstValueFrom(bob.messages.send(conversation.id, text('after')));
+    await waitFor(() => finished.some((m) => m.id === after.id), 10_000, 'the next message live');
+    if (joinedWhenSent) await waitFor(() => finished.some((m) => m.id === away.id), 5000, 'messages$ to recover "while away"');
+    const ids = finished.map((m) => m.id);
+    expect(new Set(ids).size, 'nothing twice').to.equal(ids.length);
+    expect(ids, 'every message sent while joined').to.include.members(joinedWhenSent ? [away.id, after.id] : [after.id]);
+  });
 });
