@@ -95,12 +95,11 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
   /** After a reconnect that lost the groups: join every tracked conversation again, then say so. */
   protected override afterSession(session: HubSession): Observable<never> {
     if (session.number === 1) return EMPTY;
-    return concat(
-      this.rejoinConversations().pipe(ignoreElements()),
-      defer(() => {
-        this.rejoined.next({ session, conversationIds: this.joined.value });
-        return EMPTY;
-      }),
+    // Only those joined again: one cut off by the connection closing stays tracked (the next
+    // session joins it) but is not joined now.
+    return this.rejoinConversations().pipe(
+      tap((conversationIds) => this.rejoined.next({ session, conversationIds })),
+      ignoreElements(),
     );
   }
 
