@@ -43,7 +43,13 @@ describe('gap ledger (pure reducer)', () => {
   it('a new session owes every covered conversation from its newest id; the first session owes nothing', () => {
     const base = run([{ type: 'covered', conversationId: C, baseline: 'm01', owed: false }, given('m02')]);
     expect(run([{ type: 'sessionStarted', session: 1 }], base).entries.get(C)?.owed).to.equal(undefined);
-    const second = run([{ type: 'sessionStarted', session: 1 }, { type: 'sessionStarted', session: 2 }], base);
+    const second = run(
+      [
+        { type: 'sessionStarted', session: 1 },
+        { type: 'sessionStarted', session: 2 },
+      ],
+      base,
+    );
     expect(second.session).to.equal(2);
     expect(second.entries.get(C)?.owed).to.equal('m02');
   });
@@ -112,7 +118,10 @@ describe('gap ledger (pure reducer)', () => {
   });
 
   it('uncovered drops the entry; uncovering twice returns the same ledger', () => {
-    const l = run([{ type: 'covered', conversationId: C, baseline: 'm01', owed: false }, { type: 'uncovered', conversationId: C }]);
+    const l = run([
+      { type: 'covered', conversationId: C, baseline: 'm01', owed: false },
+      { type: 'uncovered', conversationId: C },
+    ]);
     expect(l.entries.has(C)).to.equal(false);
     expect(reduceGapLedger(l, { type: 'uncovered', conversationId: C })).to.equal(l);
   });
