@@ -22,6 +22,7 @@ import {
   share,
   Subject,
   tap,
+  throwError,
   timer,
   toArray,
 } from 'rxjs';
@@ -36,7 +37,7 @@ import {
   missedIds,
   reduceGapLedger,
 } from './gap-ledger.js';
-import { type GapHistoryApi, pagesSince } from './gap-recovery.js';
+import { GAP_RETRY_DELAYS_MS, type GapHistoryApi, isTransient, pagesSince, retryTransient } from './gap-recovery.js';
 import { JoinRegistry } from './join-registry.js';
 
 /** What a {@link ConversationFeed} runs on. */
@@ -57,6 +58,11 @@ export interface ConversationFeedDeps {
   readonly maxPages?: number;
   /** Recoveries (and baselines) in flight at once. @default 4 */
   readonly concurrency?: number;
+  /**
+   * How long after a recovery failed for good (its retries spent) it is tried again, while the
+   * conversation is still owed: a debt is never dropped. @default 30000
+   */
+  readonly retryFailedRecoveryMs?: number;
   /** How many ids the ledger remembers per conversation. */
   readonly limits?: Partial<GapLedgerLimits>;
   /** The scheduler of retries. @default asyncScheduler */
@@ -99,6 +105,8 @@ export class ConversationFeed {
   readonly events$: Observable<FeedEvent>;
   private ledger: GapLedger;
   private readonly recoverNow = new Subject<string>();
+  /** Conversations whose recovery failed for good: tried again later. */
+  private readonly failed = new Subject<string>();
   private readonly joins: JoinRegistry;
   private readonly scheduler: SchedulerLike;
   /** Conversations whose pre-join baseline is being fetched. */
@@ -147,6 +155,9 @@ export class ConversationFeed {
     const given$ = merge(chat.on('messageReceived'), this.deps.finished$ ?? EMPTY).pipe(
       map((message): FeedEvent => {
         const entry = this.ledger.entries.get(message.conversationId);
+        // Only a covered or joined conversation's messages are given: a server may still send a
+        // conversation left while the connection was away (a leave lost, the connection resumed).
+        if (entry === undefined && !chat.joinedConversations.has(message.conversationId)) return { type: 'message', message, fresh: false };
         const fresh = entry === undefined || !isGiven(entry, message.id);
         this.dispatch({ type: 'given', conversationId: message.conversationId, id: message.id });
         return { type: 'message', message, fresh };
@@ -159,7 +170,10 @@ export class ConversationFeed {
       }),
     );
     const recoveries$ = this.recoverNow.pipe(mergeMap((id) => this.recover(id, inFlight, again), this.deps.concurrency ?? 4));
-    return merge(merge(sessions$, rejoined$, this.coverage()).pipe(ignoreElements()), given$, recoveries$).pipe(
+    const retries$ = this.failed.pipe(
+      mergeMap((id) => timer(this.deps.retryFailedRecoveryMs ?? 30_000, this.scheduler).pipe(tap(() => this.recoverNow.next(id)))),
+    );
+    return merge(merge(sessions$, rejoined$, retries$, this.coverage()).pipe(ignoreElements()), given$, recoveries$).pipe(
       finalize(() => {
         this.ledger = emptyGapLedger(this.deps.limits);
       }),
@@ -201,21 +215,30 @@ export class ConversationFeed {
   private coverBeforeJoin(conversationId: string): Observable<unknown> {
     if (this.ledger.entries.has(conversationId)) return of(undefined);
     return this.baseline(conversationId).pipe(
+      // The join waits for its baseline: while the history answers with failures that may pass,
+      // it is asked again every `retryFailedRecoveryMs` (each failure reported).
+      retry({
+        delay: (error: unknown) => {
+          if (!isTransient(error)) return throwError(() => error);
+          this.deps.report(error);
+          return timer(this.deps.retryFailedRecoveryMs ?? 30_000, this.scheduler);
+        },
+      }),
       tap((newest) => this.dispatch({ type: 'covered', conversationId, baseline: newest, owed: true })),
       catchError((error: unknown) => {
-        // Joined anyway: the conversation is covered from its first live message then.
+        // Refused (403, 404): the join is sent anyway and will say why; nothing is covered.
         this.deps.report(error);
         return of(undefined);
       }),
     );
   }
 
-  /** The conversation's newest message id now (`''` when it has none); retried twice. */
+  /** The conversation's newest message id now (`''` when it has none); transient failures are asked again as recoveries are. */
   private baseline(conversationId: string): Observable<string> {
     return defer(() => {
       this.baselining.add(conversationId);
       return this.deps.history.getHistory(conversationId, { limit: 1, direction: 'older' }).pipe(
-        retry({ count: 2, delay: () => timer(500, this.scheduler) }),
+        retryTransient(GAP_RETRY_DELAYS_MS, this.scheduler),
         map((page) => page.items[0]?.id ?? ''),
         finalize(() => this.baselining.delete(conversationId)),
       );
@@ -246,8 +269,9 @@ export class ConversationFeed {
           return { type: 'recovered', conversationId, from, pages, missed };
         }),
         catchError((error: unknown) => {
-          // Still owed: the next re-join recovers from the same point.
+          // Still owed: tried again later, and the next re-join recovers from the same point.
           this.deps.report(error);
+          this.failed.next(conversationId);
           return EMPTY;
         }),
         finalize(() => {

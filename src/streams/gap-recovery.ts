@@ -3,7 +3,18 @@
  * one reaches the newest message held before the connection was lost. Used by the conversation feed's
  * recovery (`ConversationFeed`).
  */
-import { asyncScheduler, defer, expand, EMPTY, type Observable, retry, type SchedulerLike, throwError, timer } from 'rxjs';
+import {
+  asyncScheduler,
+  defer,
+  EMPTY,
+  expand,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  retry,
+  type SchedulerLike,
+  throwError,
+  timer,
+} from 'rxjs';
 import type { CursorPaginatedResult, MessageDto } from '../codecs/index.js';
 import { ChatApiError } from '../http/chat-api-error.js';
 
@@ -68,6 +79,28 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
+ * Asks a failed request again while the failure may pass ({@link isTransient}): after each delay
+ * of `delays` — or after the server's `Retry-After`, at most `maxRetryAfterMs` — then errors with
+ * the last failure; any other failure errors at once.
+ *
+ * @example
+ * ```ts
+ * client.messages.getHistory(id, { limit: 1 }).pipe(retryTransient(GAP_RETRY_DELAYS_MS, asyncScheduler));
+ * ```
+ */
+export function retryTransient<T>(
+  delays: readonly number[],
+  scheduler: SchedulerLike,
+  maxRetryAfterMs: number = GAP_MAX_RETRY_AFTER_MS,
+): MonoTypeOperatorFunction<T> {
+  return retry({
+    count: delays.length,
+    delay: (error: unknown, attempt: number) =>
+      isTransient(error) ? timer(retryDelayMs(error, attempt, delays, maxRetryAfterMs), scheduler) : throwError(() => error),
+  });
+}
+
+/**
  * The newest pages of `conversationId`'s history (`direction: 'older'`), newest first, until a
  * page holds a message at or below `newest` (no limit when `newest` is undefined: one page), the
  * history ends, or `maxPages` were fetched. A page that fails with a transient error is asked
@@ -96,13 +129,7 @@ export function pagesSince(
       pages += 1;
       return api
         .getHistory(conversationId, { limit: options.pageSize, direction: 'older', ...(cursor !== undefined ? { cursor } : {}) })
-        .pipe(
-          retry({
-            count: delays.length,
-            delay: (error: unknown, attempt: number) =>
-              isTransient(error) ? timer(retryDelayMs(error, attempt, delays, maxRetryAfterMs), scheduler) : throwError(() => error),
-          }),
-        );
+        .pipe(retryTransient(delays, scheduler, maxRetryAfterMs));
     };
     const reached = (page: CursorPaginatedResult<MessageDto>): boolean => newest === undefined || page.items.some((m) => m.id <= newest);
     return fetch(undefined).pipe(

@@ -47,6 +47,7 @@ import { outgoingTyping } from './outgoing-typing.js';
 import { localMessage, type TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
 import { ConversationFeed, recoveredIn } from './conversation-feed.js';
+import { GAP_RETRY_DELAYS_MS, retryTransient } from './gap-recovery.js';
 import type { ParticipantNames } from './participant-names.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
 
@@ -65,7 +66,7 @@ const SendOptionsCodec = optional(
 
 /** Marks the end of the first history page in the action stream (not an action). */
 const FIRST_PAGE_DONE = Symbol('first page done');
-/** Marks the end of a recovery's pages (not an action). */
+/** Marks the end of a recovery that stood in for the first page (not an action). */
 const SETTLED = Symbol('recovery settled');
 
 /** What a timeline needs from REST. */
@@ -463,6 +464,8 @@ export class Timeline {
       mine(this.deps.streams$).pipe(map((stream): TimelineAction => ({ type: 'stream', stream }))),
     );
     const firstPage$ = this.deps.messages.getHistory(id, { limit: this.pageSize, direction: 'older' }).pipe(
+      // A failure that may pass is asked again (1 s, 2 s, 5 s, or the server's Retry-After), as gap recovery does.
+      retryTransient(GAP_RETRY_DELAYS_MS, this.scheduler),
       concatMap((page) => this.named(page)),
       map(({ page, senderNames }): TimelineAction => {
         paging.record(page);
@@ -494,30 +497,31 @@ export class Timeline {
           )
         : EMPTY;
     // A recovery's pages refresh what is held and add the gap (what is newer than where it
-    // started, and what it found missed below that); older history stays out (the window is the
-    // user's, `loadOlder` extends it).
+    // started or than the oldest message held, and what it found missed); older history stays out
+    // — the window is the user's, `loadOlder` extends it. Before the first page came (it failed,
+    // or is still being asked again), the recovery's newest `pageSize` messages stand in for it.
     const recovered$ = this.feed.events$.pipe(
       recoveredIn(id),
-      concatMap((event) =>
-        from(event.pages).pipe(
+      concatMap((event) => {
+        if (status.value.status !== 'loaded') {
+          const newest = event.pages.flatMap((page) => page.items).slice(0, this.pageSize);
+          return this.named({ items: newest, hasMore: true, nextCursor: null }).pipe(
+            map(({ page, senderNames }) => historyAction(page.items, senderNames)),
+            endWith(SETTLED),
+          );
+        }
+        const missed = new Set(event.missed.map((m) => m.id));
+        return from(event.pages).pipe(
           concatMap((fetched) => {
-            const missed = new Set(event.missed.map((m) => m.id));
-            const items = fetched.items.filter((m) => m.id > event.from || missed.has(m.id) || state.get(m.id) !== undefined);
+            const oldest = state.oldestId();
+            const items = fetched.items.filter((m) => m.id > event.from || missed.has(m.id) || (oldest !== undefined && m.id >= oldest));
             // Only a whole page tells where the history's pages begin and end.
             if (items.length === fetched.items.length) paging.record(fetched);
             return this.named(items.length === fetched.items.length ? fetched : { ...fetched, items });
           }),
-          map(
-            ({ page, senderNames }): TimelineAction => ({
-              type: 'history',
-              messages: page.items,
-              ...(senderNames !== undefined ? { senderNames } : {}),
-            }),
-          ),
-          // A recovery answered: a timeline whose first page failed is loaded now.
-          endWith(SETTLED),
-        ),
-      ),
+          map(({ page, senderNames }) => historyAction(page.items, senderNames)),
+        );
+      }),
       tap((action) => {
         if (action === SETTLED) settleLoaded(status);
       }),
@@ -531,7 +535,8 @@ export class Timeline {
       concatMap((signal) => (signal === 'start' ? chat.startTyping(id) : chat.stopTyping(id)).pipe(catchError(() => EMPTY))),
       ignoreElements(),
     );
-    return merge(live$, this.actions, firstPage$, join$, recovered$, typingOut$).pipe(
+    // Recoveries are listened to before the join starts one (a fake hub answers at once).
+    return merge(live$, this.actions, recovered$, firstPage$, join$, typingOut$).pipe(
       filter((action) => action === FIRST_PAGE_DONE || applyTimelineAction(state, action)),
       map(() => state),
       finalize(() => {
@@ -592,6 +597,11 @@ class HistoryPaging {
     }
     return cursor;
   }
+}
+
+/** A `history` action for `messages` (with their senders' names when known). */
+function historyAction(messages: readonly MessageDto[], senderNames: ReadonlyMap<string, string> | undefined): TimelineAction {
+  return { type: 'history', messages, ...(senderNames !== undefined ? { senderNames } : {}) };
 }
 
 /** `loading` or `failed` → `loaded` (a history request of the run succeeded). */

@@ -45,6 +45,8 @@ type Socket = 'none' | 'open' | 'silent' | 'resumable';
 export interface Sent {
   readonly epoch: number;
   readonly reached: boolean;
+  /** Sent while the connection was already gone (the state not yet told): cut at once. */
+  readonly gone: boolean;
 }
 
 /** One fake hub's connection lifecycle; see `FakeHub` for what each driver means. */
@@ -127,7 +129,9 @@ export class FakeConnection {
 
   dropConnection(resume: boolean): void {
     this.assertStatus('dropConnection', 'connected');
-    this.lose(new Error(`${this.hubName} hub (fake): the connection was lost (dropConnection)`), resume);
+    // A socket killed silently cannot resume (what was sent to it is gone), as a real server's
+    // connection without a Close frame cannot.
+    this.lose(new Error(`${this.hubName} hub (fake): the connection was lost (dropConnection)`), resume && this.socket === 'open');
   }
 
   killSocket(): void {
@@ -161,7 +165,7 @@ export class FakeConnection {
 
   /** Sends an invocation now: on which connection, and whether the server gets it (not into a killed socket). */
   send(): Sent {
-    return { epoch: this.closeCount, reached: this.socket === 'open' };
+    return { epoch: this.closeCount, reached: this.socket === 'open', gone: this.socket === 'none' };
   }
 
   /** Waits for the connection as the real client does: `not-connected` before `connect()`, on `failed`, or after `invocationTimeoutMs`. */
@@ -202,7 +206,7 @@ export class FakeConnection {
           )
         : of(true);
     return combineLatest([due$, concat(of(undefined), this.socketChanged)]).pipe(
-      map(([due]) => (this.closeCount !== sent.epoch ? 'cut' : due && sent.reached && this.socket === 'open' ? 'ok' : 'wait')),
+      map(([due]) => (sent.gone || this.closeCount !== sent.epoch ? 'cut' : due && sent.reached && this.socket === 'open' ? 'ok' : 'wait')),
       filter((verdict) => verdict !== 'wait'),
       take(1),
       map((verdict) => {

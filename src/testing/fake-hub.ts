@@ -35,6 +35,7 @@ export interface DropConnectionOptions {
    * Stateful reconnect: the server keeps the connection (its id, its groups, its presence
    * subscriptions) and buffers what it sends meanwhile; the next `reconnect()` resumes it and
    * delivers the buffer. Without it the server forgets the connection and what it sends is lost.
+   * A socket killed silently (`killSocket()`) cannot resume: the drop then loses it for good.
    * @default false
    */
   readonly resume?: boolean;

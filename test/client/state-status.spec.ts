@@ -185,7 +185,8 @@ describe('timeline.status$ (fake history)', () => {
 
   it('a failed first page becomes loaded when loadOlder() (the retry) gets a page', async () => {
     let calls = 0;
-    const refused = new ChatApiError({ kind: 'http', status: 503, title: 'Service Unavailable' });
+    // Not a failure that may pass (a 5xx would be asked again at once): the retry is loadOlder's.
+    const refused = new ChatApiError({ kind: 'http', status: 403, title: 'Forbidden' });
     const messages: TimelineHistoryApi = {
       getHistory: (): Observable<CursorPaginatedResult<MessageDto>> =>
         ++calls === 1 ? throwError(() => refused) : of(page([restMessage(1)])),
