@@ -35,8 +35,9 @@ const NOT_AT_ROOT: Readonly<Record<string, readonly string[]>> = {
     'ChatHubEvents',
     'NotificationHubEvents',
   ],
-  // The route table's helpers are for a deployment that changes paths, not for an app.
-  './http/index.js': ['expandPath', 'encodePathSegments', 'resolveRoute', 'HttpMethod', 'RouteSpec', 'RouteName', 'ResolvedRoute'],
+  // The route table's helpers are for a deployment that changes paths, not for an app (its types
+  // are at the root: `HttpTransport.route()` and `RouteTable` use them).
+  './http/index.js': ['expandPath', 'encodePathSegments', 'resolveRoute'],
   './hubs/index.js': [],
   './streams/index.js': [],
 };
