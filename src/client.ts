@@ -8,6 +8,7 @@ import { composeChatClient } from './client/compose.js';
 
 export { Completion } from './client/chat-client.js';
 export type { ChatClient, ChatClientHubOptions, ChatClientOptions, ChatClientRealtime, ChatLogger } from './client/chat-client.js';
+export type { ChatClientParts } from './client/client-parts.js';
 
 /**
  * Creates the client: REST groups (cold Observables), both SignalR hubs (hot events, cold

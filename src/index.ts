@@ -171,11 +171,11 @@ export type {
 
 // ---- the facade
 export { createChatClient, Completion } from './client.js';
-export type { ChatClient, ChatClientHubOptions, ChatClientOptions, ChatClientRealtime, ChatLogger } from './client.js';
+export type { ChatClient, ChatClientHubOptions, ChatClientOptions, ChatClientParts, ChatClientRealtime, ChatLogger } from './client.js';
 
 // ---- shared by every layer
 export { InvalidArgumentError, ArgumentRangeError } from './core/index.js';
-export type { Logger } from './core/index.js';
+export type { Logger, LogLevelName } from './core/index.js';
 
 // ---- REST
 export {

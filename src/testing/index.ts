@@ -160,3 +160,15 @@ export { createTestChatClient, TEST_CHAT_BASE_URL } from './create-test-chat-cli
  * ```
  */
 export type { TestChatClient, TestChatClientOptions } from './create-test-chat-client.js';
+/**
+ * What a history query of the fake server takes (`server.historyPage`), and how a fake hub is
+ * known to the server (the `endpoint` a subclass of `FakeHub` hands it).
+ *
+ * @example
+ * ```ts
+ * const query: HistoryQuery = { limit: 20, direction: 'older' };
+ * server.historyPage('alice', 'general', query);
+ * ```
+ */
+export type { HistoryQuery } from './fake-records.js';
+export type { FakeEndpoint } from './fake-hub-registry.js';
