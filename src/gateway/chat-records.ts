@@ -109,6 +109,13 @@ export interface StoredMessage {
   systemEvent: SystemEventDto | null;
 }
 
+/**
+ * What the DTO mappings and history paging read of a message: the gateway's {@link StoredMessage},
+ * or the record of the in-memory server of `chat-client-rx/testing`, which has no system events
+ * (none is `null`).
+ */
+export type MessageRecord = Readonly<Omit<StoredMessage, 'systemEvent'>> & { readonly systemEvent?: SystemEventDto | null };
+
 /** What a new message carries, from REST or the hub. */
 export interface NewMessage {
   blocks: Block[];

@@ -1,7 +1,8 @@
+import { plainTextOf } from '../codecs/blocks.js';
 import type { Block } from '../codecs/index.js';
 import { MAX_JSON_DEPTH, pathBeyondDepth } from '../codecs/json-depth.js';
 import { compareIsoDateTimes } from '../codecs/scalars.js';
-import type { NewMessage, StoredConversation, StoredMember, StoredMessage } from './chat-records.js';
+import type { NewMessage, StoredConversation, StoredMember } from './chat-records.js';
 import { badRequest } from './gateway-error.js';
 
 const MAX_PAGE = 100;
@@ -40,16 +41,30 @@ export function parseCursor(cursor: string): { ms: number; id: string } {
  * Binary search in messages sorted by id: the index of the first message whose id is ≥ `id`, or,
  * with `after`, > `id`.
  */
-export function indexById(messages: readonly StoredMessage[], id: string, after = false): number {
+export function indexById(messages: readonly { readonly id: string }[], id: string, after = false): number {
   let lo = 0;
   let hi = messages.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const midId = (messages[mid] as StoredMessage).id;
+    const midId = (messages[mid] as { readonly id: string }).id;
     if (midId < id || (after && midId === id)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The plain text a message is stored with: the text of its blocks, or `null` when they have none.
+ *
+ * @example
+ * ```ts
+ * plainTextOrNull([{ $type: 'text', format: 'Plain', content: 'hi', plainText: 'hi' }]); // 'hi'
+ * plainTextOrNull([]); // null
+ * ```
+ */
+export function plainTextOrNull(blocks: readonly Block[]): string | null {
+  const text = plainTextOf(blocks);
+  return text === '' ? null : text;
 }
 
 /** A 400 naming `field` unless `value` is a non-blank string. */

@@ -1,25 +1,47 @@
+/**
+ * The wire shapes of the gateway's records. `toMessageDto` and `toChatMessageDto` are pure and
+ * also serve the in-memory server of `chat-client-rx/testing` (this module imports nothing
+ * Node-specific: keep it so).
+ */
 import type {
   ChatMessageDto,
   ConversationDto,
   ConversationListItemDto,
   ConversationParticipantDto,
+  MediaReference,
   MessageDto,
   ParticipantDto,
+  ReactionGroupDto,
 } from '../codecs/index.js';
-import { activeMemberIds, type StoredConversation, type StoredMember, type StoredMessage, type StoredParticipant } from './chat-records.js';
+import {
+  activeMemberIds,
+  type MessageRecord,
+  type StoredConversation,
+  type StoredMember,
+  type StoredMessage,
+  type StoredParticipant,
+} from './chat-records.js';
 import type { ParticipantStore } from './participant-store.js';
 import type { PresenceStore } from './presence-store.js';
 
-/** The REST shape of a stored message (a deleted one shows no blocks and no text). */
-export function toMessageDto(m: StoredMessage): MessageDto {
-  const groups = [...m.reactions].map(([emoji, ids]) => ({ emoji, count: ids.length, participantIds: [...ids] }));
+/** A message's reactions, one group per emoji in reaction order, each with who reacted (copies). */
+function reactionGroups(m: MessageRecord): ReactionGroupDto[] {
+  return [...m.reactions].map(([emoji, ids]) => ({ emoji, count: ids.length, participantIds: [...ids] }));
+}
+
+/**
+ * The REST shape of a stored message (a deleted one shows no blocks and no text; the blocks are a
+ * copy). A message with no `systemEvent` (the testing kit's records) has `systemEvent: null`.
+ */
+export function toMessageDto(m: MessageRecord): MessageDto {
+  const groups = reactionGroups(m);
   return {
     id: m.id,
     conversationId: m.conversationId,
     senderId: m.senderId,
     senderType: m.senderType,
     timestamp: m.createdAt,
-    blocks: m.isDeleted ? [] : m.blocks,
+    blocks: m.isDeleted ? [] : [...m.blocks],
     plainTextIndex: m.isDeleted ? null : m.plainText,
     replyToMessageId: m.replyToMessageId,
     quickReplies: m.quickReplies,
@@ -40,6 +62,38 @@ export function toMessageDto(m: StoredMessage): MessageDto {
           ...(m.systemEvent.metadata ? { metadata: m.systemEvent.metadata } : {}),
         }
       : null,
+  };
+}
+
+/**
+ * The hub shape of a stored message (`messageReceived`, `messageRecovered`): the blocks are a copy,
+ * `updatedAt` is set only once edited, `senderAvatar` only when there is one.
+ *
+ * @example
+ * ```ts
+ * toChatMessageDto(message, 'Alice').senderName; // 'Alice'
+ * ```
+ */
+export function toChatMessageDto(m: MessageRecord, senderName: string, senderAvatar?: MediaReference): ChatMessageDto {
+  const reactions = reactionGroups(m);
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    senderId: m.senderId,
+    senderName,
+    senderType: m.senderType,
+    blocks: [...m.blocks],
+    plainTextContent: m.plainText,
+    replyToMessageId: m.replyToMessageId,
+    quickReplies: m.quickReplies,
+    isEdited: m.isEdited,
+    reactions: reactions.length > 0 ? reactions : null,
+    mentions: m.mentions,
+    createdAt: m.createdAt,
+    updatedAt: m.isEdited ? m.updatedAt : null,
+    clientMessageId: m.clientMessageId,
+    systemEvent: m.systemEvent ?? null,
+    ...(senderAvatar ? { senderAvatar } : {}),
   };
 }
 
@@ -96,29 +150,11 @@ export class DtoMapper {
     private readonly findMessage: (id: string) => StoredMessage | undefined,
   ) {}
 
-  /** The hub shape of a stored message. */
+  /** The hub shape of a stored message, with its sender's name and avatar. */
   toChatMessageDto(m: StoredMessage): ChatMessageDto {
     const sender = this.participants.get(m.senderId);
-    const reactions = [...m.reactions].map(([emoji, ids]) => ({ emoji, count: ids.length, participantIds: [...ids] }));
-    return {
-      id: m.id,
-      conversationId: m.conversationId,
-      senderId: m.senderId,
-      senderName: m.senderType === 'System' && !sender ? 'System' : this.participants.displayName(m.senderId),
-      senderType: m.senderType,
-      blocks: m.blocks,
-      plainTextContent: m.plainText,
-      replyToMessageId: m.replyToMessageId,
-      quickReplies: m.quickReplies,
-      isEdited: m.isEdited,
-      reactions: reactions.length > 0 ? reactions : null,
-      mentions: m.mentions,
-      createdAt: m.createdAt,
-      updatedAt: m.isEdited ? m.updatedAt : null,
-      clientMessageId: m.clientMessageId,
-      systemEvent: m.systemEvent,
-      ...(sender?.avatar ? { senderAvatar: sender.avatar } : {}),
-    };
+    const senderName = m.senderType === 'System' && !sender ? 'System' : this.participants.displayName(m.senderId);
+    return toChatMessageDto(m, senderName, sender?.avatar);
   }
 
   /** The REST shape of a participant, with their presence. */

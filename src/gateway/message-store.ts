@@ -1,5 +1,4 @@
 import type { Block, CursorPaginatedResult, Mention, MessageDto, SystemEventDto, SystemEventType } from '../codecs/index.js';
-import { plainTextOf } from '../codecs/blocks.js';
 import {
   activeMemberIds,
   type ChatContext,
@@ -8,10 +7,21 @@ import {
   type StoredMember,
   type StoredMessage,
 } from './chat-records.js';
-import { indexById, pageSize, parseCursor, RECOVER_WINDOW_MS, requireText, validateBlocks, validateNewMessage } from './chat-rules.js';
+import {
+  indexById,
+  pageSize,
+  parseCursor,
+  plainTextOrNull,
+  RECOVER_WINDOW_MS,
+  requireText,
+  validateBlocks,
+  validateNewMessage,
+} from './chat-rules.js';
 import type { ConversationStore } from './conversation-store.js';
 import { toMessageDto, type DtoMapper } from './dto-mapping.js';
 import { badRequest, conflict, forbidden, notFound } from './gateway-error.js';
+import { historyPageOf } from './history-paging.js';
+import { addReactionTo, applyDelete, applyEdit, applyRecover, reactionPayload, removeReactionFrom } from './message-changes.js';
 import type { ParticipantStore } from './participant-store.js';
 
 type MessageFields = Pick<
@@ -122,39 +132,8 @@ export class MessageStore {
     const c = this.conversations.memberConversation(userId, conversationId, true);
     const member = c.members.get(userId) as StoredMember;
     const size = pageSize(options.limit, 50);
-    const visible = c.messages;
     const from = options.cursor !== undefined ? parseCursor(options.cursor).id : undefined;
-    const picked: StoredMessage[] = [];
-    let hasMore = false;
-    if ((options.direction ?? 'older') === 'older') {
-      let i = from === undefined ? visible.length - 1 : indexById(visible, from) - 1;
-      for (; i >= 0; i--) {
-        const m = visible[i] as StoredMessage;
-        if (m.createdMs < member.historyFromMs) break;
-        if (picked.length === size) {
-          hasMore = true;
-          break;
-        }
-        picked.push(m);
-      }
-    } else {
-      let i = from === undefined ? 0 : indexById(visible, from, true);
-      for (; i < visible.length; i++) {
-        const m = visible[i] as StoredMessage;
-        if (m.createdMs < member.historyFromMs) continue;
-        if (picked.length === size) {
-          hasMore = true;
-          break;
-        }
-        picked.push(m);
-      }
-    }
-    const last = picked[picked.length - 1];
-    return {
-      items: picked.map((m) => toMessageDto(m)),
-      hasMore,
-      nextCursor: hasMore && last ? `${last.createdMs}_${last.id}` : null,
-    };
+    return historyPageOf(c.messages, { from, direction: options.direction ?? 'older', size, historyFromMs: member.historyFromMs });
   }
 
   /** Messages whose plain text contains `query` (case-insensitive), newest first. */
@@ -179,22 +158,7 @@ export class MessageStore {
     if (m.senderId !== userId) throw forbidden('Only the sender can edit a message.');
     if (m.isDeleted) throw badRequest('A deleted message cannot be edited.');
     validateBlocks(blocks);
-    const now = this.ctx.nowIso();
-    m.blocks = blocks;
-    const text = plainTextOf(blocks);
-    m.plainText = text === '' ? null : text;
-    if (mentions != null) m.mentions = mentions;
-    m.isEdited = true;
-    m.editedAt = now;
-    m.updatedAt = now;
-    this.ctx.sink.chat(m.conversationId, 'messageUpdated', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      blocks: m.blocks,
-      plainTextContent: m.plainText,
-      updatedAt: now,
-      ...(m.mentions !== null ? { mentions: m.mentions } : {}),
-    });
+    this.ctx.sink.chat(m.conversationId, 'messageUpdated', applyEdit(m, blocks, mentions, this.ctx.nowIso()));
     return m;
   }
 
@@ -204,17 +168,7 @@ export class MessageStore {
     if (m.senderId !== userId) throw forbidden('Only the sender can delete a message.');
     if (m.isDeleted) throw conflict('The message is already deleted.');
     const deletedAt = this.ctx.nowIso();
-    m.isDeleted = true;
-    m.deletedAt = deletedAt;
-    m.deletedMs = this.ctx.clock();
-    m.updatedAt = deletedAt;
-    this.ctx.sink.chat(m.conversationId, 'messageDeleted', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      deleteType: 'recall',
-      deletedBy: userId,
-      deletedAt,
-    });
+    this.ctx.sink.chat(m.conversationId, 'messageDeleted', applyDelete(m, userId, deletedAt, this.ctx.clock()));
     return { messageId: m.id, deletedAt };
   }
 
@@ -225,10 +179,7 @@ export class MessageStore {
     if (!m.isDeleted) throw badRequest('The message is not deleted.');
     if (this.ctx.clock() - (m.deletedMs ?? 0) > RECOVER_WINDOW_MS)
       throw badRequest('A message can only be recovered within 10 minutes of its deletion.');
-    m.isDeleted = false;
-    m.deletedAt = null;
-    m.deletedMs = null;
-    m.updatedAt = this.ctx.nowIso();
+    applyRecover(m, this.ctx.nowIso());
     this.ctx.sink.chat(m.conversationId, 'messageRecovered', this.mapper.toChatMessageDto(m));
     return m;
   }
@@ -237,16 +188,9 @@ export class MessageStore {
   addReaction(userId: string, messageId: string, emoji: string): void {
     const m = this.visibleMessage(userId, messageId);
     requireText('emoji', emoji);
-    const who = m.reactions.get(emoji) ?? [];
-    if (who.includes(userId)) throw conflict(`You already reacted with ${emoji}.`);
-    who.push(userId);
-    m.reactions.set(emoji, who);
+    if (!addReactionTo(m, userId, emoji)) throw conflict(`You already reacted with ${emoji}.`);
     this.ctx.sink.chat(m.conversationId, 'reactionAdded', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      participantId: userId,
-      participantName: this.participants.displayName(userId),
-      emoji,
+      ...reactionPayload(m, userId, this.participants.displayName(userId), emoji),
       createdAt: this.ctx.nowIso(),
     });
   }
@@ -254,17 +198,9 @@ export class MessageStore {
   /** Removes the caller's reaction (404 when not there) and announces `reactionRemoved`. */
   removeReaction(userId: string, messageId: string, emoji: string): void {
     const m = this.visibleMessage(userId, messageId);
-    const who = m.reactions.get(emoji) ?? [];
-    const index = who.indexOf(userId);
-    if (index < 0) throw notFound(`You have not reacted with ${emoji}.`);
-    who.splice(index, 1);
-    if (who.length === 0) m.reactions.delete(emoji);
+    if (!removeReactionFrom(m, userId, emoji)) throw notFound(`You have not reacted with ${emoji}.`);
     this.ctx.sink.chat(m.conversationId, 'reactionRemoved', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      participantId: userId,
-      participantName: this.participants.displayName(userId),
-      emoji,
+      ...reactionPayload(m, userId, this.participants.displayName(userId), emoji),
       removedAt: this.ctx.nowIso(),
     });
   }
@@ -283,12 +219,11 @@ export class MessageStore {
     const nowMs = this.ctx.clock();
     const id = fields.id !== undefined && !this.messages.has(fields.id) ? fields.id : this.ctx.newId();
     const createdAt = this.ctx.formatIso(nowMs);
-    const text = plainTextOf(fields.blocks);
     const message: StoredMessage = {
       ...fields,
       id,
       conversationId: c.id,
-      plainText: text === '' ? null : text,
+      plainText: plainTextOrNull(fields.blocks),
       isEdited: false,
       editedAt: null,
       isDeleted: false,

@@ -1,12 +1,12 @@
-import { BehaviorSubject, catchError, concat, defer, EMPTY, endWith, ignoreElements, type Observable, Subject, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import {
-  ChatAddReactionRequest,
-  ChatDeleteMessageRequest,
-  ChatEditMessageRequest,
+  type ChatAddReactionRequest,
+  type ChatDeleteMessageRequest,
+  type ChatEditMessageRequest,
   ChatHubEvents,
-  ChatRecoverMessageRequest,
-  ChatRemoveReactionRequest,
-  ChatSendMessageRequest,
+  type ChatRecoverMessageRequest,
+  type ChatRemoveReactionRequest,
+  type ChatSendMessageRequest,
   DeleteMessageAck,
   EditMessageAck,
   MarkAsReadAck,
@@ -14,18 +14,22 @@ import {
   RecoverMessageAck,
   SendMessageAck,
 } from '../codecs/index.js';
-import { InvalidArgumentError } from '../core/invalid-argument-error.js';
-import { messageOf } from '../core/errors.js';
-import { assertBody, assertId, assertMessageFields, assertSegmentValue } from '../core/validate.js';
-import { typeFirst } from '../codecs/type-first.js';
+import {
+  checkAddReaction,
+  checkConversationCall,
+  checkDeleteMessage,
+  checkEditMessage,
+  checkMarkAsRead,
+  checkMaxMessageBytes,
+  checkRecoverMessage,
+  checkRemoveReaction,
+  checkSendMessage,
+  invocationFrameBytes,
+} from './chat-requests.js';
+import { ConversationJoins } from './conversation-joins.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
-import { HubError } from './hub-error.js';
 import type { HubSession } from './hub-state.js';
 import type { ChatHub, RejoinedEvent } from './ports.js';
-import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
-
-/** How deep a hub argument may nest: the server's reader counts the invocation message and its `arguments` array too. */
-const HUB_ARGUMENT_MAX_DEPTH = MAX_JSON_DEPTH - 2;
 
 export type { RejoinedEvent } from './ports.js';
 
@@ -74,33 +78,27 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
   readonly rejoined$: Observable<RejoinedEvent>;
   /** The largest invocation frame sent, in bytes (see `ChatHubClientOptions.maxMessageBytes`). */
   readonly maxMessageBytes: number;
-  private readonly rejoined = new Subject<RejoinedEvent>();
-  private readonly joined = new BehaviorSubject<ReadonlySet<string>>(new Set());
+  private readonly joins: ConversationJoins;
 
   /** @throws InvalidArgumentError for a `maxMessageBytes` that is not a positive whole number (or `Infinity`). */
   constructor(options: ChatHubClientOptions) {
     super('chat', ChatHubEvents, options);
-    const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    if (typeof max !== 'number' || !(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max > 0))) {
-      throw new InvalidArgumentError(
-        'options.maxMessageBytes',
-        `expected a positive whole number of bytes (or Infinity), got ${String(max)}`,
-      );
-    }
-    this.maxMessageBytes = max;
-    this.joinedConversations$ = this.joined.asObservable();
-    this.rejoined$ = this.rejoined.asObservable();
+    this.maxMessageBytes = checkMaxMessageBytes(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES);
+    this.joins = new ConversationJoins({
+      hubName: this.hubName,
+      join: (conversationId) => this.invoke('JoinConversation', [conversationId]),
+      leave: (conversationId) => this.invoke('LeaveConversation', [conversationId]),
+      report: (error) => this.report(error),
+    });
+    this.joinedConversations$ = this.joins.joinedConversations$;
+    this.rejoined$ = this.joins.rejoined$;
   }
 
   /** After a reconnect that lost the groups: join every tracked conversation again, then say so. */
   protected override afterSession(session: HubSession): Observable<never> {
-    if (session.number === 1) return EMPTY;
     // Only those joined again: one cut off by the connection closing stays tracked (the next
     // session joins it) but is not joined now.
-    return this.rejoinConversations().pipe(
-      tap((conversationIds) => this.rejoined.next({ session, conversationIds })),
-      ignoreElements(),
-    );
+    return this.joins.afterSession(session);
   }
 
   /**
@@ -115,13 +113,12 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
    * ```
    */
   invocationBytes(method: string, args: readonly unknown[]): number {
-    const frame = JSON.stringify({ target: method, arguments: args.map(typeFirst), invocationId: '0000000000', type: 1 });
-    return utf8Length(frame) + 1;
+    return invocationFrameBytes(method, args);
   }
 
   /** The conversations joined now, synchronously. */
   get joinedConversations(): ReadonlySet<string> {
-    return this.joined.value;
+    return this.joins.joinedConversations;
   }
 
   /**
@@ -132,19 +129,14 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
    * @throws InvalidArgumentError at once for an empty or non-string id.
    */
   joinConversation(conversationId: string): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits('JoinConversation', [conversationId], 'conversationId');
-    return this.invoke('JoinConversation', [conversationId]).pipe(tap(() => this.track(conversationId, true)));
+    checkConversationCall(this, 'JoinConversation', conversationId);
+    return this.joins.join(conversationId);
   }
 
   /** Leaves a conversation and stops tracking it. Emits once (void) and completes. */
   leaveConversation(conversationId: string): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits('LeaveConversation', [conversationId], 'conversationId');
-    return defer(() => {
-      this.track(conversationId, false);
-      return this.invoke('LeaveConversation', [conversationId]);
-    });
+    checkConversationCall(this, 'LeaveConversation', conversationId);
+    return this.joins.leave(conversationId);
   }
 
   /**
@@ -166,35 +158,7 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
    * ```
    */
   rejoinConversations(): Observable<ReadonlySet<string>> {
-    return defer(() => {
-      const rejoined = new Set<string>();
-      return concat(
-        ...[...this.joined.value].map((conversationId) =>
-          this.invoke('JoinConversation', [conversationId]).pipe(
-            tap(() => rejoined.add(conversationId)),
-            catchError((error: unknown) => {
-              // The server refused the join (the user was removed, say): stop tracking it. Any
-              // other failure (the connection went away again) keeps it for the next re-join.
-              const refused = HubError.is(error) && (error.kind === 'invocation' || error.kind === 'ack');
-              if (refused) this.track(conversationId, false);
-              this.report(
-                new HubError(
-                  'rejoin',
-                  `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${messageOf(error)}`,
-                  {
-                    hub: this.hubName,
-                    method: 'JoinConversation',
-                    conversationId,
-                    cause: error,
-                  },
-                ),
-              );
-              return EMPTY;
-            }),
-          ),
-        ),
-      ).pipe(ignoreElements(), endWith(rejoined));
-    });
+    return this.joins.rejoin();
   }
 
   /**
@@ -209,10 +173,7 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
    * `client.messages.send` over REST, as `timeline.send` does by itself).
    */
   sendMessage(request: ChatSendMessageRequest): Observable<SendMessageAck> {
-    assertBody('request', ChatSendMessageRequest, request, HUB_ARGUMENT_MAX_DEPTH);
-    assertId('request.conversationId', request.conversationId);
-    assertMessageFields('request', request);
-    this.assertFits('SendMessage', [request]);
+    checkSendMessage(this, request);
     return this.invokeAck('SendMessage', [request], SendMessageAck);
   }
 
@@ -223,116 +184,56 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
    * `request.newBlocks`, and a frame over `maxMessageBytes`: edit it with `client.messages.edit`).
    */
   editMessage(request: ChatEditMessageRequest): Observable<EditMessageAck> {
-    assertBody('request', ChatEditMessageRequest, request, HUB_ARGUMENT_MAX_DEPTH);
-    assertId('request.messageId', request.messageId);
-    assertMessageFields('request', request, 'newBlocks');
-    this.assertFits('EditMessage', [request]);
+    checkEditMessage(this, request);
     return this.invokeAck('EditMessage', [request], EditMessageAck);
   }
 
   /** Deletes a message (`{ messageId }`, an object). Emits the ack. */
   deleteMessage(request: ChatDeleteMessageRequest): Observable<DeleteMessageAck> {
-    assertBody('request', ChatDeleteMessageRequest, request);
-    assertId('request.messageId', request.messageId);
-    this.assertFits('DeleteMessage', [request]);
+    checkDeleteMessage(this, request);
     return this.invokeAck('DeleteMessage', [request], DeleteMessageAck);
   }
 
   /** Recovers a deleted message (within 10 minutes). Emits the ack. */
   recoverMessage(request: ChatRecoverMessageRequest): Observable<RecoverMessageAck> {
-    assertBody('request', ChatRecoverMessageRequest, request);
-    assertId('request.messageId', request.messageId);
-    this.assertFits('RecoverMessage', [request]);
+    checkRecoverMessage(this, request);
     return this.invokeAck('RecoverMessage', [request], RecoverMessageAck);
   }
 
   /** Tells the others in the conversation that the user is typing. Emits once (void). */
   startTyping(conversationId: string): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits('StartTyping', [conversationId], 'conversationId');
+    checkConversationCall(this, 'StartTyping', conversationId);
     return this.invoke('StartTyping', [conversationId]);
   }
 
   /** Tells the others the user stopped typing. Emits once (void). */
   stopTyping(conversationId: string): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits('StopTyping', [conversationId], 'conversationId');
+    checkConversationCall(this, 'StopTyping', conversationId);
     return this.invoke('StopTyping', [conversationId]);
   }
 
   /** Marks the conversation read up to `messageId`. Emits the ack. */
   markAsRead(conversationId: string, messageId: string): Observable<MarkAsReadAck> {
-    assertId('conversationId', conversationId);
-    assertId('messageId', messageId);
-    this.assertFits('MarkAsRead', [conversationId, messageId], 'messageId');
+    checkMarkAsRead(this, conversationId, messageId);
     return this.invokeAck('MarkAsRead', [conversationId, messageId], MarkAsReadAck);
   }
 
   /** Adds a reaction (`{ messageId, conversationId, emoji }`). Emits the ack. */
   addReaction(request: ChatAddReactionRequest): Observable<ReactionAck> {
-    assertBody('request', ChatAddReactionRequest, request);
-    assertId('request.messageId', request.messageId);
-    assertId('request.conversationId', request.conversationId);
-    assertSegmentValue('request.emoji', request.emoji);
-    this.assertFits('AddReaction', [request]);
+    checkAddReaction(this, request);
     return this.invokeAck('AddReaction', [request], ReactionAck);
   }
 
   /** Removes a reaction (`{ messageId, emoji }`). Emits the ack. */
   removeReaction(request: ChatRemoveReactionRequest): Observable<ReactionAck> {
-    assertBody('request', ChatRemoveReactionRequest, request);
-    assertId('request.messageId', request.messageId);
-    assertSegmentValue('request.emoji', request.emoji);
-    this.assertFits('RemoveReaction', [request]);
+    checkRemoveReaction(this, request);
     return this.invokeAck('RemoveReaction', [request], ReactionAck);
   }
 
   /** `disconnect()` forgets the joined conversations, as the seed SDK does. */
   protected override onDisconnectRequested(): void {
-    if (this.joined.value.size > 0) this.joined.next(new Set());
+    this.joins.forget();
   }
-
-  /**
-   * Refuses, at once and without touching the connection, an invocation whose frame is larger
-   * than the server reads: it would close the connection instead of failing the call.
-   */
-  private assertFits(method: string, args: readonly unknown[], argument = 'request'): void {
-    if (this.maxMessageBytes === Number.POSITIVE_INFINITY) return;
-    const bytes = this.invocationBytes(method, args);
-    if (bytes > this.maxMessageBytes) {
-      throw new InvalidArgumentError(
-        argument,
-        `the ${method} invocation would be ${bytes} bytes, over the hub's maximum message size of ${this.maxMessageBytes} bytes (maxMessageBytes; the server closes the connection on a larger message) — send it over REST instead`,
-      );
-    }
-  }
-
-  private track(conversationId: string, joined: boolean): void {
-    const current = this.joined.value;
-    if (current.has(conversationId) === joined) return;
-    const next = new Set(current);
-    if (joined) next.add(conversationId);
-    else next.delete(conversationId);
-    this.joined.next(next);
-  }
-}
-
-/** The UTF-8 byte length of a string (well-formed: `JSON.stringify` escapes lone surrogates). */
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        bytes += 4;
-        i += 1;
-      } else bytes += 3;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /** A `ChatHubClient` for a hub URL — the standalone way, without `createChatClient`. */

@@ -17,7 +17,6 @@ import {
   concat,
   defer,
   EMPTY,
-  filter,
   from,
   map,
   merge,
@@ -27,24 +26,22 @@ import {
   race,
   retry,
   type SchedulerLike,
-  share,
   Subject,
   type Subscription,
   switchMap,
   take,
   throwError,
-  timeout,
   timer,
 } from 'rxjs';
-import { decodeEach } from '../codecs/decode-each.js';
 import { decodeWith } from '../codecs/decode-with.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { messageOf } from '../core/errors.js';
-import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 import type { Logger } from '../core/logger.js';
 import { redactText } from '../core/redact.js';
 import { HubError } from './hub-error.js';
 import type { HubConnectionStatus, HubSession } from './hub-state.js';
+import { whenConnectSettles, whenInvocable } from './connection-waits.js';
+import { HubEventStreams } from './hub-events.js';
 import { HubTransport } from './hub-transport.js';
 import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
 
@@ -124,43 +121,6 @@ export type HubEventPayloads<Events extends HubEventCodecs> = { [K in keyof Even
 const NOT_CONNECTED = /not in the 'Connected' State/i;
 
 /**
- * Connection lifecycle names people hand to `on()` (the seed SDK's `on('reconnecting')`,
- * SignalR's `onclose`…), lower-case, with where that moment is on `state$`.
- */
-const LIFECYCLE_NAMES: ReadonlyMap<string, string> = new Map([
-  ['connecting', "status 'connecting'"],
-  ['connected', "status 'connected'"],
-  ['reconnecting', "status 'reconnecting', with attempt, nextDelayMs and reason"],
-  ['onreconnecting', "status 'reconnecting', with attempt, nextDelayMs and reason"],
-  ['reconnected', "status 'connected' after 'reconnecting'; sessions$ emits when the connection id is new"],
-  ['onreconnected', "status 'connected' after 'reconnecting'; sessions$ emits when the connection id is new"],
-  ['disconnected', "status 'disconnected', or 'failed' when reconnecting gave up"],
-  ['close', "status 'disconnected', or 'failed' when reconnecting gave up"],
-  ['closed', "status 'disconnected', or 'failed' when reconnecting gave up"],
-  ['onclose', "status 'disconnected', or 'failed' when reconnecting gave up"],
-  ['failed', "status 'failed', with error"],
-]);
-
-/** What `on(event)` throws for a name that is not one of the hub's events. */
-function unknownEventError(hubName: string, known: readonly string[], event: unknown): InvalidArgumentError {
-  const list = `the ${hubName} hub's events are: ${known.join(', ')}`;
-  if (typeof event !== 'string') {
-    return new InvalidArgumentError('event', `expected the name of a ${hubName} hub event, got ${typeof event}; ${list}`);
-  }
-  const lower = event.toLowerCase();
-  const lifecycle = LIFECYCLE_NAMES.get(lower);
-  if (lifecycle !== undefined) {
-    return new InvalidArgumentError(
-      'event',
-      `unknown event '${event}' on the ${hubName} hub: the connection's lifecycle is not a hub event — subscribe to state$ instead (${lifecycle}); ${list}`,
-    );
-  }
-  const spelling = known.find((name) => name.toLowerCase() === lower);
-  const hint = spelling === undefined ? '' : ` (did you mean '${spelling}'? on() takes the exact name)`;
-  return new InvalidArgumentError('event', `unknown event '${event}' on the ${hubName} hub${hint}; ${list}`);
-}
-
-/**
  * One SignalR hub as Observables: `state$`, hot events from `on(name)`, cold invocations, and
  * reconnects with backoff and token refresh. The base of the chat and notification hub clients.
  *
@@ -190,8 +150,7 @@ export class HubClient<Events extends HubEventCodecs> {
   private readonly errors = new Subject<HubError>();
   private readonly sessions = new Subject<HubSession>();
   private readonly closed = new Subject<Error | undefined>();
-  private readonly raw = new Map<string, Subject<unknown>>();
-  private readonly decoded = new Map<string, Observable<unknown>>();
+  private readonly events: HubEventStreams<Events>;
   private connection: HubConnection | undefined;
   private transport: HubTransport | undefined;
   private loop: Subscription | undefined;
@@ -205,11 +164,12 @@ export class HubClient<Events extends HubEventCodecs> {
   constructor(
     /** A short name for errors and logs (`chat`, `notifications`). */
     readonly hubName: string,
-    private readonly events: Events,
+    events: Events,
     options: HubClientOptions,
   ) {
     if (typeof options.url !== 'string' || options.url === '')
       throw new TypeError(`${hubName} hub: options.url must be a non-empty string`);
+    this.events = new HubEventStreams(hubName, events, (error) => this.errors.next(error));
     this.options = options;
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.state$ = this.state.asObservable();
@@ -239,19 +199,8 @@ export class HubClient<Events extends HubEventCodecs> {
     return defer(() => {
       this.intent.next('connected');
       if (!this.loop) this.startLoop();
-      return this.state.pipe(
-        // `disconnected` here means disconnect() was called meanwhile: end, never hang.
-        filter((s) => s.status === 'connected' || s.status === 'failed' || s.status === 'disconnected'),
-        take(1),
-        map((s) => {
-          if (s.status === 'failed') throw s.error;
-          if (s.status === 'disconnected') {
-            throw new HubError('connection', `${this.hubName} hub: disconnect() was called before the connection was established`, {
-              hub: this.hubName,
-            });
-          }
-        }),
-      );
+      // `disconnected` here means disconnect() was called meanwhile: end, never hang.
+      return whenConnectSettles(this.state, this.hubName);
     });
   }
 
@@ -298,28 +247,7 @@ export class HubClient<Events extends HubEventCodecs> {
    * to `state$`.
    */
   on<K extends keyof Events & string>(event: K): Observable<HubEventPayloads<Events>[K]> {
-    // Own keys only: `toString`, `constructor`… are not events.
-    if (typeof event !== 'string' || !Object.hasOwn(this.events, event))
-      throw unknownEventError(this.hubName, Object.keys(this.events), event);
-    const codec = this.events[event] as Events[K];
-    let stream = this.decoded.get(event);
-    if (!stream) {
-      stream = this.rawSubject(event).pipe(
-        decodeEach(codec, (decodeError) =>
-          this.errors.next(
-            new HubError('decode', `${this.hubName} hub: '${event}' payload is invalid: ${decodeError.message}`, {
-              hub: this.hubName,
-              event,
-              decodeError,
-              raw: decodeError.value,
-            }),
-          ),
-        ),
-        share(),
-      );
-      this.decoded.set(event, stream);
-    }
-    return stream as Observable<HubEventPayloads<Events>[K]>;
+    return this.events.on(event);
   }
 
   /** Reports an error on `errors$` (for subclasses: failed re-joins, re-subscriptions). */
@@ -418,43 +346,10 @@ export class HubClient<Events extends HubEventCodecs> {
   }
 
   private whenConnected(method: string): Observable<HubConnection> {
-    const now = this.state.value;
-    if (now.status === 'connected' && this.connection) return of(this.connection);
-    if (this.intent.value === 'disconnected') {
-      return throwError(
-        () =>
-          new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': call connect() first`, {
-            hub: this.hubName,
-            method,
-          }),
-      );
-    }
-    const limit = this.options.invocationTimeoutMs ?? 30_000;
-    return this.state.pipe(
-      filter((s) => s.status === 'connected' || s.status === 'failed' || s.status === 'disconnected'),
-      take(1),
-      map((s) => {
-        if (s.status !== 'connected' || !this.connection) {
-          throw new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': the connection is ${s.status}`, {
-            hub: this.hubName,
-            method,
-            ...(s.status === 'failed' ? { cause: s.error } : {}),
-          });
-        }
-        return this.connection;
-      }),
-      timeout({
-        first: limit,
-        scheduler: this.scheduler,
-        with: () =>
-          throwError(
-            () =>
-              new HubError('not-connected', `${this.hubName} hub: '${method}' waited ${limit} ms for a connection`, {
-                hub: this.hubName,
-                method,
-              }),
-          ),
-      }),
+    const { hubName, state, intent, scheduler } = this;
+    return whenInvocable({ hubName, state, intent, scheduler, invocationTimeoutMs: this.options.invocationTimeoutMs }, method).pipe(
+      // Connected implies built: the connection is made before the first status changes.
+      map(() => this.connection as HubConnection),
     );
   }
 
@@ -468,15 +363,6 @@ export class HubClient<Events extends HubEventCodecs> {
       });
     this.stopping = stopping;
     return stopping;
-  }
-
-  private rawSubject(event: string): Subject<unknown> {
-    let subject = this.raw.get(event);
-    if (!subject) {
-      subject = new Subject<unknown>();
-      this.raw.set(event, subject);
-    }
-    return subject;
   }
 
   private build(transport: HubTransport, logger: ILogger): HubConnection {
@@ -496,8 +382,8 @@ export class HubClient<Events extends HubEventCodecs> {
     if (o.serverTimeoutMs !== undefined) builder.withServerTimeout(o.serverTimeoutMs);
     if (o.keepAliveIntervalMs !== undefined) builder.withKeepAliveInterval(o.keepAliveIntervalMs);
     const connection = builder.build();
-    for (const event of Object.keys(this.events)) {
-      const subject = this.rawSubject(event);
+    for (const event of this.events.names) {
+      const subject = this.events.rawSubject(event);
       connection.on(event, (...args: unknown[]) => subject.next(args[0]));
     }
     connection.onclose((error) => {
@@ -599,7 +485,7 @@ export class HubClient<Events extends HubEventCodecs> {
         isUnauthorized,
         healthyAfterMs: o.healthyAfterMs ?? 5000,
         // Any event from the server proves the connection healthy before healthyAfterMs.
-        healthy$: merge(...this.raw.values()),
+        healthy$: this.events.anyRaw(),
         ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),
         authError: (error) =>
           new HubError(

@@ -1,27 +1,10 @@
-import {
-  BehaviorSubject,
-  catchError,
-  concat,
-  defer,
-  distinctUntilChanged,
-  EMPTY,
-  endWith,
-  filter,
-  ignoreElements,
-  map,
-  merge,
-  type Observable,
-  tap,
-  throwError,
-} from 'rxjs';
-import { MAX_PRESENCE_IDS_PER_CALL, NotificationHubEvents } from '../codecs/index.js';
-import { messageOf } from '../core/errors.js';
-import { assertIdArray } from '../core/validate.js';
+import type { Observable } from 'rxjs';
+import { NotificationHubEvents } from '../codecs/index.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
 import type { HubSession } from './hub-state.js';
 import type { NotificationHub } from './ports.js';
-import { HubError } from './hub-error.js';
-import { chunkIds, type PresenceAction, type PresenceMap, reducePresence } from './presence.js';
+import type { PresenceMap } from './presence.js';
+import { PresenceTracker } from './presence-tracker.js';
 
 /** Options of a {@link NotificationHubClient}: the shared hub options; `url` ends in `/hubs/notifications`. */
 export type NotificationHubClientOptions = HubClientOptions;
@@ -43,40 +26,35 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
   readonly subscribedPresenceIds$: Observable<ReadonlySet<string>>;
   /** Replays participantId → presence for the subscribed ids; emits on change; cleared by `disconnect()`. */
   readonly presence$: Observable<PresenceMap>;
-  private readonly subscribed = new BehaviorSubject<ReadonlySet<string>>(new Set());
-  private readonly presence = new BehaviorSubject<PresenceMap>(new Map());
+  private readonly tracker: PresenceTracker;
 
   constructor(options: NotificationHubClientOptions) {
     super('notifications', NotificationHubEvents, options);
-    this.subscribedPresenceIds$ = this.subscribed.asObservable();
+    this.tracker = new PresenceTracker({
+      hubName: this.hubName,
+      subscribe: (chunk) => this.invoke('SubscribeToPresence', [chunk]),
+      unsubscribe: (chunk) => this.invoke('UnsubscribeFromPresence', [chunk]),
+      report: (error) => this.report(error),
+    });
+    this.subscribedPresenceIds$ = this.tracker.subscribedPresenceIds$;
     // The presence map is the client's own state (a late subscriber sees it at once); only
     // subscribed ids enter it, and disconnect() clears it.
-    this.presence$ = this.presence.pipe(distinctUntilChanged());
+    this.presence$ = this.tracker.presence$;
   }
 
   /** While connected: fold `presenceState` and `presenceChanged` of subscribed ids into the map. */
   protected override whileRunning(): Observable<never> {
-    const subscribedOnly = <T extends { participantId: string }>(item: T): boolean => this.subscribed.value.has(item.participantId);
-    return merge(
-      this.on('presenceState').pipe(map((items): PresenceAction => ({ type: 'state', items: items.filter(subscribedOnly) }))),
-      this.on('presenceChanged').pipe(
-        filter(subscribedOnly),
-        map((item): PresenceAction => ({ type: 'changed', item })),
-      ),
-    ).pipe(
-      tap((action) => this.applyPresence(action)),
-      ignoreElements(),
-    );
+    return this.tracker.fold(this.on('presenceState'), this.on('presenceChanged'));
   }
 
   /** After a reconnect with a new connection id: subscribe every tracked id again. (The first session needs none: calls made while connecting send their own.) */
   protected override afterSession(session: HubSession): Observable<never> {
-    return session.number > 1 ? this.resubscribePresence().pipe(ignoreElements()) : EMPTY;
+    return this.tracker.afterSession(session);
   }
 
   /** The subscribed ids now, synchronously. */
   get subscribedPresenceIds(): ReadonlySet<string> {
-    return this.subscribed.value;
+    return this.tracker.subscribedPresenceIds;
   }
 
   /**
@@ -87,34 +65,12 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
    * @throws InvalidArgumentError at once when `participantIds` is not an array of non-empty ids.
    */
   subscribeToPresence(participantIds: readonly string[]): Observable<void> {
-    assertIdArray('participantIds', participantIds);
-    const ids = [...new Set(participantIds)];
-    return concat(
-      ...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
-        // Tracked before the call: the server answers with presenceState before the completion.
-        defer(() => {
-          const added = chunk.filter((id) => !this.subscribed.value.has(id));
-          this.track(chunk, true);
-          return this.invoke('SubscribeToPresence', [chunk]).pipe(
-            catchError((error: unknown) => {
-              this.track(added, false);
-              return throwError(() => error);
-            }),
-          );
-        }),
-      ),
-    ).pipe(ignoreElements(), endWith(undefined));
+    return this.tracker.subscribe(participantIds);
   }
 
   /** Unsubscribes (200 ids per call); their entries leave `presence$`. Emits once (void). */
   unsubscribeFromPresence(participantIds: readonly string[]): Observable<void> {
-    assertIdArray('participantIds', participantIds);
-    const ids = [...new Set(participantIds)];
-    return defer(() => {
-      this.track(ids, false);
-      this.applyPresence({ type: 'removed', participantIds: ids });
-      return concat(...chunkIds(ids, MAX_PRESENCE_IDS_PER_CALL).map((chunk) => this.invoke('UnsubscribeFromPresence', [chunk])));
-    }).pipe(ignoreElements(), endWith(undefined));
+    return this.tracker.unsubscribe(participantIds);
   }
 
   /**
@@ -135,48 +91,12 @@ export class NotificationHubClient extends HubClient<typeof NotificationHubEvent
    * ```
    */
   resubscribePresence(): Observable<ReadonlySet<string>> {
-    return defer(() => {
-      const resubscribed = new Set<string>();
-      return concat(
-        ...chunkIds([...this.subscribed.value], MAX_PRESENCE_IDS_PER_CALL).map((chunk) =>
-          this.invoke('SubscribeToPresence', [chunk]).pipe(
-            tap(() => chunk.forEach((id) => resubscribed.add(id))),
-            catchError((error: unknown) => {
-              this.report(
-                new HubError('resubscribe', `notifications hub: could not re-subscribe presence: ${messageOf(error)}`, {
-                  hub: this.hubName,
-                  method: 'SubscribeToPresence',
-                  participantIds: chunk,
-                  cause: error,
-                }),
-              );
-              return EMPTY;
-            }),
-          ),
-        ),
-      ).pipe(ignoreElements(), endWith(resubscribed));
-    });
+    return this.tracker.resubscribe();
   }
 
   /** `disconnect()` clears the presence map: nothing known is current any more. */
   protected override onDisconnectRequested(): void {
-    this.applyPresence({ type: 'cleared' });
-  }
-
-  private applyPresence(action: PresenceAction): void {
-    const next = reducePresence(this.presence.value, action);
-    if (next !== this.presence.value) this.presence.next(next);
-  }
-
-  private track(ids: readonly string[], subscribed: boolean): void {
-    const current = this.subscribed.value;
-    if (ids.every((id) => current.has(id) === subscribed)) return;
-    const next = new Set(current);
-    for (const id of ids) {
-      if (subscribed) next.add(id);
-      else next.delete(id);
-    }
-    this.subscribed.next(next);
+    this.tracker.clearPresence();
   }
 }
 

@@ -1,12 +1,12 @@
-import { BehaviorSubject, catchError, concat, defer, EMPTY, endWith, ignoreElements, type Observable, Subject, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
 import {
-  ChatAddReactionRequest,
-  ChatDeleteMessageRequest,
-  ChatEditMessageRequest,
+  type ChatAddReactionRequest,
+  type ChatDeleteMessageRequest,
+  type ChatEditMessageRequest,
   ChatHubEvents,
-  ChatRecoverMessageRequest,
-  ChatRemoveReactionRequest,
-  ChatSendMessageRequest,
+  type ChatRecoverMessageRequest,
+  type ChatRemoveReactionRequest,
+  type ChatSendMessageRequest,
   type DeleteMessageAck,
   type EditMessageAck,
   type MarkAsReadAck,
@@ -14,11 +14,19 @@ import {
   type RecoverMessageAck,
   type SendMessageAck,
 } from '../codecs/index.js';
-import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
-import { typeFirst } from '../codecs/type-first.js';
-import { messageOf } from '../core/errors.js';
-import { InvalidArgumentError } from '../core/invalid-argument-error.js';
-import { assertBody, assertId, assertMessageFields, assertSegmentValue } from '../core/validate.js';
+import {
+  checkAddReaction,
+  checkConversationCall,
+  checkDeleteMessage,
+  checkEditMessage,
+  checkMarkAsRead,
+  checkMaxMessageBytes,
+  checkRecoverMessage,
+  checkRemoveReaction,
+  checkSendMessage,
+  invocationFrameBytes,
+} from '../hubs/chat-requests.js';
+import { ConversationJoins } from '../hubs/conversation-joins.js';
 import { HubError } from '../hubs/hub-error.js';
 import type { HubSession } from '../hubs/hub-state.js';
 import type { ChatHub, RejoinedEvent } from '../hubs/ports.js';
@@ -26,9 +34,6 @@ import { FakeChatServerError } from './fake-chat-server-error.js';
 import type { FakeChatServer } from './fake-chat-server.js';
 import { type FakeHubRegistry, registryOf } from './fake-hub-registry.js';
 import { FakeHub, type FakeHubOptions } from './fake-hub.js';
-
-/** How deep a hub argument may nest (as the real client checks it). */
-const HUB_ARGUMENT_MAX_DEPTH = MAX_JSON_DEPTH - 2;
 
 /** Options of a {@link FakeChatHub}: the lifecycle options and the frame limit. */
 export interface FakeChatHubOptions extends FakeHubOptions {
@@ -72,8 +77,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
   readonly rejoined$: Observable<RejoinedEvent>;
   /** The largest invocation frame, in bytes. */
   readonly maxMessageBytes: number;
-  private readonly rejoined = new Subject<RejoinedEvent>();
-  private readonly joined = new BehaviorSubject<ReadonlySet<string>>(new Set());
+  private readonly joins: ConversationJoins;
   private readonly registry: FakeHubRegistry;
   private readonly joinFailures = new Map<string, unknown[]>();
 
@@ -88,22 +92,22 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
     options: FakeChatHubOptions = {},
   ) {
     super('chat', ChatHubEvents, participantId, server.scheduler, options);
-    const max = options.maxMessageBytes ?? Number.POSITIVE_INFINITY;
-    if (!(max === Number.POSITIVE_INFINITY || (Number.isInteger(max) && max > 0))) {
-      throw new InvalidArgumentError(
-        'options.maxMessageBytes',
-        `expected a positive whole number of bytes (or Infinity), got ${String(max)}`,
-      );
-    }
-    this.maxMessageBytes = max;
+    this.maxMessageBytes = checkMaxMessageBytes(options.maxMessageBytes, Number.POSITIVE_INFINITY);
     this.registry = registryOf(server);
-    this.joinedConversations$ = this.joined.asObservable();
-    this.rejoined$ = this.rejoined.asObservable();
+    this.joins = new ConversationJoins({
+      hubName: this.hubName,
+      join: (conversationId) => this.join(conversationId),
+      leave: (conversationId) =>
+        this.invoke('LeaveConversation', [conversationId], () => this.registry.leaveGroup(this.endpoint, conversationId)),
+      report: (error) => this.report(error),
+    });
+    this.joinedConversations$ = this.joins.joinedConversations$;
+    this.rejoined$ = this.joins.rejoined$;
   }
 
   /** The conversations joined now, synchronously. */
   get joinedConversations(): ReadonlySet<string> {
-    return this.joined.value;
+    return this.joins.joinedConversations;
   }
 
   /**
@@ -121,25 +125,19 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** The UTF-8 length of the JSON invocation frame (with its record separator), as `ChatHubClient` measures it. */
   invocationBytes(method: string, args: readonly unknown[]): number {
-    const frame = JSON.stringify({ target: method, arguments: args.map(typeFirst), invocationId: '0000000000', type: 1 });
-    return new TextEncoder().encode(frame).length + 1;
+    return invocationFrameBytes(method, args);
   }
 
   /** Joins a conversation (tracked for re-joins). Errors with a `HubError` of kind `invocation` for a non-member. */
   joinConversation(conversationId: string): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits('JoinConversation', [conversationId], 'conversationId');
-    return this.join(conversationId).pipe(tap(() => this.track(conversationId, true)));
+    checkConversationCall(this, 'JoinConversation', conversationId);
+    return this.joins.join(conversationId);
   }
 
   /** Leaves a conversation and stops tracking it. */
   leaveConversation(conversationId: string): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits('LeaveConversation', [conversationId], 'conversationId');
-    return defer(() => {
-      this.track(conversationId, false);
-      return this.invoke('LeaveConversation', [conversationId], () => this.registry.leaveGroup(this.endpoint, conversationId));
-    });
+    checkConversationCall(this, 'LeaveConversation', conversationId);
+    return this.joins.leave(conversationId);
   }
 
   /**
@@ -148,36 +146,12 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
    * reported on `errors$` (kind `rejoin`).
    */
   rejoinConversations(): Observable<ReadonlySet<string>> {
-    return defer(() => {
-      const rejoined = new Set<string>();
-      return concat(
-        ...[...this.joined.value].map((conversationId) =>
-          this.join(conversationId).pipe(
-            tap(() => rejoined.add(conversationId)),
-            catchError((error: unknown) => {
-              const refused = HubError.is(error) && (error.kind === 'invocation' || error.kind === 'ack');
-              if (refused) this.track(conversationId, false);
-              this.report(
-                new HubError(
-                  'rejoin',
-                  `chat hub: could not re-join conversation ${conversationId}${refused ? '' : ' (will retry after the next reconnect)'}: ${messageOf(error)}`,
-                  { hub: this.hubName, method: 'JoinConversation', conversationId, cause: error },
-                ),
-              );
-              return EMPTY;
-            }),
-          ),
-        ),
-      ).pipe(ignoreElements(), endWith(rejoined));
-    });
+    return this.joins.rejoin();
   }
 
   /** Posts through the server; emits `{ success: true, messageId, createdAt, clientMessageId? }`. */
   sendMessage(request: ChatSendMessageRequest): Observable<SendMessageAck> {
-    assertBody('request', ChatSendMessageRequest, request, HUB_ARGUMENT_MAX_DEPTH);
-    assertId('request.conversationId', request.conversationId);
-    assertMessageFields('request', request);
-    this.assertFits('SendMessage', [request]);
+    checkSendMessage(this, request);
     return this.acked('SendMessage', [request], () => {
       const { conversationId, blocks, ...options } = request;
       const message = this.server.post(conversationId, this.participantId, blocks, options);
@@ -192,10 +166,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** Edits through the server (sender only); emits `{ success: true, messageId, editedAt }`. */
   editMessage(request: ChatEditMessageRequest): Observable<EditMessageAck> {
-    assertBody('request', ChatEditMessageRequest, request, HUB_ARGUMENT_MAX_DEPTH);
-    assertId('request.messageId', request.messageId);
-    assertMessageFields('request', request, 'newBlocks');
-    this.assertFits('EditMessage', [request]);
+    checkEditMessage(this, request);
     return this.acked('EditMessage', [request], () => {
       const message = this.server.edit(request.messageId, this.participantId, request.newBlocks, request.newMentions);
       return { success: true, messageId: message.id, ...(message.editedAt !== null ? { editedAt: message.editedAt } : {}) };
@@ -204,9 +175,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** Deletes through the server (sender only); emits `{ success: true, messageId, deletedAt }`. */
   deleteMessage(request: ChatDeleteMessageRequest): Observable<DeleteMessageAck> {
-    assertBody('request', ChatDeleteMessageRequest, request);
-    assertId('request.messageId', request.messageId);
-    this.assertFits('DeleteMessage', [request]);
+    checkDeleteMessage(this, request);
     return this.acked('DeleteMessage', [request], () => {
       const message = this.server.delete(request.messageId, this.participantId);
       return { success: true, messageId: message.id, ...(message.deletedAt !== null ? { deletedAt: message.deletedAt } : {}) };
@@ -215,9 +184,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** Recovers through the server (sender only, within 10 minutes); emits `{ success: true, messageId }`. */
   recoverMessage(request: ChatRecoverMessageRequest): Observable<RecoverMessageAck> {
-    assertBody('request', ChatRecoverMessageRequest, request);
-    assertId('request.messageId', request.messageId);
-    this.assertFits('RecoverMessage', [request]);
+    checkRecoverMessage(this, request);
     return this.acked('RecoverMessage', [request], () => ({
       success: true,
       messageId: this.server.recover(request.messageId, this.participantId).id,
@@ -236,9 +203,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** Marks read through the server; emits `{ success: true, conversationId }`. */
   markAsRead(conversationId: string, messageId: string): Observable<MarkAsReadAck> {
-    assertId('conversationId', conversationId);
-    assertId('messageId', messageId);
-    this.assertFits('MarkAsRead', [conversationId, messageId], 'messageId');
+    checkMarkAsRead(this, conversationId, messageId);
     return this.acked('MarkAsRead', [conversationId, messageId], () => {
       this.server.markAsRead(conversationId, this.participantId, messageId);
       return { success: true, conversationId };
@@ -247,11 +212,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** Adds a reaction through the server; emits `{ success: true, messageId, emoji }`. */
   addReaction(request: ChatAddReactionRequest): Observable<ReactionAck> {
-    assertBody('request', ChatAddReactionRequest, request);
-    assertId('request.messageId', request.messageId);
-    assertId('request.conversationId', request.conversationId);
-    assertSegmentValue('request.emoji', request.emoji);
-    this.assertFits('AddReaction', [request]);
+    checkAddReaction(this, request);
     return this.acked('AddReaction', [request], () => {
       const found = this.server.message(request.messageId);
       if (found && found.conversationId !== request.conversationId) {
@@ -264,10 +225,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** Removes a reaction through the server; emits `{ success: true, messageId, emoji }`. */
   removeReaction(request: ChatRemoveReactionRequest): Observable<ReactionAck> {
-    assertBody('request', ChatRemoveReactionRequest, request);
-    assertId('request.messageId', request.messageId);
-    assertSegmentValue('request.emoji', request.emoji);
-    this.assertFits('RemoveReaction', [request]);
+    checkRemoveReaction(this, request);
     return this.acked('RemoveReaction', [request], () => {
       this.server.removeReaction(request.messageId, this.participantId, request.emoji);
       return { success: true, messageId: request.messageId, emoji: request.emoji };
@@ -284,17 +242,12 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
 
   /** After a new session (not the first): re-join every tracked conversation, then `rejoined$` with those joined again. */
   protected override afterSession(session: HubSession): Observable<never> {
-    if (session.number === 1) return EMPTY;
-    // `conversationIds`: those joined again now (a re-join cut off stays tracked but is not in it).
-    return this.rejoinConversations().pipe(
-      tap((conversationIds) => this.rejoined.next({ session, conversationIds })),
-      ignoreElements(),
-    );
+    return this.joins.afterSession(session);
   }
 
   /** `disconnect()` forgets the joined conversations, as `ChatHubClient` does. */
   protected override onDisconnectRequested(): void {
-    if (this.joined.value.size > 0) this.joined.next(new Set());
+    this.joins.forget();
   }
 
   /** `JoinConversation` on the server: an injected failure, a refusal for a non-member, or the group joined. */
@@ -310,8 +263,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
   }
 
   private typing(method: 'StartTyping' | 'StopTyping', conversationId: string, started: boolean): Observable<void> {
-    assertId('conversationId', conversationId);
-    this.assertFits(method, [conversationId], 'conversationId');
+    checkConversationCall(this, method, conversationId);
     return this.invoke(method, [conversationId], () => {
       if (!this.server.isMember(conversationId, this.participantId)) {
         throw hubException(method, 'You are not a participant of this conversation.');
@@ -337,26 +289,5 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
         });
       }
     });
-  }
-
-  /** Refuses at once an invocation larger than `maxMessageBytes`, as `ChatHubClient` does. */
-  private assertFits(method: string, args: readonly unknown[], argument = 'request'): void {
-    if (this.maxMessageBytes === Number.POSITIVE_INFINITY) return;
-    const bytes = this.invocationBytes(method, args);
-    if (bytes > this.maxMessageBytes) {
-      throw new InvalidArgumentError(
-        argument,
-        `the ${method} invocation would be ${bytes} bytes, over the hub's maximum message size of ${this.maxMessageBytes} bytes (maxMessageBytes) — send it over REST instead`,
-      );
-    }
-  }
-
-  private track(conversationId: string, joined: boolean): void {
-    const current = this.joined.value;
-    if (current.has(conversationId) === joined) return;
-    const next = new Set(current);
-    if (joined) next.add(conversationId);
-    else next.delete(conversationId);
-    this.joined.next(next);
   }
 }

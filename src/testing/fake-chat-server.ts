@@ -17,7 +17,8 @@ import type { FakeHubOptions } from './fake-hub.js';
 import { FakeNotificationHub } from './fake-notification-hub.js';
 import { conversationListPage } from './fake-lists.js';
 import { MessageOps } from './fake-message-ops.js';
-import { historyPage, type HistoryQuery, type StoredConversation, toBlocks, toMessageDto } from './fake-records.js';
+import { toMessageDto } from '../gateway/dto-mapping.js';
+import { historyPage, type HistoryQuery, type StoredConversation, toBlocks } from './fake-records.js';
 
 /** Options of a {@link FakeChatServer}. */
 export interface FakeChatServerOptions {

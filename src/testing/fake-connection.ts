@@ -17,10 +17,9 @@ import {
   Subject,
   type Subscription,
   take,
-  throwError,
-  timeout,
   timer,
 } from 'rxjs';
+import { whenConnectSettles, whenInvocable } from '../hubs/connection-waits.js';
 import { HubError } from '../hubs/hub-error.js';
 import type { HubConnectionStatus, HubSession } from '../hubs/hub-state.js';
 import type { FakeHubOptions } from './fake-hub.js';
@@ -100,18 +99,7 @@ export class FakeConnection {
       this.intent.next('connected');
       const now = this.state.value.status;
       if (now === 'disconnected' || now === 'failed') this.start();
-      return this.state.pipe(
-        filter((s) => s.status === 'connected' || s.status === 'failed' || s.status === 'disconnected'),
-        take(1),
-        map((s) => {
-          if (s.status === 'failed') throw s.error;
-          if (s.status === 'disconnected') {
-            throw new HubError('connection', `${this.hubName} hub: disconnect() was called before the connection was established`, {
-              hub: this.hubName,
-            });
-          }
-        }),
-      );
+      return whenConnectSettles(this.state, this.hubName);
     });
   }
 
@@ -170,27 +158,8 @@ export class FakeConnection {
 
   /** Waits for the connection as the real client does: `not-connected` before `connect()`, on `failed`, or after `invocationTimeoutMs`. */
   whenConnected(method: string): Observable<unknown> {
-    if (this.state.value.status === 'connected') return of(undefined);
-    const notConnected = (why: string, cause?: unknown): HubError =>
-      new HubError('not-connected', `${this.hubName} hub: cannot invoke '${method}': ${why}`, {
-        hub: this.hubName,
-        method,
-        ...(cause !== undefined ? { cause } : {}),
-      });
-    if (this.intent.value === 'disconnected') return throwError(() => notConnected('call connect() first'));
-    const limit = this.options.invocationTimeoutMs ?? 30_000;
-    return this.state.pipe(
-      filter((s) => s.status === 'connected' || s.status === 'failed' || s.status === 'disconnected'),
-      take(1),
-      map((s) => {
-        if (s.status !== 'connected') throw notConnected(`the connection is ${s.status}`, s.status === 'failed' ? s.error : undefined);
-      }),
-      timeout({
-        first: limit,
-        scheduler: this.scheduler,
-        with: () => throwError(() => notConnected(`waited ${limit} ms for a connection`)),
-      }),
-    );
+    const { hubName, state, intent, scheduler } = this;
+    return whenInvocable({ hubName, state, intent, scheduler, invocationTimeoutMs: this.options.invocationTimeoutMs }, method);
   }
 
   /**

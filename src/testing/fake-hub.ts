@@ -1,8 +1,7 @@
 import type * as t from 'io-ts';
-import { defer, EMPTY, map, type Observable, type SchedulerLike, Subject, share, switchMap } from 'rxjs';
-import { decodeEach } from '../codecs/decode-each.js';
-import { InvalidArgumentError } from '../core/invalid-argument-error.js';
-import { HubError } from '../hubs/hub-error.js';
+import { defer, EMPTY, map, type Observable, type SchedulerLike, Subject, switchMap } from 'rxjs';
+import type { HubError } from '../hubs/hub-error.js';
+import { HubEventStreams } from '../hubs/hub-events.js';
 import type { HubConnectionStatus, HubSession } from '../hubs/hub-state.js';
 import { FakeConnection } from './fake-connection.js';
 import type { FakeEndpoint } from './fake-hub-registry.js';
@@ -52,20 +51,6 @@ export type FakeHubEventCodecs = Readonly<Record<string, t.Mixed>>;
 /** Event name → decoded payload type. */
 export type FakeHubPayloads<Events extends FakeHubEventCodecs> = { [K in keyof Events]: t.TypeOf<Events[K]> };
 
-const LIFECYCLE_NAMES = new Set([
-  'connecting',
-  'connected',
-  'reconnecting',
-  'onreconnecting',
-  'reconnected',
-  'onreconnected',
-  'disconnected',
-  'close',
-  'closed',
-  'onclose',
-  'failed',
-]);
-
 /**
  * The connection lifecycle both fake hubs share, and the test drivers that move it: `state$`,
  * `intent$`, `sessions$`, `errors$`, decoded hot events from `on(name)`, `connect()` /
@@ -98,24 +83,24 @@ export abstract class FakeHub<Events extends FakeHubEventCodecs> {
   protected readonly endpoint: FakeEndpoint;
   private readonly connection: FakeConnection;
   private readonly errors = new Subject<HubError>();
-  private readonly raw = new Map<string, Subject<unknown>>();
-  private readonly decoded = new Map<string, Observable<unknown>>();
+  private readonly events: HubEventStreams<Events>;
   private readonly log: FakeHubInvocation[] = [];
 
   protected constructor(
     /** `chat` or `notifications`, as in `HubError.hub`. */
     readonly hubName: string,
-    private readonly events: Events,
+    events: Events,
     /** The participant this hub connects as. */
     readonly participantId: string,
     scheduler: SchedulerLike,
     private readonly options: FakeHubOptions,
   ) {
     this.scheduler = scheduler;
+    this.events = new HubEventStreams(hubName, events, (error) => this.errors.next(error));
     this.connection = new FakeConnection(hubName, scheduler, options, {
       attach: () => this.attach(),
       detach: () => this.detach(),
-      deliver: (event, payload) => this.rawSubject(event).next(payload),
+      deliver: (event, payload) => this.events.rawSubject(event).next(payload),
       afterSession: (session) => this.afterSession(session),
       whileRunning: () => this.whileRunning(),
       onDisconnectRequested: () => this.onDisconnectRequested(),
@@ -150,25 +135,7 @@ export abstract class FakeHub<Events extends FakeHubEventCodecs> {
    * @throws InvalidArgumentError for a name that is not one of this hub's events.
    */
   on<K extends keyof Events & string>(event: K): Observable<FakeHubPayloads<Events>[K]> {
-    const codec = this.codecOf(event);
-    let stream = this.decoded.get(event);
-    if (!stream) {
-      stream = this.rawSubject(event).pipe(
-        decodeEach(codec, (decodeError) =>
-          this.errors.next(
-            new HubError('decode', `${this.hubName} hub: '${event}' payload is invalid: ${decodeError.message}`, {
-              hub: this.hubName,
-              event,
-              decodeError,
-              raw: decodeError.value,
-            }),
-          ),
-        ),
-        share(),
-      );
-      this.decoded.set(event, stream);
-    }
-    return stream as Observable<FakeHubPayloads<Events>[K]>;
+    return this.events.on(event);
   }
 
   /**
@@ -179,8 +146,8 @@ export abstract class FakeHub<Events extends FakeHubEventCodecs> {
    * @throws InvalidArgumentError for a name that is not one of this hub's events.
    */
   emit(event: keyof Events & string, payload: unknown): void {
-    this.codecOf(event);
-    this.rawSubject(event).next(payload);
+    this.events.codecOf(event);
+    this.events.rawSubject(event).next(payload);
   }
 
   /**
@@ -306,31 +273,4 @@ export abstract class FakeHub<Events extends FakeHubEventCodecs> {
 
   /** The user asked to disconnect. */
   protected onDisconnectRequested(): void {}
-
-  private codecOf(event: unknown): t.Mixed {
-    if (typeof event === 'string' && Object.hasOwn(this.events, event)) return this.events[event] as t.Mixed;
-    const known = Object.keys(this.events);
-    const list = `the ${this.hubName} hub's events are: ${known.join(', ')}`;
-    if (typeof event !== 'string') {
-      throw new InvalidArgumentError('event', `expected the name of a ${this.hubName} hub event, got ${typeof event}; ${list}`);
-    }
-    if (LIFECYCLE_NAMES.has(event.toLowerCase())) {
-      throw new InvalidArgumentError(
-        'event',
-        `unknown event '${event}' on the ${this.hubName} hub: the connection's lifecycle is not a hub event — subscribe to state$ instead; ${list}`,
-      );
-    }
-    const spelling = known.find((name) => name.toLowerCase() === event.toLowerCase());
-    const hint = spelling === undefined ? '' : ` (did you mean '${spelling}'? on() takes the exact name)`;
-    throw new InvalidArgumentError('event', `unknown event '${event}' on the ${this.hubName} hub${hint}; ${list}`);
-  }
-
-  private rawSubject(event: string): Subject<unknown> {
-    let subject = this.raw.get(event);
-    if (!subject) {
-      subject = new Subject<unknown>();
-      this.raw.set(event, subject);
-    }
-    return subject;
-  }
 }

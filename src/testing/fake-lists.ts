@@ -1,7 +1,8 @@
 /** The conversation list of a {@link FakeChatServer} as REST pages it. Internal to `chat-client-rx/testing`. */
 import type { ConversationListItemDto, CursorPaginatedResult } from '../codecs/index.js';
 import { FakeChatServerError } from './fake-chat-server-error.js';
-import { type StoredConversation, toMessageDto } from './fake-records.js';
+import { toMessageDto } from '../gateway/dto-mapping.js';
+import type { StoredConversation } from './fake-records.js';
 
 const OFFSET_CURSOR = /^offset:(\d+)$/;
 

@@ -7,7 +7,10 @@ import type { SchedulerLike } from 'rxjs';
 import type { Block, Mention, QuickReply } from '../codecs/index.js';
 import { FakeChatServerError } from './fake-chat-server-error.js';
 import type { FakeHubRegistry } from './fake-hub-registry.js';
-import { plainTextOrNull, RECOVER_WINDOW_MS, type StoredConversation, type StoredMessage, toChatMessageDto } from './fake-records.js';
+import { plainTextOrNull, RECOVER_WINDOW_MS } from '../gateway/chat-rules.js';
+import { toChatMessageDto } from '../gateway/dto-mapping.js';
+import { addReactionTo, applyDelete, applyEdit, applyRecover, reactionPayload, removeReactionFrom } from '../gateway/message-changes.js';
+import type { StoredConversation, StoredMessage } from './fake-records.js';
 
 /** What the message operations need from their server. */
 export interface MessageOpsContext {
@@ -88,21 +91,7 @@ export class MessageOps {
     const m = this.ownMessage(editorId, messageId, 'edit');
     if (m.isDeleted) throw new FakeChatServerError(400, 'A deleted message cannot be edited.');
     if (blocks.length === 0) throw new FakeChatServerError(400, 'A message needs at least one block.');
-    const now = this.nowIso();
-    m.blocks = blocks;
-    m.plainText = plainTextOrNull(blocks);
-    if (mentions != null) m.mentions = [...mentions];
-    m.isEdited = true;
-    m.editedAt = now;
-    m.updatedAt = now;
-    this.ctx.registry.toConversation(m.conversationId, 'messageUpdated', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      blocks: m.blocks,
-      plainTextContent: m.plainText,
-      updatedAt: now,
-      ...(m.mentions !== null ? { mentions: m.mentions } : {}),
-    });
+    this.ctx.registry.toConversation(m.conversationId, 'messageUpdated', applyEdit(m, blocks, mentions, this.nowIso()));
     return m;
   }
 
@@ -110,17 +99,7 @@ export class MessageOps {
     const m = this.ownMessage(deleterId, messageId, 'delete');
     if (m.isDeleted) throw new FakeChatServerError(409, 'The message is already deleted.');
     const deletedAt = this.nowIso();
-    m.isDeleted = true;
-    m.deletedAt = deletedAt;
-    m.deletedMs = this.ctx.scheduler.now();
-    m.updatedAt = deletedAt;
-    this.ctx.registry.toConversation(m.conversationId, 'messageDeleted', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      deleteType: 'recall',
-      deletedBy: deleterId,
-      deletedAt,
-    });
+    this.ctx.registry.toConversation(m.conversationId, 'messageDeleted', applyDelete(m, deleterId, deletedAt, this.ctx.scheduler.now()));
     return m;
   }
 
@@ -130,43 +109,25 @@ export class MessageOps {
     if (this.ctx.scheduler.now() - (m.deletedMs ?? 0) > RECOVER_WINDOW_MS) {
       throw new FakeChatServerError(400, 'A message can only be recovered within 10 minutes of its deletion.');
     }
-    m.isDeleted = false;
-    m.deletedAt = null;
-    m.deletedMs = null;
-    m.updatedAt = this.nowIso();
+    applyRecover(m, this.nowIso());
     this.ctx.registry.toConversation(m.conversationId, 'messageRecovered', toChatMessageDto(m, this.ctx.nameOf(m.senderId)));
     return m;
   }
 
   addReaction(messageId: string, participantId: string, emoji: string): void {
     const m = this.visible(participantId, messageId);
-    const who = m.reactions.get(emoji) ?? [];
-    if (who.includes(participantId)) throw new FakeChatServerError(409, `You already reacted with ${emoji}.`);
-    who.push(participantId);
-    m.reactions.set(emoji, who);
+    if (!addReactionTo(m, participantId, emoji)) throw new FakeChatServerError(409, `You already reacted with ${emoji}.`);
     this.ctx.registry.toConversation(m.conversationId, 'reactionAdded', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      participantId,
-      participantName: this.ctx.nameOf(participantId),
-      emoji,
+      ...reactionPayload(m, participantId, this.ctx.nameOf(participantId), emoji),
       createdAt: this.nowIso(),
     });
   }
 
   removeReaction(messageId: string, participantId: string, emoji: string): void {
     const m = this.visible(participantId, messageId);
-    const who = m.reactions.get(emoji) ?? [];
-    const index = who.indexOf(participantId);
-    if (index < 0) throw new FakeChatServerError(404, `You have not reacted with ${emoji}.`);
-    who.splice(index, 1);
-    if (who.length === 0) m.reactions.delete(emoji);
+    if (!removeReactionFrom(m, participantId, emoji)) throw new FakeChatServerError(404, `You have not reacted with ${emoji}.`);
     this.ctx.registry.toConversation(m.conversationId, 'reactionRemoved', {
-      messageId: m.id,
-      conversationId: m.conversationId,
-      participantId,
-      participantName: this.ctx.nameOf(participantId),
-      emoji,
+      ...reactionPayload(m, participantId, this.ctx.nameOf(participantId), emoji),
       removedAt: this.nowIso(),
     });
   }

@@ -1,43 +1,19 @@
 /**
- * The records a {@link FakeChatServer} keeps, their DTO shapes, and history paging as the embedded
- * gateway does it (`src/gateway/message-store.ts`). Internal to `chat-client-rx/testing`.
+ * The records a {@link FakeChatServer} keeps and its history queries. Their DTO shapes and the
+ * history paging are the embedded gateway's own (`src/gateway/dto-mapping.ts`,
+ * `src/gateway/history-paging.ts`: pure modules, safe in a browser bundle). Internal to
+ * `chat-client-rx/testing`.
  */
-import { plainTextOf } from '../codecs/blocks.js';
-import type {
-  Block,
-  ChatMessageDto,
-  ConversationType,
-  CursorPaginatedResult,
-  Mention,
-  MessageDto,
-  QuickReply,
-  SenderType,
-} from '../codecs/index.js';
+import type { Block, ConversationType, CursorPaginatedResult, MessageDto } from '../codecs/index.js';
+import type { StoredMessage as GatewayStoredMessage } from '../gateway/chat-records.js';
+import { historyPageOf } from '../gateway/history-paging.js';
 import { FakeChatServerError } from './fake-chat-server-error.js';
 
-/** A message as the fake server stores it. */
-export interface StoredMessage {
-  readonly id: string;
-  readonly conversationId: string;
-  readonly senderId: string;
-  readonly senderType: SenderType;
-  blocks: Block[];
-  plainText: string | null;
-  readonly replyToMessageId: string | null;
-  readonly quickReplies: QuickReply[] | null;
-  mentions: Mention[] | null;
-  readonly clientMessageId: string | null;
-  readonly createdAt: string;
-  readonly createdMs: number;
-  updatedAt: string;
-  isEdited: boolean;
-  editedAt: string | null;
-  isDeleted: boolean;
-  deletedAt: string | null;
-  deletedMs: number | null;
-  /** emoji → who reacted, in order. */
-  readonly reactions: Map<string, string[]>;
-}
+/**
+ * A message as the fake server stores it: the embedded gateway's record without a system event
+ * (the fake server has none), so the gateway's DTO mappings and history paging read it.
+ */
+export type StoredMessage = Omit<GatewayStoredMessage, 'systemEvent'>;
 
 /** A conversation as the fake server stores it. */
 export interface StoredConversation {
@@ -53,9 +29,6 @@ export interface StoredConversation {
   readonly createdAt: string;
 }
 
-/** How long after its deletion a message can be recovered (as the gateway: 10 minutes). */
-export const RECOVER_WINDOW_MS = 600_000;
-
 const MAX_PAGE = 100;
 const CURSOR = /^(\d+)_(.+)$/;
 
@@ -65,65 +38,6 @@ export function toBlocks(content: string | readonly Block[]): Block[] {
   return [...content];
 }
 
-/** The plain text of blocks, or null when there is none (as the gateway stores it). */
-export function plainTextOrNull(blocks: readonly Block[]): string | null {
-  const text = plainTextOf(blocks);
-  return text === '' ? null : text;
-}
-
-function reactionGroups(m: StoredMessage): { emoji: string; count: number; participantIds: string[] }[] {
-  return [...m.reactions].map(([emoji, ids]) => ({ emoji, count: ids.length, participantIds: [...ids] }));
-}
-
-/** The REST shape of a stored message (a deleted one shows no blocks and no text). */
-export function toMessageDto(m: StoredMessage): MessageDto {
-  const groups = reactionGroups(m);
-  return {
-    id: m.id,
-    conversationId: m.conversationId,
-    senderId: m.senderId,
-    senderType: m.senderType,
-    timestamp: m.createdAt,
-    blocks: m.isDeleted ? [] : [...m.blocks],
-    plainTextIndex: m.isDeleted ? null : m.plainText,
-    replyToMessageId: m.replyToMessageId,
-    quickReplies: m.quickReplies,
-    isEdited: m.isEdited,
-    editedAt: m.editedAt,
-    isDeleted: m.isDeleted,
-    deletedAt: m.deletedAt,
-    reactionSummary: groups.length > 0 ? { groups, totalCount: groups.reduce((n, g) => n + g.count, 0) } : null,
-    mentions: m.mentions,
-    createdAt: m.createdAt,
-    updatedAt: m.updatedAt,
-    clientMessageId: m.clientMessageId,
-    systemEvent: null,
-  };
-}
-
-/** The hub shape of a stored message (`senderName`: the sender's `fullName`). */
-export function toChatMessageDto(m: StoredMessage, senderName: string): ChatMessageDto {
-  const groups = reactionGroups(m);
-  return {
-    id: m.id,
-    conversationId: m.conversationId,
-    senderId: m.senderId,
-    senderName,
-    senderType: m.senderType,
-    blocks: [...m.blocks],
-    plainTextContent: m.plainText,
-    replyToMessageId: m.replyToMessageId,
-    quickReplies: m.quickReplies,
-    isEdited: m.isEdited,
-    reactions: groups.length > 0 ? groups : null,
-    mentions: m.mentions,
-    createdAt: m.createdAt,
-    updatedAt: m.isEdited ? m.updatedAt : null,
-    clientMessageId: m.clientMessageId,
-    systemEvent: null,
-  };
-}
-
 /** What `getHistory` is asked for. */
 export interface HistoryQuery {
   readonly limit?: number | undefined;
@@ -131,25 +45,10 @@ export interface HistoryQuery {
   readonly direction?: 'older' | 'newer' | undefined;
 }
 
-/** Index of the first message whose id is ≥ `id` (with `after`: > `id`); ids sort in creation order. */
-function indexById(messages: readonly StoredMessage[], id: string, after: boolean): number {
-  let lo = 0;
-  let hi = messages.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const midId = (messages[mid] as StoredMessage).id;
-    if (midId < id || (after && midId === id)) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
- * One page of history, exactly as the embedded gateway pages it: `older` (the default) walks from
- * the newest message (or from just below the cursor's message) towards the oldest and returns the
- * page NEWEST FIRST; `newer` walks from the oldest (or from just above the cursor's message) and
- * returns it oldest first. `hasMore` tells whether another message lies beyond the page;
- * `nextCursor` (`<createdMs>_<id>` of the page's last item) is set only then.
+ * One page of history, paged by the embedded gateway's own `historyPageOf`: `older` (the default)
+ * NEWEST FIRST from the newest message or just below the cursor's, `newer` oldest first from the
+ * oldest or just above it; `nextCursor` (`<createdMs>_<id>`) only while `hasMore`.
  *
  * @throws FakeChatServerError 400 for a limit outside 1…100 or a cursor that is not one of ours.
  */
@@ -164,29 +63,5 @@ export function historyPage(messages: readonly StoredMessage[], query: HistoryQu
     if (!match) throw new FakeChatServerError(400, 'The cursor is not valid.');
     from = match[2] as string;
   }
-  const picked: StoredMessage[] = [];
-  let hasMore = false;
-  if ((query.direction ?? 'older') === 'older') {
-    for (let i = from === undefined ? messages.length - 1 : indexById(messages, from, false) - 1; i >= 0; i--) {
-      if (picked.length === size) {
-        hasMore = true;
-        break;
-      }
-      picked.push(messages[i] as StoredMessage);
-    }
-  } else {
-    for (let i = from === undefined ? 0 : indexById(messages, from, true); i < messages.length; i++) {
-      if (picked.length === size) {
-        hasMore = true;
-        break;
-      }
-      picked.push(messages[i] as StoredMessage);
-    }
-  }
-  const last = picked[picked.length - 1];
-  return {
-    items: picked.map(toMessageDto),
-    hasMore,
-    nextCursor: hasMore && last ? `${last.createdMs}_${last.id}` : null,
-  };
+  return historyPageOf(messages, { from, direction: query.direction ?? 'older', size });
 }
