@@ -36,7 +36,10 @@ export interface ChatClientOptions {
   /**
    * Gets a new token when the server refuses the current one (REST 401, hub negotiate 401) or
    * shortly before it expires: a Promise or Observable of the token, or `null` to give up. Runs
-   * once for all concurrent callers (REST and both hubs share it). @default none
+   * once for all concurrent callers (REST and both hubs share it). It receives a context
+   * `{ token, refreshToken, refreshExpiresAt }` (the refresh token the client holds, see
+   * `setRefreshToken`) and may answer `{ token, expiresAt?, refreshToken?, refreshExpiresAt? }`
+   * to rotate the refresh token. @default none
    */
   readonly refreshToken?: AuthSessionOptions['refreshToken'];
   /** A session saved with `exportSession()` to restore. Not together with `token`. @default none */
@@ -194,10 +197,39 @@ export interface ChatClient
   disconnect(): Completion;
   /** Replaces the token (REST at once; hubs on their next connection attempt). */
   setToken(token: string): void;
-  /** `{ token, expiresAt, user, baseUrl }` to persist and pass back as `session`. */
+  /**
+   * `{ token, expiresAt, user, baseUrl }` to persist and pass back as `session`; with
+   * `refreshToken` and `refreshExpiresAt` while the client holds a refresh token.
+   */
   exportSession(): SessionSnapshot;
   /** True when the token's known expiry is past (or within `skewMs`). */
   isTokenExpired(skewMs?: number): boolean;
+  /**
+   * The refresh token the client holds (the seed 000 SDK's `getRefreshToken()`), or null. The
+   * Chat Gateway issues none: it comes from `setRefreshToken`, a restored `session`, a login
+   * answer that carries one (an identity layer in front of the gateway), or a `refreshToken`
+   * function that rotates it. The library never sends it anywhere; your `refreshToken` function
+   * gets it in its context.
+   */
+  getRefreshToken(): string | null;
+  /**
+   * Sets (or with `null` forgets) the refresh token and its expiry (ISO 8601, epoch ms or Date;
+   * without one a JWT refresh token's `exp` claim is used, else the expiry is unknown). Kept in
+   * `exportSession()`, handed to the `refreshToken` function. Throws an `InvalidArgumentError`
+   * (`refreshToken`, `expiresAt`) for a bad argument.
+   *
+   * @example
+   * ```ts
+   * client.setRefreshToken(idp.refresh_token, Date.now() + idp.refresh_expires_in * 1000);
+   * ```
+   */
+  setRefreshToken(refreshToken: string | null, expiresAt?: string | number | Date | null): void;
+  /**
+   * The seed 000 SDK's `isRefreshSessionExpired()`: true when there is no refresh token or its
+   * known expiry is past (or within `skewMs`, a finite number ≥ 0). A refresh token whose expiry
+   * is unknown counts as valid.
+   */
+  isRefreshSessionExpired(skewMs?: number): boolean;
   /** The REST transport and session, for extra API modules. */
   readonly rest: RestApi;
 }

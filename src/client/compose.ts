@@ -131,5 +131,10 @@ export function composeChatClient(parts: ChatClientParts): ChatClient {
     },
     exportSession: () => session.exportSession(),
     isTokenExpired: (skewMs) => session.isTokenExpired(skewMs),
+    getRefreshToken: () => session.getRefreshToken(),
+    setRefreshToken(refreshToken, expiresAt) {
+      session.setRefreshToken(refreshToken, expiresAt);
+    },
+    isRefreshSessionExpired: (skewMs) => session.isRefreshSessionExpired(skewMs),
   };
 }

@@ -10,8 +10,8 @@ export const REDACTED = '[redacted]';
 
 /** A JWT anywhere in a text: three base64url parts, the first a JSON object (`eyJ`). */
 const JWT = /eyJ[\w-]+\.[\w-]+\.[\w-]+/g;
-/** A token in a URL query (`access_token=…`, as SignalR's WebSocket and SSE URLs carry it). */
-const ACCESS_TOKEN_PARAM = /(access_token=)[^&\s'"]+/gi;
+/** A token in a URL query (`access_token=…`, as SignalR's WebSocket and SSE URLs carry it, or an app's `refresh_token=…`). */
+const ACCESS_TOKEN_PARAM = /((?:access|refresh)_token=)[^&\s'"]+/gi;
 /** A bearer credential (`Bearer …`), whatever characters it has (not only JWT ones). */
 const BEARER = /(Bearer\s+)\S+/gi;
 /** Object keys whose values are secrets, whatever they hold. */
@@ -20,7 +20,7 @@ const SECRET_KEY = /token|authorization|password|apikey/i;
 const MAX_DEPTH = 3;
 
 /**
- * Replaces every JWT, `access_token=` query value and `Bearer` credential in `text` with
+ * Replaces every JWT, `access_token=` / `refresh_token=` query value and `Bearer` credential in `text` with
  * `[redacted]`.
  *
  * @example

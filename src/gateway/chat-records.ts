@@ -15,6 +15,12 @@ import type {
 export interface GatewayEventSink {
   /** A chat hub event to every connection joined to the conversation (but `exceptConnectionId`). */
   chat(conversationId: string, event: ChatHubEventName, payload: unknown, exceptConnectionId?: string): void;
+  /**
+   * A chat hub event to every chat hub connection of one user, joined to a conversation or not
+   * (`Clients.User(userId)`): the `error` the author of a message gets when the bot's reply to it
+   * failed on the server.
+   */
+  chatUser(userId: string, event: ChatHubEventName, payload: unknown): void;
   /** A notification hub event to every notification connection of each user. */
   notify(userIds: Iterable<string>, event: NotificationHubEventName, payload: unknown): void;
   /** A `presenceChanged` to every connection subscribed to that participant. */

@@ -30,9 +30,23 @@ export interface EchoBotOptions {
   readonly chunkDelayMs?: number;
   /** How many chunks the reply is cut into (fewer for short texts). @default 5 */
   readonly chunks?: number;
-  /** A message containing this word (case-insensitive) makes the bot abort after two chunks. @default 'abort' */
+  /** A message containing this word (case-insensitive) makes the bot abort after two chunks; an empty word never matches. @default 'abort' */
   readonly abortWord?: string;
+  /**
+   * A message containing this word (case-insensitive) makes the bot fail on the server after two
+   * chunks: its stream ends in `streamAborted` and the message's author gets the hub's `error`
+   * event (`code: 'BOT_STREAM_FAILED'`). It wins over the abort word. An empty word never matches.
+   * @default 'fail'
+   */
+  readonly failWord?: string;
 }
+
+/** `HubErrorDto.code` of the `error` a user gets when the bot's reply to their message failed on the server. */
+export const BOT_STREAM_FAILED = 'BOT_STREAM_FAILED';
+/** `StreamAbortedDto.reason` of a bot stream that failed on the server. */
+export const BOT_FAILED_REASON = 'The bot failed while replying.';
+/** `HubErrorDto.message` of {@link BOT_STREAM_FAILED}. */
+export const BOT_FAILED_MESSAGE = 'The bot failed while replying to your message.';
 
 /**
  * The embedded gateway's bot: in any conversation that includes it, every user message gets a
@@ -40,6 +54,13 @@ export interface EchoBotOptions {
  * `streamChunkReceived` → `streamCompleted`, whose message text is {@link echoReply}'s (`You said:
  * <text>`, or for a message without plain text what it sent: `You sent a file: report.pdf`),
  * stored in history. A message with the abort word ends in `streamAborted` instead.
+ *
+ * A reply that fails on the server (any step throwing; the fail word makes one throw after at most
+ * two chunks) ends, once started, in `streamAborted` to the conversation (reason
+ * {@link BOT_FAILED_REASON}, nothing stored), then the hub's `error` event goes to every chat
+ * connection of the message's author: `{ code: 'BOT_STREAM_FAILED', message, details:
+ * { conversationId, messageId, streamId?, botId } }` — there is no invocation left to fail, the
+ * message itself was accepted.
  */
 export class EchoBot {
   readonly id: string;
@@ -58,6 +79,7 @@ export class EchoBot {
       chunkDelayMs: 25,
       chunks: 5,
       abortWord: 'abort',
+      failWord: 'fail',
       ...options,
     };
     this.id = this.options.id;
@@ -73,28 +95,36 @@ export class EchoBot {
     if (message.senderId === this.id || !this.chat.isActiveMember(this.id, message.conversationId)) return;
     const text = echoReply(message);
     const pieces = split(text, this.options.chunks);
-    const abort = new RegExp(`\\b${escape(this.options.abortWord)}\\b`, 'i').test(message.plainText ?? '');
+    const fail = hasWord(message.plainText, this.options.failWord);
+    const abort = !fail && hasWord(message.plainText, this.options.abortWord);
     const streamId = `stream_${this.chat.newId()}`;
     const messageId = this.chat.newId();
     const conversationId = message.conversationId;
     const base = { streamId, messageId, conversationId };
+    let started = false;
     const steps: Array<() => void> = [
-      () =>
+      () => {
         this.sink.chat(conversationId, 'streamStarted', {
           ...base,
           senderId: this.id,
           senderName: this.chat.findParticipant(this.id)?.fullName ?? this.id,
           replyToMessageId: message.id,
           startedAt: formatDateTimeOffset(Date.now()),
-        }),
+        });
+        started = true;
+      },
       () =>
         this.sink.chat(conversationId, 'streamStatusUpdated', { ...base, status: 'thinking', updatedAt: formatDateTimeOffset(Date.now()) }),
     ];
-    const sent = abort ? pieces.slice(0, Math.min(2, pieces.length)) : pieces;
+    const sent = abort || fail ? pieces.slice(0, Math.min(2, pieces.length)) : pieces;
     sent.forEach((piece, chunkIndex) =>
       steps.push(() => this.sink.chat(conversationId, 'streamChunkReceived', { ...base, text: piece, chunkIndex })),
     );
-    if (abort) {
+    if (fail) {
+      steps.push(() => {
+        throw new Error(`The message contained the word '${this.options.failWord}'.`);
+      });
+    } else if (abort) {
       steps.push(() =>
         this.sink.chat(conversationId, 'streamAborted', {
           ...base,
@@ -113,7 +143,22 @@ export class EchoBot {
         });
       });
     }
-    this.run(steps, 0, this.options.startDelayMs);
+    // The reply failed on the server: the stream (once announced) ends in streamAborted for every
+    // viewer, and the author's chat connections get `error` — the message's own ack was a success.
+    const failed = (): void => {
+      if (started)
+        this.sink.chat(conversationId, 'streamAborted', {
+          ...base,
+          reason: BOT_FAILED_REASON,
+          abortedAt: formatDateTimeOffset(Date.now()),
+        });
+      this.sink.chatUser(message.senderId, 'error', {
+        code: BOT_STREAM_FAILED,
+        message: BOT_FAILED_MESSAGE,
+        details: { conversationId, messageId: message.id, ...(started ? { streamId } : {}), botId: this.id },
+      });
+    };
+    this.run(steps, 0, this.options.startDelayMs, failed);
   }
 
   /** Cancels every pending step (gateway shutdown). */
@@ -122,16 +167,30 @@ export class EchoBot {
     this.timers.clear();
   }
 
-  private run(steps: Array<() => void>, index: number, delay: number): void {
+  private run(steps: Array<() => void>, index: number, delay: number, failed: () => void): void {
     const step = steps[index];
     if (!step) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      step();
-      this.run(steps, index + 1, index === 0 ? this.options.statusDelayMs : this.options.chunkDelayMs);
+      try {
+        step();
+      } catch {
+        failed();
+        return;
+      }
+      this.run(steps, index + 1, index === 0 ? this.options.statusDelayMs : this.options.chunkDelayMs, failed);
     }, delay);
     this.timers.add(timer);
   }
+}
+
+/**
+ * Whether `text` contains `word` as a whole word, case-insensitively (ASCII word boundaries, as
+ * JavaScript's `\b`; the ASP.NET gateway's `EchoBot.HasWord` uses `RegexOptions.ECMAScript` for the
+ * same rule). An empty word never matches.
+ */
+function hasWord(text: string | null, word: string): boolean {
+  return word !== '' && new RegExp(`\\b${escape(word)}\\b`, 'i').test(text ?? '');
 }
 
 /**

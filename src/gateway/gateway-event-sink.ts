@@ -14,8 +14,8 @@ export interface SinkHubs {
 }
 
 /**
- * The {@link GatewayEventSink} over the two hubs: chat events go through `delivery` (so the
- * duplicate/delay faults apply); payloads are written as a real gateway's records serialize
+ * The {@link GatewayEventSink} over the two hubs: chat events, to a conversation's group or to one
+ * user's chat connections, go through `delivery` (so the duplicate/delay faults apply); payloads are written as a real gateway's records serialize
  * (every unset optional member is `null`).
  */
 export function createEventSink(hubs: SinkHubs, delivery: EventDelivery): GatewayEventSink {
@@ -25,6 +25,10 @@ export function createEventSink(hubs: SinkHubs, delivery: EventDelivery): Gatewa
       delivery.deliver(() =>
         hubs.chat()?.sendToGroup(conversationGroup(conversationId), event, [wire], except !== undefined ? { except: [except] } : undefined),
       );
+    },
+    chatUser(userId, event, payload) {
+      const wire = writeNulls(ChatHubEvents[event] as t.Mixed, payload);
+      delivery.deliver(() => hubs.chat()?.sendToUser(userId, event, [wire]));
     },
     notify(userIds, event, payload) {
       const wire = writeNulls(NotificationHubEvents[event] as t.Mixed, payload);

@@ -24,22 +24,81 @@ import {
 } from 'rxjs';
 import { AuthUserInfo, type AuthResponse } from '../codecs/auth.js';
 import { decodeWith } from '../codecs/decode-with.js';
-import { nullable } from '../codecs/scalars.js';
+import { IsoDateTime, nullable, optional } from '../codecs/scalars.js';
 import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 
 /**
  * What {@link AuthSession.exportSession} returns and {@link AuthSession.restore} (or the
  * `session` option) accepts: plain JSON, safe to keep in `localStorage`.
  */
-export const SessionSnapshot = t.type(
-  { token: nullable(t.string), expiresAt: nullable(t.string), user: nullable(AuthUserInfo), baseUrl: t.string },
+export const SessionSnapshot = t.intersection(
+  [
+    t.type({ token: nullable(t.string), expiresAt: nullable(t.string), user: nullable(AuthUserInfo), baseUrl: t.string }),
+    optional({ refreshToken: t.string, refreshExpiresAt: t.string }),
+  ],
   'SessionSnapshot',
 );
-/** An exported session: `{ token, expiresAt (ISO 8601 or null), user, baseUrl }`. */
+/**
+ * An exported session: `{ token, expiresAt (ISO 8601 or null), user, baseUrl }`, plus
+ * `refreshToken` and `refreshExpiresAt` (ISO 8601 or null) only while the session holds a
+ * refresh token. Snapshots without them (older ones) restore as sessions without a refresh token.
+ */
 export type SessionSnapshot = t.TypeOf<typeof SessionSnapshot>;
 
-/** What a `refreshToken` function may return: a new token, or `null` to give up. */
-export type RefreshTokenResult = Promise<string | null> | Observable<string | null>;
+/**
+ * Refresh-token fields a login answer MAY carry beyond the Chat Gateway's `AuthResponse`
+ * (`{ token, expiresAt, user }`: the gateway issues no refresh token). An identity layer in front
+ * of the gateway may add them; {@link AuthSession.applyLogin} reads `refreshToken` (or
+ * `refresh_token`, the seed 000 SDK's spelling) and `refreshExpiresAt` when present. Each may be
+ * absent or null. Not part of the `AuthResponse` codec, whose type stays the server's.
+ */
+export const LoginRefreshFields = optional(
+  { refreshToken: t.string, refresh_token: t.string, refreshExpiresAt: IsoDateTime },
+  'LoginRefreshFields',
+);
+/** Optional refresh-token fields of a login answer (see {@link LoginRefreshFields}). */
+export type LoginRefreshFields = t.TypeOf<typeof LoginRefreshFields>;
+
+/**
+ * What a `refreshToken` function may answer instead of a bare token: the new access token with
+ * its expiry, and — for an identity provider that rotates refresh tokens — the new refresh token
+ * and its expiry. `refreshToken` absent (undefined) keeps the one the session holds; `null`
+ * forgets it. Expiries are ISO 8601, epoch ms or a Date; absent means "unknown" (the access
+ * token's JWT `exp` claim is then used, as for `setToken`).
+ */
+export interface RefreshedTokens {
+  /** The new access token (a non-empty string), or `null` to give up as a bare `null` does. */
+  readonly token: string | null;
+  /** When `token` expires. @default unknown (the JWT `exp` claim) */
+  readonly expiresAt?: string | number | Date | null;
+  /** The new refresh token; `null` forgets the current one. @default the current one is kept */
+  readonly refreshToken?: string | null;
+  /** When the new refresh token expires. @default unknown (its JWT `exp` claim, if it is a JWT) */
+  readonly refreshExpiresAt?: string | number | Date | null;
+}
+
+/**
+ * What a `refreshToken` function may return: a new token, or {@link RefreshedTokens} (a token
+ * and, with rotation, a new refresh token), or `null` to give up.
+ */
+export type RefreshTokenResult = Promise<string | RefreshedTokens | null> | Observable<string | RefreshedTokens | null>;
+
+/**
+ * What the session hands its `refreshToken` function (as the first, optional argument: a
+ * function written as `() => …` keeps working). Read-only; a snapshot taken when the refresh
+ * starts.
+ */
+export interface RefreshContext {
+  /** The access token being replaced (the one a 401 refused, or the one about to expire); null when none. */
+  readonly token: string | null;
+  /** The refresh token the session holds (`setRefreshToken`, a login answer, a restored session); null when none. */
+  readonly refreshToken: string | null;
+  /** When that refresh token expires (epoch ms); null when there is none or its expiry is unknown. */
+  readonly refreshExpiresAt: number | null;
+}
+
+/** A `refreshToken` function: gets a new token, given the {@link RefreshContext}. */
+export type RefreshTokenFn = (context: RefreshContext) => RefreshTokenResult;
 
 /** Options of {@link AuthSession}. */
 export interface AuthSessionOptions {
@@ -56,8 +115,12 @@ export interface AuthSessionOptions {
    * Gets a new token when the current one is rejected (401) or about to expire: a Promise or an
    * Observable of the new token, or of `null` to give up (the 401 then reaches the caller). Called
    * at most once at a time: every concurrent caller waits for the same result.
+   *
+   * It receives a {@link RefreshContext} (the refresh token the session holds, its expiry, the
+   * token being replaced) and may answer {@link RefreshedTokens} instead of a string to also
+   * store the token's expiry and a rotated refresh token. `() => …` functions keep working.
    */
-  readonly refreshToken?: () => RefreshTokenResult;
+  readonly refreshToken?: RefreshTokenFn;
   /** A session exported earlier (`exportSession()`), restored at construction. */
   readonly session?: SessionSnapshot;
   /**
@@ -109,11 +172,82 @@ function toEpochMs(value: string | number | Date | null | undefined): number | n
   return Number.isFinite(ms) ? ms : null;
 }
 
+/**
+ * An expiry given by the caller: undefined/null (unknown), a finite epoch-ms number, a valid
+ * Date, or a string `Date.parse` reads. Anything else throws an {@link InvalidArgumentError}
+ * naming `argument` (an expiry that cannot be read must not silently become "never expires").
+ */
+function checkedExpiry(argument: string, value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  const ms =
+    value instanceof Date
+      ? value.getTime()
+      : typeof value === 'number'
+        ? value
+        : typeof value === 'string'
+          ? Date.parse(value)
+          : Number.NaN;
+  if (!Number.isFinite(ms)) {
+    throw new InvalidArgumentError(argument, 'expected an ISO 8601 date-time, epoch milliseconds, a valid Date, or null');
+  }
+  return ms;
+}
+
+/** A refresh token given by the caller: a non-empty string or null (forget it). */
+function checkedRefreshToken(argument: string, value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== 'string' || value === '') throw new InvalidArgumentError(argument, 'expected a non-empty string or null');
+  return value;
+}
+
+/** A skew in milliseconds: a finite number ≥ 0. */
+function checkedSkew(argument: string, value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(argument, 'expected a finite number of milliseconds ≥ 0');
+  }
+  return value;
+}
+
 function normaliseBaseUrl(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
+/** A `refreshToken` answer read: the token (null = give up) and what it says about the rest. */
+interface RefreshAnswer {
+  readonly token: string | null;
+  readonly expiresAt: number | null;
+  /** undefined: keep the current refresh token. */
+  readonly refreshToken: string | null | undefined;
+  readonly refreshExpiresAt: number | null;
+}
+
+const GAVE_UP: RefreshAnswer = { token: null, expiresAt: null, refreshToken: undefined, refreshExpiresAt: null };
+
+/** Reads what `refreshToken` answered: a token, `null`/`''`/nothing (give up), or {@link RefreshedTokens}. */
+function readRefreshAnswer(answer: unknown): RefreshAnswer {
+  if (answer === null || answer === undefined || answer === '') return GAVE_UP;
+  if (typeof answer === 'string') return { token: answer, expiresAt: null, refreshToken: undefined, refreshExpiresAt: null };
+  if (typeof answer !== 'object' || Array.isArray(answer)) {
+    throw new TypeError('refreshToken must resolve to a string, { token, … } or null');
+  }
+  const tokens = answer as RefreshedTokens;
+  if (tokens.token === null || tokens.token === undefined || tokens.token === '') return GAVE_UP;
+  if (typeof tokens.token !== 'string') throw new TypeError('refreshToken resolved to an object whose token is not a string');
+  const refreshToken = tokens.refreshToken;
+  if (refreshToken !== undefined && refreshToken !== null && (typeof refreshToken !== 'string' || refreshToken === '')) {
+    throw new TypeError('refreshToken resolved to an object whose refreshToken is not a non-empty string or null');
+  }
+  return {
+    token: tokens.token,
+    expiresAt: toEpochMs(tokens.expiresAt),
+    refreshToken,
+    refreshExpiresAt: toEpochMs(tokens.refreshExpiresAt),
+  };
+}
+
 const decodeSnapshot = decodeWith(SessionSnapshot);
+const decodeLoginRefreshFields = decodeWith(LoginRefreshFields);
 
 /**
  * The one auth session shared by the REST transport and both hubs: the current token and its
@@ -144,12 +278,16 @@ export class AuthSession {
   private readonly refreshMarginMs: number;
   private readonly refreshTimeoutMs: number;
   private readonly tokenProvider: (() => string | null | undefined) | undefined;
-  private readonly refreshFn: (() => RefreshTokenResult) | undefined;
+  private readonly refreshFn: RefreshTokenFn | undefined;
   private readonly user = new BehaviorSubject<AuthUserInfo | null>(null);
   private readonly tokenSet = new Subject<string>();
   private ownToken: string | null = null;
   /** Explicit expiry of `ownToken` (from a login or `setToken(token, expiresAt)`), epoch ms. */
   private ownExpiry: number | null = null;
+  /** The refresh token (`setRefreshToken`, a login answer, a restored session, a rotating refresh). */
+  private ownRefreshToken: string | null = null;
+  /** Explicit expiry of `ownRefreshToken`, epoch ms. */
+  private ownRefreshExpiry: number | null = null;
   private inflight$: Observable<string | null> | null = null;
   /** Keeps the refresh in flight alive when every caller waiting for it left (single flight). */
   private keeper: Subscription | undefined;
@@ -160,7 +298,6 @@ export class AuthSession {
    * error, and the {@link refreshEpoch} it ended at. Callers that read the epoch before it share it.
    */
   private failed: { readonly token: string | null; readonly error: unknown; readonly epoch: number } | null = null;
-  private refreshCount = 0;
   private refreshesEnded = 0;
 
   constructor(options: AuthSessionOptions = {}) {
@@ -183,11 +320,6 @@ export class AuthSession {
   /** True when a `refreshToken` function was given. */
   get canRefresh(): boolean {
     return this.refreshFn !== undefined;
-  }
-
-  /** How many times `refreshToken` has been called so far (for diagnostics and tests). */
-  get refreshCalls(): number {
-    return this.refreshCount;
   }
 
   /**
@@ -232,16 +364,92 @@ export class AuthSession {
     if (token !== null) this.tokenSet.next(token);
   }
 
-  /** Stores a login's result: its token, `expiresAt` and user (`currentUser$` emits the user). */
-  applyLogin(response: AuthResponse): void {
+  /**
+   * Stores a login's result: its token, `expiresAt` and user (`currentUser$` emits the user).
+   *
+   * The refresh token: a login answer that carries `refreshToken` (or `refresh_token`) and
+   * `refreshExpiresAt` sets them (see {@link LoginRefreshFields}; the Chat Gateway's answer does
+   * not). An answer without one keeps the refresh token the session holds — a refresh against
+   * the Chat Gateway is itself a login, and an app may call {@link setRefreshToken} before
+   * logging in — unless the login is for another user than the session's, which forgets it.
+   */
+  applyLogin(response: AuthResponse & LoginRefreshFields): void {
+    const previousUser = this.user.getValue();
     this.setToken(response.token, response.expiresAt);
+    const extra = decodeLoginRefreshFields(response);
+    const fields: LoginRefreshFields = either.isRight(extra) ? extra.right : {};
+    const refreshToken = fields.refreshToken || fields.refresh_token || null;
+    if (refreshToken !== null) {
+      this.ownRefreshToken = refreshToken;
+      this.ownRefreshExpiry = toEpochMs(fields.refreshExpiresAt);
+    } else if (previousUser !== null && previousUser.id !== response.user.id) {
+      this.ownRefreshToken = null;
+      this.ownRefreshExpiry = null;
+    }
     this.user.next(response.user);
   }
 
-  /** Forgets the token, its expiry and the user (log out); `currentUser$` emits null. */
+  /** Forgets the token, its expiry, the refresh token and the user (log out); `currentUser$` emits null. */
   clear(): void {
     this.setToken(null);
+    this.ownRefreshToken = null;
+    this.ownRefreshExpiry = null;
     this.user.next(null);
+  }
+
+  /** The refresh token the session holds, or null. Never sent to the gateway by this library. */
+  getRefreshToken(): string | null {
+    return this.ownRefreshToken;
+  }
+
+  /**
+   * Sets (or with `null` forgets) the refresh token, for the app's `refreshToken` function (it
+   * gets it in its {@link RefreshContext}) and for `exportSession()`. `expiresAt` (ISO 8601,
+   * epoch ms or Date) is its expiry; without one, a JWT refresh token's `exp` claim is used, and
+   * otherwise the expiry is unknown. The access token is not touched.
+   *
+   * @throws InvalidArgumentError (`refreshToken`) for anything but a non-empty string or null,
+   * (`expiresAt`) for an expiry that cannot be read.
+   * @example
+   * ```ts
+   * session.setRefreshToken(idp.refresh_token, Date.now() + idp.refresh_expires_in * 1000);
+   * ```
+   */
+  setRefreshToken(refreshToken: string | null, expiresAt?: string | number | Date | null): void {
+    const token = checkedRefreshToken('refreshToken', refreshToken);
+    const expiry = checkedExpiry('expiresAt', expiresAt);
+    this.ownRefreshToken = token;
+    this.ownRefreshExpiry = token === null ? null : expiry;
+  }
+
+  /**
+   * When the refresh token expires (epoch ms): the explicit expiry (`setRefreshToken`, the login
+   * answer, the snapshot, a rotating refresh), else its JWT `exp` claim; null when there is no
+   * refresh token or its expiry is unknown.
+   */
+  refreshTokenExpiresAt(): number | null {
+    const token = this.ownRefreshToken;
+    if (token === null) return null;
+    return this.ownRefreshExpiry ?? decodeJwtExpiry(token);
+  }
+
+  /**
+   * The seed 000 SDK's `isRefreshSessionExpired()`: true when there is no refresh token, or its
+   * known expiry is at or before `now + skewMs`. A refresh token whose expiry is unknown counts as
+   * valid (as an access token does in {@link isTokenExpired}: the identity provider refuses it if
+   * it is not).
+   *
+   * @throws InvalidArgumentError (`skewMs`) for anything but a finite number ≥ 0.
+   * @example
+   * ```ts
+   * if (session.isTokenExpired() && session.isRefreshSessionExpired()) redirectToLogin();
+   * ```
+   */
+  isRefreshSessionExpired(skewMs = 0): boolean {
+    const skew = checkedSkew('skewMs', skewMs);
+    if (this.ownRefreshToken === null) return true;
+    const expiry = this.refreshTokenExpiresAt();
+    return expiry !== null && expiry <= this.scheduler.now() + skew;
   }
 
   /**
@@ -272,20 +480,28 @@ export class AuthSession {
 
   /**
    * The session as plain JSON: `{ token, expiresAt, user, baseUrl }`, for `restore()` or the
-   * client's `session` option. `expiresAt` is ISO 8601 (or null when unknown).
+   * client's `session` option. `expiresAt` is ISO 8601 (or null when unknown). While the session
+   * holds a refresh token, `refreshToken` and `refreshExpiresAt` (ISO 8601 or null) are added.
+   * It holds secrets: store it where you would store the tokens themselves.
    */
   exportSession(): SessionSnapshot {
     const expiry = this.tokenExpiresAt();
+    const refreshToken = this.ownRefreshToken;
+    const refreshExpiry = this.refreshTokenExpiresAt();
     return {
       token: this.getToken(),
       expiresAt: expiry === null ? null : new Date(expiry).toISOString(),
       user: this.currentUser,
       baseUrl: this.baseUrl,
+      ...(refreshToken !== null
+        ? { refreshToken, refreshExpiresAt: refreshExpiry === null ? null : new Date(refreshExpiry).toISOString() }
+        : {}),
     };
   }
 
   /**
-   * Restores an exported session (token, expiry, user). Throws an {@link InvalidArgumentError}
+   * Restores an exported session (token, expiry, refresh token and its expiry, user): a snapshot
+   * without a refresh token leaves the session without one. Throws an {@link InvalidArgumentError}
    * when `snapshot` is not a session, or belongs to another `baseUrl` (so a token is never sent
    * to a server it was not issued by).
    */
@@ -300,6 +516,9 @@ export class AuthSession {
       throw new InvalidArgumentError('session', `belongs to ${theirs}, not ${this.baseUrl}`);
     }
     this.setToken(session.token, session.expiresAt);
+    const refreshToken = session.refreshToken ?? null;
+    this.ownRefreshToken = refreshToken === '' ? null : refreshToken;
+    this.ownRefreshExpiry = this.ownRefreshToken === null ? null : toEpochMs(session.refreshExpiresAt);
     this.user.next(session.user);
   }
 
@@ -373,8 +592,12 @@ export class AuthSession {
     if (refreshFn === undefined) return of(null);
     const startedWith = this.getToken();
     const shared$: Observable<string | null> = defer(() => {
-      this.refreshCount++;
-      return from(refreshFn());
+      const context: RefreshContext = Object.freeze({
+        token: startedWith,
+        refreshToken: this.ownRefreshToken,
+        refreshExpiresAt: this.refreshTokenExpiresAt(),
+      });
+      return from(refreshFn(context));
     }).pipe(
       take(1),
       defaultIfEmpty(null),
@@ -384,22 +607,25 @@ export class AuthSession {
         scheduler: this.scheduler,
         with: () => throwError(() => new Error(`refreshToken did not answer within ${this.refreshTimeoutMs} ms`)),
       }),
-      map((token: unknown) => {
-        if (token === null || token === undefined || token === '') return null;
-        if (typeof token !== 'string') throw new TypeError('refreshToken must resolve to a string or null');
-        return token;
-      }),
+      map((answer: unknown) => readRefreshAnswer(answer)),
       tap({
-        next: (token) => {
+        next: (answer) => {
           this.refreshesEnded++;
-          if (token !== null) this.setToken(token);
-          else this.gaveUp = { token: startedWith };
+          if (answer.token !== null) {
+            // The rotated refresh token first: whoever reacts to the new token sees both.
+            if (answer.refreshToken !== undefined) {
+              this.ownRefreshToken = answer.refreshToken;
+              this.ownRefreshExpiry = answer.refreshToken === null ? null : answer.refreshExpiresAt;
+            }
+            this.setToken(answer.token, answer.expiresAt);
+          } else this.gaveUp = { token: startedWith };
         },
         error: (error: unknown) => {
           this.refreshesEnded++;
           this.failed = { token: startedWith, error, epoch: this.refreshesEnded };
         },
       }),
+      map((answer) => answer.token),
       finalize(() => {
         if (this.inflight$ === shared$) {
           this.inflight$ = null;

@@ -3,6 +3,7 @@ import { asyncScheduler, defer, map, switchMap, type Observable, type SchedulerL
 import { decodeWith } from '../codecs/decode-with.js';
 import { CreateUploadUrlRequest, CreateUploadUrlResponse, MAX_UPLOAD_BYTES, UploadResponse } from '../codecs/files.js';
 import { ChatApiError } from './chat-api-error.js';
+import { cleanUploadUrl } from './clean-upload-url.js';
 import type { HttpDoneEvent, HttpProgressEvent, HttpTransport } from './http-transport.js';
 import { ArgumentRangeError, InvalidArgumentError } from '../core/invalid-argument-error.js';
 import { assertBody, assertNonEmptyString, assertOptionalObject, assertSafeSegments } from '../core/validate.js';
@@ -13,7 +14,8 @@ export type UploadBody = Blob | ArrayBuffer | ArrayBufferView;
 /**
  * What an upload emits: `{ type: 'progress', loaded, total }` events (bytes sent, never
  * decreasing, the last one with `loaded === total`), then one `{ type: 'done', response }`
- * with the server's `UploadResponse`, then completion.
+ * with the server's `UploadResponse` (plus `cleanUrl` for a presigned upload on another origin),
+ * then completion.
  *
  * In browsers `loaded` is what XHR reports as sent; in Node (axios's http adapter) it counts the
  * bytes handed to the socket, throttled to about 3 events a second, so on a fast link a body
@@ -23,8 +25,19 @@ export type UploadBody = Blob | ArrayBuffer | ArrayBufferView;
 export type UploadEvent = UploadProgressEvent | UploadDoneEvent;
 /** Upload progress: `loaded` of `total` bytes sent. */
 export type UploadProgressEvent = HttpProgressEvent;
-/** The end of an upload: the server's `UploadResponse`. */
-export type UploadDoneEvent = HttpDoneEvent<UploadResponse>;
+/**
+ * The end of an upload: the server's `UploadResponse`, and for a presigned upload (an absolute
+ * `uploadUrl` on another origin than the gateway's) its `cleanUrl`.
+ */
+export interface UploadDoneEvent extends HttpDoneEvent<UploadResponse> {
+  /**
+   * The presigned URL the file was `PUT` to without its query and fragment (see
+   * {@link cleanUploadUrl}): the seed 000 SDK's "CDN URL", for a storage host that serves the file
+   * there. Only for an absolute `http(s)` upload URL on another origin; absent for an upload to
+   * the gateway itself (its upload path is not where it serves the file: use `response.downloadUrl`).
+   */
+  readonly cleanUrl?: string;
+}
 
 /**
  * True for the final event of an upload; with `filter(isUploadDone)` you get only the result.
@@ -66,6 +79,15 @@ function assertUploadBody(argument: string, body: unknown): asserts body is Uplo
   const size = sizeOf(body);
   if (size > MAX_UPLOAD_BYTES) {
     throw new ArgumentRangeError(argument, `is ${size} bytes; the gateway accepts at most ${MAX_UPLOAD_BYTES} (50 MB)`);
+  }
+}
+
+/** The clean URL of an absolute presigned upload URL; undefined when it cannot be parsed (the PUT then fails as it did before). */
+function cleanUrlOf(url: string): string | undefined {
+  try {
+    return cleanUploadUrl(url);
+  } catch {
+    return undefined;
   }
 }
 
@@ -132,7 +154,8 @@ export class FileApi {
   /**
    * Step 2: `PUT`s the bytes to `uploadUrl`, emitting progress then `done` (see {@link UploadEvent}).
    * A relative `uploadUrl` goes to the gateway with the token; an absolute URL on another origin
-   * (a presigned storage URL) gets no Authorization header. Unsubscribing aborts the upload.
+   * (a presigned storage URL) gets no Authorization header, and its `done` event carries
+   * `cleanUrl` (the URL without its query). Unsubscribing aborts the upload.
    *
    * @example
    * ```ts
@@ -147,6 +170,7 @@ export class FileApi {
     const size = sizeOf(file);
     const url = this.http.url(uploadUrl);
     const fromGateway = this.http.isGatewayUrl(url);
+    const cleanUrl = !fromGateway && /^https?:\/\//i.test(url) ? cleanUrlOf(url) : undefined;
     return this.http
       .events({
         method: 'PUT',
@@ -163,6 +187,7 @@ export class FileApi {
           return {
             type: 'done',
             response: this.uploadResult(typeof event.response === 'string' ? event.response : '', fromGateway, file, contentType, options),
+            ...(cleanUrl !== undefined ? { cleanUrl } : {}),
           };
         }),
       );

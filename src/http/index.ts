@@ -9,8 +9,8 @@ export type { HttpMethod, RouteSpec, RouteName, RouteTable, ResolvedRoute } from
 export { ChatApiError } from './chat-api-error.js';
 export type { ChatApiErrorKind, ChatApiErrorInit, ChatApiErrorFromOptions, ResponseHeaders } from './chat-api-error.js';
 export { InvalidArgumentError, ArgumentRangeError } from '../core/invalid-argument-error.js';
-export { AuthSession, SessionSnapshot, decodeJwtExpiry } from './auth-session.js';
-export type { AuthSessionOptions, RefreshTokenResult } from './auth-session.js';
+export { AuthSession, SessionSnapshot, LoginRefreshFields, decodeJwtExpiry } from './auth-session.js';
+export type { AuthSessionOptions, RefreshTokenResult, RefreshTokenFn, RefreshContext, RefreshedTokens } from './auth-session.js';
 export { HttpTransport, DEFAULT_MAX_RESPONSE_BYTES } from './http-transport.js';
 export type {
   HttpTransportOptions,
@@ -31,6 +31,7 @@ export type { ListConversationsParams } from './conversation-api.js';
 export { MessageApi } from './message-api.js';
 export type { GetHistoryParams } from './message-api.js';
 export { FileApi, isUploadDone } from './file-api.js';
+export { cleanUploadUrl } from './clean-upload-url.js';
 export type { UploadBody, UploadEvent, UploadProgressEvent, UploadDoneEvent, UploadOptions } from './file-api.js';
 export { BotApi } from './bot-api.js';
 export type { ListBotsParams } from './bot-api.js';

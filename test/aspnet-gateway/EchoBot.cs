@@ -5,16 +5,31 @@ using ChatGateway.Realtime;
 
 namespace ChatGateway;
 
-/// <summary>Timing of the echo bot (milliseconds), like the embedded gateway's `EchoBotOptions`.</summary>
-public sealed record EchoBotOptions(string Id = "echo-bot", int StartDelayMs = 20, int StatusDelayMs = 20, int ChunkDelayMs = 25, int Chunks = 5, string AbortWord = "abort");
+/// <summary>Timing and trigger words of the echo bot (milliseconds), like the embedded gateway's `EchoBotOptions`.</summary>
+public sealed record EchoBotOptions(
+    string Id = "echo-bot",
+    int StartDelayMs = 20,
+    int StatusDelayMs = 20,
+    int ChunkDelayMs = 25,
+    int Chunks = 5,
+    string AbortWord = "abort",
+    string FailWord = "fail");
 
 /// <summary>
 /// The `echo-bot` participant: in a conversation that includes it, every user message gets
 /// streamStarted → streamStatusUpdated("thinking") → streamChunkReceived × n → streamCompleted
 /// (`You said: <text>`, stored in history); a message with the word `abort` ends in streamAborted.
+/// A reply that fails on the server (any exception; the word `fail` makes it throw after at most
+/// two chunks) ends, once started, in streamAborted to the conversation, and its author's chat
+/// connections get the hub's `error` event (<see cref="HubErrorDto"/>, code <c>BOT_STREAM_FAILED</c>):
+/// the message was accepted, so there is no invocation left to fail.
 /// </summary>
 public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<EchoBot> log)
 {
+    public const string StreamFailedCode = "BOT_STREAM_FAILED";
+    public const string FailedReason = "The bot failed while replying.";
+    public const string FailedMessage = "The bot failed while replying to your message.";
+
     private readonly CancellationTokenSource _stopping = new();
 
     public string Id => options.Id;
@@ -36,14 +51,16 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
 
     private async Task Reply(Message message)
     {
+        var (streamId, messageId) = events.Read(s => ($"stream_{s.NewId()}", s.NewId()));
+        var conversationId = message.ConversationId;
+        var token = _stopping.Token;
+        var started = false;
         try
         {
             var text = Reply(message.PlainText, message.Blocks);
             var pieces = Split(text, options.Chunks);
-            var abort = Regex.IsMatch(message.PlainText ?? "", $"\\b{Regex.Escape(options.AbortWord)}\\b", RegexOptions.IgnoreCase);
-            var (streamId, messageId) = events.Read(s => ($"stream_{s.NewId()}", s.NewId()));
-            var conversationId = message.ConversationId;
-            var token = _stopping.Token;
+            var fail = HasWord(message.PlainText, options.FailWord);
+            var abort = !fail && HasWord(message.PlainText, options.AbortWord);
 
             await Task.Delay(options.StartDelayMs, token);
             await events.Run(s =>
@@ -52,10 +69,11 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
                 s.Outbox.Add(new ChatEvent(conversationId, "streamStarted", new StreamStartedDto(
                     streamId, messageId, conversationId, options.Id, bot?.FullName ?? options.Id, bot?.Avatar, message.Id, Clock.Now())));
             });
+            started = true;
             await Task.Delay(options.StatusDelayMs, token);
             await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamStatusUpdated",
                 new StreamStatusUpdatedDto(streamId, messageId, conversationId, "thinking", null, Clock.Now()))));
-            var sent = abort ? pieces.Take(Math.Min(2, pieces.Count)).ToList() : pieces;
+            var sent = abort || fail ? pieces.Take(Math.Min(2, pieces.Count)).ToList() : pieces;
             for (var i = 0; i < sent.Count; i++)
             {
                 await Task.Delay(options.ChunkDelayMs, token);
@@ -64,6 +82,10 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
                     new StreamChunkReceivedDto(streamId, messageId, conversationId, sent[index], index))));
             }
             await Task.Delay(options.ChunkDelayMs, token);
+            if (fail)
+            {
+                throw new InvalidOperationException($"The message contained the word '{options.FailWord}'.");
+            }
             if (abort)
             {
                 await events.Run(s => s.Outbox.Add(new ChatEvent(conversationId, "streamAborted",
@@ -79,11 +101,47 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
                 });
             }
         }
-        catch (OperationCanceledException) { }
-        catch (Exception ex) { log.LogWarning(ex, "the echo bot failed"); }
+        catch (OperationCanceledException) when (token.IsCancellationRequested) { }
+        catch (Exception ex)
+        {
+            log.LogWarning(ex, "the echo bot failed replying to message {MessageId} in {ConversationId}", message.Id, conversationId);
+            await Failed(message, streamId, messageId, started);
+        }
     }
 
-    /// <summary>Cuts the text into at most <paramref name="count"/> pieces, at spaces where possible.</summary>
+    /// <summary>
+    /// The reply failed on the server: the stream, once announced, ends in streamAborted for every
+    /// viewer (nothing is stored), then every chat connection of the message's author gets `error`.
+    /// </summary>
+    private async Task Failed(Message message, string streamId, string messageId, bool started)
+    {
+        var conversationId = message.ConversationId;
+        var details = new Dictionary<string, object?> { ["conversationId"] = conversationId, ["messageId"] = message.Id };
+        if (started) details["streamId"] = streamId;
+        details["botId"] = options.Id;
+        try
+        {
+            await events.Run(s =>
+            {
+                if (started)
+                    s.Outbox.Add(new ChatEvent(conversationId, "streamAborted", new StreamAbortedDto(streamId, messageId, conversationId, FailedReason, Clock.Now())));
+                s.Outbox.Add(new ChatUserEvent(message.SenderId, "error", new HubErrorDto(StreamFailedCode, FailedMessage, details)));
+            });
+        }
+        catch (Exception ex)
+        {
+            log.LogError(ex, "the echo bot could not report its failure on message {MessageId}", message.Id);
+        }
+    }
+
+    /// <summary>
+    /// Whether the text contains the word (whole word, case-insensitive); an empty word never
+    /// matches. ECMAScript semantics (ASCII word boundaries): the embedded gateway's `hasWord`
+    /// (a JavaScript `\b…\b` regex with the `i` flag) to the letter.
+    /// </summary>
+    private static bool HasWord(string? text, string word) =>
+        word != "" && Regex.IsMatch(text ?? "", $"\\b{Regex.Escape(word)}\\b", RegexOptions.IgnoreCase | RegexOptions.ECMAScript);
+
     /// <summary>`You said: <text>`, or for a message without text a description of its blocks
     /// (`You sent a file: report.pdf`), as the embedded gateway's `echoReply`.</summary>
     public static string Reply(string? plainText, IReadOnlyList<Block> blocks)
@@ -118,6 +176,7 @@ public sealed class EchoBot(EventHub events, EchoBotOptions options, ILogger<Ech
         };
     }
 
+    /// <summary>Cuts the text into at most <paramref name="count"/> pieces, at spaces where possible.</summary>
     private static List<string> Split(string text, int count)
     {
         var size = Math.Max(1, (int)Math.Ceiling(text.Length / (double)Math.Max(1, count)));

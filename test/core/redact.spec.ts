@@ -8,6 +8,7 @@ describe('core: redactText', () => {
   it('removes a bare JWT, an access_token query value and a Bearer credential', () => {
     expect(redactText(`token ${JWT} expired`)).to.equal('token [redacted] expired');
     expect(redactText('GET /hubs/chat?id=1&access_token=abc.def&x=2')).to.equal('GET /hubs/chat?id=1&access_token=[redacted]&x=2');
+    expect(redactText('POST /oauth?refresh_token=r-123&y=1')).to.equal('POST /oauth?refresh_token=[redacted]&y=1');
     expect(redactText('Authorization: Bearer abc.def')).to.equal('Authorization: Bearer [redacted]');
   });
 

@@ -1,10 +1,12 @@
 /**
  * The embedded `echo-bot` over `/hubs/chat` with the official client: a streamed reply
  * (started → status "thinking" → chunks → completed, "You said: <text>"), the abort word, the
- * reply in REST history, and no `messageReceived` for the streamed message.
+ * reply in REST history, and no `messageReceived` for the streamed message; the fail word: the
+ * reply fails on the server — `streamAborted` to the room, the hub's `error` to the author's chat
+ * connections (the only place a gateway sends `error`: no invocation is left to answer).
  */
 import { expect } from 'chai';
-import { CursorPaginatedResult, MessageDto, SendMessageAck } from '../../src/codecs/index.js';
+import { CursorPaginatedResult, HubErrorDto, MessageDto, SendMessageAck } from '../../src/codecs/index.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 import {
   HubClients,
@@ -143,6 +145,62 @@ describe('gateway hubs: the echo bot', () => {
     ]);
     expect(b.events('streamCompleted')).to.deep.equal([]);
     expect((await history(bob, conversationId)).map((m) => m.id)).to.deep.equal([sent.id]);
+  });
+
+  it('the trigger word "fail" fails the reply on the server: streamAborted to the room, `error` to every chat connection of the author', async () => {
+    const { alice, bob, conversationId, a, b } = await botRoom();
+    // Another chat connection of Alice's that joined nothing: `error` goes to the user, not the group.
+    const other = await hubs.chat(alice.token);
+    const ack = decoded(
+      SendMessageAck,
+      await a.connection.invoke('SendMessage', { conversationId, blocks: [text('this will FAIL on the server')] }),
+    );
+    expect(ack.success).to.equal(true);
+
+    const error = await a.waitFor('error');
+    await other.waitFor('error');
+    const aborted = await b.waitFor('streamAborted');
+    // Barriers: everything the server sent before these answers has been dispatched.
+    await a.connection.invoke('StartTyping', conversationId);
+    await b.waitFor('typingStarted');
+    await Promise.all([a.roundTrip(), other.roundTrip()]);
+
+    const started = b.events('streamStarted')[0];
+    const { streamId, messageId } = started ?? { streamId: '', messageId: '' };
+    expect(aborted).to.deep.include({ streamId, messageId, conversationId, reason: 'The bot failed while replying.' });
+    expect(decoded(HubErrorDto, error)).to.deep.equal({
+      code: 'BOT_STREAM_FAILED',
+      message: 'The bot failed while replying to your message.',
+      details: { conversationId, messageId: ack.messageId, streamId, botId: BOT },
+    });
+    const chunkCount = b.names().filter((n) => n === 'streamChunkReceived').length;
+    expect(chunkCount).to.be.within(1, 2);
+    const stream = [
+      'streamStarted',
+      'streamStatusUpdated',
+      ...Array.from({ length: chunkCount }, () => 'streamChunkReceived'),
+      'streamAborted',
+    ];
+    expect(a.names()).to.deep.equal(['messageReceived', ...stream, 'error']);
+    expect(b.names()).to.deep.equal(['messageReceived', ...stream, 'typingStarted']);
+    expect(other.names()).to.deep.equal(['error']);
+    expect(other.events('error')).to.deep.equal([error]);
+    expect((await history(bob, conversationId)).map((m) => m.id)).to.deep.equal([ack.messageId]);
+
+    // The connection is fine: the next message gets its full reply.
+    await a.connection.invoke('SendMessage', { conversationId, blocks: [text('and this one?')] });
+    const completed = await b.waitFor('streamCompleted');
+    expect(completed.message.plainTextContent).to.equal('You said: and this one?');
+    expect(a.events('error')).to.have.length(1);
+  });
+
+  it('a message with both words fails: "fail" wins over "abort"', async () => {
+    const { alice, conversationId, a, b } = await botRoom();
+    const sent = await sendText(gw, alice, conversationId, 'abort or fail?');
+    const aborted = await b.waitFor('streamAborted');
+    const error = await a.waitFor('error');
+    expect(aborted.reason).to.equal('The bot failed while replying.');
+    expect(error.details).to.deep.include({ messageId: sent.id, streamId: aborted.streamId });
   });
 
   it('stays silent in conversations without it', async () => {

@@ -6,6 +6,12 @@ public abstract record GatewayEvent;
 /// <summary>A chat hub event to the conversation's group (but <c>Except</c>).</summary>
 public sealed record ChatEvent(string ConversationId, string Name, object? Payload, string? Except = null) : GatewayEvent;
 
+/// <summary>
+/// A chat hub event to every chat hub connection of one user, joined to a conversation or not
+/// (<c>Clients.User</c>): the <c>error</c> a message's author gets when the bot's reply failed.
+/// </summary>
+public sealed record ChatUserEvent(string UserId, string Name, object Payload) : GatewayEvent;
+
 /// <summary>A notification hub event to every connection of each user.</summary>
 public sealed record NotifyEvent(IReadOnlyList<string> UserIds, string Name, object Payload) : GatewayEvent;
 

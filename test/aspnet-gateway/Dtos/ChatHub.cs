@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace ChatGateway.Dtos;
@@ -69,7 +68,11 @@ public sealed record StreamCompletedDto(string StreamId, string MessageId, strin
 
 public sealed record StreamAbortedDto(string StreamId, string MessageId, string ConversationId, string Reason, DateTimeOffset AbortedAt);
 
-public sealed record HubErrorDto(string Code, string Message, Dictionary<string, JsonElement>? Details);
+/// <summary>
+/// The <c>error</c> event: a failure on the server with no invocation to answer (an invocation's
+/// failure is its HubException or its ack). <c>Details</c> keys are written as given (camelCase).
+/// </summary>
+public sealed record HubErrorDto(string Code, string Message, IReadOnlyDictionary<string, object?>? Details = null);
 
 // ---- the methods' arguments
 

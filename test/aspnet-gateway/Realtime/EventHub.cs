@@ -7,7 +7,7 @@ namespace ChatGateway.Realtime;
 /// Runs every domain operation one at a time (an async gate around the store's lock) and delivers
 /// the events it produced, in order, before the operation's caller answers — so a REST response
 /// or a hub completion always follows the events it caused, as with the embedded gateway.
-/// Also applies the duplicate and delay faults to chat hub events.
+/// Also applies the duplicate and delay faults to chat hub events (to a group or to one user).
 /// </summary>
 public sealed class EventHub(
     ChatStore store,
@@ -64,17 +64,17 @@ public sealed class EventHub(
         {
             switch (e)
             {
-                case ChatEvent c:
+                case ChatEvent or ChatUserEvent:
                     var delay = DelayMs;
                     if (delay > 0)
                     {
                         _ = Task.Run(async () =>
                         {
                             await Task.Delay(delay);
-                            try { await SendChat(c); } catch (Exception ex) { log.LogWarning(ex, "delayed send failed"); }
+                            try { await SendChat(e); } catch (Exception ex) { log.LogWarning(ex, "delayed send failed"); }
                         });
                     }
-                    else await SendChat(c);
+                    else await SendChat(e);
                     break;
                 case NotifyEvent n:
                     if (n.UserIds.Count > 0) await notifications.Clients.Users(n.UserIds).SendAsync(n.Name, n.Payload);
@@ -103,11 +103,17 @@ public sealed class EventHub(
         }
     }
 
-    private async Task SendChat(ChatEvent c)
+    /// <summary>A chat hub event, to a conversation's group or to one user's connections; sent twice under the duplicate fault.</summary>
+    private async Task SendChat(GatewayEvent e)
     {
-        var group = ConversationGroup(c.ConversationId);
-        var clients = c.Except is null ? chat.Clients.Group(group) : chat.Clients.GroupExcept(group, [c.Except]);
-        await clients.SendAsync(c.Name, c.Payload);
-        if (_duplicate) await clients.SendAsync(c.Name, c.Payload);
+        var (clients, name, payload) = e switch
+        {
+            ChatEvent { Except: null } c => (chat.Clients.Group(ConversationGroup(c.ConversationId)), c.Name, c.Payload),
+            ChatEvent c => (chat.Clients.GroupExcept(ConversationGroup(c.ConversationId), [c.Except]), c.Name, c.Payload),
+            ChatUserEvent u => (chat.Clients.User(u.UserId), u.Name, u.Payload),
+            _ => throw new ArgumentException($"not a chat hub event: {e}", nameof(e)),
+        };
+        await clients.SendAsync(name, payload);
+        if (_duplicate) await clients.SendAsync(name, payload);
     }
 }

@@ -196,7 +196,6 @@ describe('REST client against the embedded gateway: cold calls, cancellation, to
         firstValueFrom(client.conversations.getParticipants(pair.id)),
       ]);
       expect(refreshCalls).to.equal(1);
-      expect(client.rest.session.refreshCalls).to.equal(1);
       expect(list.items.map((c) => c.id)).to.include(pair.id);
       expect(conversation.id).to.equal(pair.id);
       expect(me.id).to.equal(name);
