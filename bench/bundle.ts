@@ -52,6 +52,7 @@ function entries(): Entry[] {
     // Browser platform: a Node import in the testing kit (or in the pure gateway modules it uses)
     // fails this build, so Karma-run Angular tests can bundle it.
     ...library('chat-client-rx/testing', 'src/testing/index.ts', 'browser'),
+    ...library('chat-client-rx/compat', 'src/compat/index.ts', 'browser'),
     {
       name: 'browser app: createChatClient + deps',
       options: {
