@@ -24,8 +24,8 @@ export const single = <T>(source: Observable<T>): Promise<T> => firstValueFrom(s
 /** Every value until completion. */
 export const all = <T>(source: Observable<T>): Promise<T[]> => lastValueFrom(source.pipe(toArray()));
 
-/** Resolves after `ms` real milliseconds (test code only; library code uses schedulers). */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms` real milliseconds (test code only; library code uses schedulers): the one in test/support/wait.ts. */
+export { sleep } from '../support/wait.js';
 
 /** The error an Observable fails with (fails the test if it completes instead). */
 export async function errorOf(source: Observable<unknown>): Promise<unknown> {

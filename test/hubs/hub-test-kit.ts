@@ -169,10 +169,8 @@ export async function errorOf(source: Observable<unknown>, ms = 5000): Promise<u
   throw new Error('expected an error, got a value');
 }
 
-/** A short pause, only to prove that something does NOT happen. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** A short pause, only to prove that something does NOT happen (the one in test/support/wait.ts). */
+export { sleep } from '../support/wait.js';
 
 /**
  * The asyncScheduler, counting the scheduled waits that have neither run nor been cancelled:

@@ -26,7 +26,7 @@ import type { Block, MessageDto } from '../../src/codecs/index.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import { startTestGateway, type TestGateway, uniqueName } from '../support/test-gateway.js';
 import { signalrHandlerCount } from '../support/signalr-handlers.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, sleep } from '../support/wait.js';
 
 /** The knobs of one run. */
 export interface ChaosOptions {
@@ -174,8 +174,6 @@ function stateOf(state: { status: string; error?: unknown }): string {
   const error = state.error as { kind?: string; message?: string; cause?: unknown };
   return `${state.status} (${error.kind ?? ''}: ${error.message ?? ''}; cause: ${describe(error.cause)})`;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface DevLogin {
   readonly token: string;

@@ -8,9 +8,8 @@ import { firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import { type ChatClient, createChatClient, type ChatClientOptions } from '../../src/client.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import { startTestGateway, type TestGateway, uniqueName } from '../support/test-gateway.js';
-import { waitFor } from '../support/wait.js';
+import { waitFor, sleep } from '../support/wait.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (t: string) => ({ blocks: [{ $type: 'text' as const, format: 'Plain' as const, content: t, plainText: t }] });
 
 describe('reliability: review findings', function () {

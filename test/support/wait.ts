@@ -72,3 +72,12 @@ export async function nextMillisecond(): Promise<void> {
   const start = Date.now();
   await waitFor(() => Date.now() > start, 1000, { description: 'the clock to tick', intervalMs: 1 });
 }
+
+/**
+ * A pause of `ms` real milliseconds — the one definition for the integration tests, used only to
+ * prove that something does NOT happen within a while, or to pace a load. Waiting for something
+ * to happen is {@link waitFor}'s job.
+ */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

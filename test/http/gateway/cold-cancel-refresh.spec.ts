@@ -10,12 +10,11 @@ import { EMPTY, filter, firstValueFrom, lastValueFrom, type Observable, type Sub
 import type { ConversationDto } from '../../../src/codecs/index.js';
 import { isUploadDone, type UploadEvent } from '../../../src/http/file-api.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../../support/test-gateway.js';
-import { waitFor } from '../../support/wait.js';
+import { waitFor, sleep } from '../../support/wait.js';
 import { ClientPool, expectApiError, requestMark, requestTo, text, type LoggedIn } from './client-fixtures.js';
 
 const MB = 1024 * 1024;
 const UNKNOWN = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('REST client against the embedded gateway: cold calls, cancellation, token refresh', function () {
   this.timeout(15_000);
