@@ -63,6 +63,9 @@ function defaultSpecs() {
         .filter((name) => (name.startsWith('hubs') && name.endsWith('.spec.ts')) || name === 'faults.spec.ts')
         .map((name) => join(gateway, name))
     : [];
+  // The client over every transport the server offers (the transport specs' raw-HTTP half needs the embedded server).
+  const transports = join(gateway, 'signalr', 'transports-client.spec.ts');
+  if (existsSync(transports)) gatewaySpecs.push(transports);
   return [...walk(join(root, 'test', 'hubs')).filter(isSpec), ...walk(join(root, 'test', 'client')).filter(isSpec), ...gatewaySpecs]
     .map((path) => relative(root, path))
     .sort();

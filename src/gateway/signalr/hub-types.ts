@@ -30,7 +30,7 @@ export interface CloseOptions {
 /** Options of {@link SignalRServer}. Durations are milliseconds. */
 export interface SignalRServerOptions {
   /**
-   * Called on every negotiate and every WebSocket upgrade with the bearer token (the
+   * Called on every negotiate, every WebSocket upgrade and every SSE / long polling request with the bearer token (the
    * `Authorization: Bearer` header, else the `access_token` query parameter) or undefined.
    * Return null to answer 401. Must not throw (a throw answers 500).
    */
@@ -41,8 +41,13 @@ export interface SignalRServerOptions {
   clientTimeoutMs?: number;
   /** Time allowed between the WebSocket opening and the handshake. @default 15000 (ASP.NET HandshakeTimeout) */
   handshakeTimeoutMs?: number;
-  /** Time allowed between negotiate and the WebSocket opening; the connection id is then forgotten. @default 15000 (ASP.NET DisconnectTimeout) */
+  /**
+   * Time allowed between negotiate and the transport opening, and between two long polls; the
+   * connection id is then forgotten. @default 15000 (ASP.NET DisconnectTimeout)
+   */
   negotiateTimeoutMs?: number;
+  /** How long a long poll waits for messages before an empty 200 answers it. @default 90000 (ASP.NET LongPolling.PollTimeout) */
+  longPollTimeoutMs?: number;
   /** Offer stateful reconnect to clients that ask for it (`withStatefulReconnect()`). @default true */
   statefulReconnect?: boolean;
   /**

@@ -2,6 +2,7 @@ export { SignalRServer } from './signalr-server.js';
 export { HubException } from './hub-exception.js';
 export { InvalidDataException } from './invalid-data-exception.js';
 export { buildErrorMessage, errorMessages } from './error-messages.js';
+export type { HubTransport, TransportEvents, TransportKind } from './transport.js';
 export type {
   CloseOptions,
   GroupSendOptions,

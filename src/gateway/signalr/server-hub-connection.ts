@@ -1,4 +1,3 @@
-import { WebSocket, type RawData } from 'ws';
 import { buildErrorMessage, errorMessages } from './error-messages.js';
 import { HubException } from './hub-exception.js';
 import {
@@ -22,6 +21,7 @@ import { InvalidDataException } from './invalid-data-exception.js';
 import { MessageBuffer } from './message-buffer.js';
 import type { ResolvedServerOptions } from './server-options.js';
 import type { HubEndpoint } from './hub-endpoint.js';
+import { TRANSPORT_LOST, type HubTransport, type TransportKind } from './transport.js';
 
 /**
  * Lifecycle of a connection:
@@ -50,9 +50,9 @@ export interface ServerHubConnectionInit {
 
 /** How {@link ServerHubConnection} ends. */
 interface EndOptions {
-  /** Close message to send first, when a socket is open. */
+  /** Close message to send first, when a transport is open. */
   readonly closeMessage?: CloseMessage;
-  /** Destroy the socket instead of a WebSocket close handshake. */
+  /** Destroy the transport (socket) instead of closing it gracefully. */
   readonly destroySocket?: boolean;
 }
 
@@ -64,35 +64,15 @@ const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1002, 1003, 1007, 
 
 /** Delay before an Ack for received numbered messages (the clients use the same second). */
 const ACK_DELAY_MS = 1000;
-/** How long a graceful WebSocket close may take before the socket is destroyed. */
-const SOCKET_CLOSE_TIMEOUT_MS = 1000;
-
-function toBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-/** Closes a socket with a WebSocket close handshake, destroying it if the peer does not answer in time. */
-function closeSocketGracefully(socket: WebSocket): void {
-  if (socket.readyState === WebSocket.CLOSED) return;
-  const timer = setTimeout(() => socket.terminate(), SOCKET_CLOSE_TIMEOUT_MS);
-  timer.unref();
-  socket.once('close', () => clearTimeout(timer));
-  try {
-    socket.close(1000);
-  } catch {
-    socket.terminate();
-  }
-}
-
 /**
  * One SignalR connection: handshake, message dispatch to the hub, keep-alive, client timeout,
- * and stateful reconnect (buffering, acks, resume on a new socket).
+ * and stateful reconnect (buffering, acks, resume on a new socket). What carries the bytes is a
+ * {@link HubTransport} (WebSockets, Server-Sent Events or long polling); nothing here depends on which.
  */
 export class ServerHubConnection implements HubConnectionHandle {
   readonly connectionId: string;
@@ -107,7 +87,8 @@ export class ServerHubConnection implements HubConnectionHandle {
   private readonly onEnded: (connection: ServerHubConnection) => void;
 
   private currentState: ConnectionState = 'pending';
-  private socket: WebSocket | undefined;
+  private socket: HubTransport | undefined;
+  private kind: TransportKind | undefined;
   private reader: RecordReader;
   private buffer: MessageBuffer | undefined;
   /** Invocations of this connection run one after the other, after onConnected. */
@@ -150,6 +131,11 @@ export class ServerHubConnection implements HubConnectionHandle {
     return this.currentState === 'connected' || this.currentState === 'detached';
   }
 
+  /** The transport the connection was opened with (undefined before the first one). */
+  get transportKind(): TransportKind | undefined {
+    return this.kind;
+  }
+
   /** True when stateful reconnect is active (negotiated and confirmed by handshake version 2). */
   get isStateful(): boolean {
     return this.buffer !== undefined;
@@ -174,18 +160,19 @@ export class ServerHubConnection implements HubConnectionHandle {
     }
   }
 
-  /** Takes a freshly upgraded socket (call only when {@link attachability} said 'ok'). */
-  attach(socket: WebSocket): void {
+  /** Takes a freshly opened transport (call only when {@link attachability} said 'ok'). */
+  attach(socket: HubTransport): void {
     switch (this.attachability()) {
       case 'ok':
         break;
       case 'conflict':
       case 'gone':
-        socket.terminate();
+        socket.destroy();
         return;
     }
     if (this.currentState === 'pending') {
       this.clearTimer('negotiateTimer');
+      this.kind = socket.kind;
       this.currentState = 'handshaking';
       this.bindSocket(socket);
       this.handshakeTimer = this.timer(this.options.handshakeTimeoutMs, () => {
@@ -215,8 +202,8 @@ export class ServerHubConnection implements HubConnectionHandle {
     const socket = this.socket;
     if (socket === undefined) return;
     this.log('debug', 'Connection aborted by the server.');
-    this.onSocketClosed(socket, 1006);
-    socket.terminate();
+    this.onSocketClosed(socket, TRANSPORT_LOST);
+    socket.destroy();
   }
 
   /** Ends the connection at once: socket destroyed, no Close message, no resume possible. */
@@ -256,30 +243,27 @@ export class ServerHubConnection implements HubConnectionHandle {
 
   private write(data: string): void {
     const socket = this.socket;
-    if (socket === undefined || socket.readyState !== WebSocket.OPEN) return;
-    socket.send(data, (error) => {
-      if (error) this.log('debug', 'WebSocket send failed.', { error: describe(error) });
-    });
+    if (socket === undefined) return;
+    socket.send(data);
     this.keepAliveTimer?.refresh();
   }
 
-  private bindSocket(socket: WebSocket): void {
+  private bindSocket(socket: HubTransport): void {
     this.socket = socket;
-    socket.on('message', (data: RawData) => {
-      if (this.socket !== socket) return;
-      try {
-        this.onData(toBuffer(data));
-      } catch (error) {
-        // Defensive: nothing below should throw, but a bug must cost one connection, not the process.
-        this.log('error', 'Unexpected failure while processing input.', { error: describe(error) });
-        this.fail(error);
-      }
-    });
-    socket.on('close', (code: number) => {
-      if (this.socket === socket) this.onSocketClosed(socket, code);
-    });
-    socket.on('error', (error: Error) => {
-      this.log('debug', 'WebSocket error.', { error: describe(error) });
+    socket.bind({
+      data: (chunk) => {
+        if (this.socket !== socket) return;
+        try {
+          this.onData(chunk);
+        } catch (error) {
+          // Defensive: nothing below should throw, but a bug must cost one connection, not the process.
+          this.log('error', 'Unexpected failure while processing input.', { error: describe(error) });
+          this.fail(error);
+        }
+      },
+      closed: (code) => {
+        if (this.socket === socket) this.onSocketClosed(socket, code);
+      },
     });
   }
 
@@ -329,7 +313,8 @@ export class ServerHubConnection implements HubConnectionHandle {
       return;
     }
     this.clearTimer('handshakeTimer');
-    if (this.statefulNegotiated && version >= 2) this.buffer = new MessageBuffer();
+    // Stateful reconnect is WebSockets-only, as in ASP.NET (the client asks for version 2 only there).
+    if (this.statefulNegotiated && version >= 2 && this.kind === 'WebSockets') this.buffer = new MessageBuffer();
     this.currentState = 'connected';
     this.write(serializeHandshakeResponse());
     this.startLivenessTimers();
@@ -535,7 +520,7 @@ export class ServerHubConnection implements HubConnectionHandle {
   }
 
   /** The socket is gone (closed by the peer, failed, or aborted by the server). */
-  private onSocketClosed(socket: WebSocket, code: number): void {
+  private onSocketClosed(socket: HubTransport, code: number): void {
     if (this.socket !== socket) return;
     this.socket = undefined;
     this.stopLivenessTimers();
@@ -547,7 +532,7 @@ export class ServerHubConnection implements HubConnectionHandle {
         if (this.buffer !== undefined && !FINAL_CLOSE_CODES.has(code)) {
           this.detach(code);
         } else {
-          this.end(code === 1000 ? undefined : new Error(`WebSocket closed with status code: ${code}.`));
+          this.end(code === 1000 ? undefined : new Error(`${socket.kind} transport closed with status code: ${code}.`));
         }
         return;
       default:
@@ -568,10 +553,10 @@ export class ServerHubConnection implements HubConnectionHandle {
   }
 
   /** Stateful resume on a new socket: no handshake; Sequence then replay of everything un-acked. */
-  private resume(socket: WebSocket): void {
+  private resume(socket: HubTransport): void {
     const buffer = this.buffer;
-    if (buffer === undefined) {
-      socket.terminate();
+    if (buffer === undefined || socket.kind !== this.kind) {
+      socket.destroy();
       return;
     }
     const previous = this.socket;
@@ -579,7 +564,7 @@ export class ServerHubConnection implements HubConnectionHandle {
       this.log('info', 'A new socket replaces the current one (stateful reconnect).');
       this.socket = undefined;
       this.stopLivenessTimers();
-      previous.terminate();
+      previous.destroy();
     }
     this.clearTimer('graceTimer');
     this.currentState = 'connected';
@@ -604,14 +589,8 @@ export class ServerHubConnection implements HubConnectionHandle {
     const socket = this.socket;
     this.socket = undefined;
     if (socket !== undefined) {
-      if (options.destroySocket === true) {
-        socket.terminate();
-      } else {
-        if (options.closeMessage !== undefined && socket.readyState === WebSocket.OPEN) {
-          socket.send(serializeMessage(options.closeMessage), () => undefined);
-        }
-        closeSocketGracefully(socket);
-      }
+      if (options.destroySocket === true) socket.destroy();
+      else socket.close(options.closeMessage === undefined ? undefined : serializeMessage(options.closeMessage));
     }
     this.hub.unregister(this);
     this.onEnded(this);

@@ -7,6 +7,7 @@ export interface ResolvedServerOptions {
   readonly clientTimeoutMs: number;
   readonly handshakeTimeoutMs: number;
   readonly negotiateTimeoutMs: number;
+  readonly longPollTimeoutMs: number;
   readonly statefulReconnect: boolean;
   readonly statefulReconnectBufferBytes: number;
   readonly disconnectGraceMs: number;
@@ -40,6 +41,7 @@ export function resolveServerOptions(options: SignalRServerOptions): ResolvedSer
     clientTimeoutMs: positive('clientTimeoutMs', options.clientTimeoutMs, 30_000),
     handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000),
     negotiateTimeoutMs: positive('negotiateTimeoutMs', options.negotiateTimeoutMs, 15_000),
+    longPollTimeoutMs: positive('longPollTimeoutMs', options.longPollTimeoutMs, 90_000),
     statefulReconnect: options.statefulReconnect ?? true,
     statefulReconnectBufferBytes: positive('statefulReconnectBufferBytes', options.statefulReconnectBufferBytes, 100_000),
     disconnectGraceMs: positive('disconnectGraceMs', options.disconnectGraceMs, 15_000),

@@ -3,12 +3,20 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { HubEndpoint } from './hub-endpoint.js';
+import { HttpTransportDispatcher } from './http-transports.js';
 import type { CloseOptions, Hub, HubDefinition, HubUser, SignalRServerOptions } from './hub-types.js';
 import { resolveServerOptions, type ResolvedServerOptions } from './server-options.js';
 import { ServerHubConnection } from './server-hub-connection.js';
+import { WebSocketTransport } from './websocket-transport.js';
 
 /** Headers a browser client may send on negotiate (the ones ASP.NET's CORS setup for SignalR allows). */
 const ALLOWED_HEADERS = 'X-Requested-With, X-SignalR-User-Agent, Authorization, Content-Type';
+/** What negotiate offers, in ASP.NET's order (the client takes the first it supports and is allowed). */
+const AVAILABLE_TRANSPORTS = [
+  { transport: 'WebSockets', transferFormats: ['Text', 'Binary'] },
+  { transport: 'ServerSentEvents', transferFormats: ['Text'] },
+  { transport: 'LongPolling', transferFormats: ['Text', 'Binary'] },
+] as const;
 const NEGOTIATE_SUFFIX = '/negotiate';
 /** How long {@link SignalRServer.shutdown} waits for sockets to finish their close handshake. */
 const SHUTDOWN_GRACE_MS = 1000;
@@ -48,9 +56,9 @@ function describe(error: unknown): string {
 }
 
 /**
- * An ASP.NET Core-compatible SignalR server (JSON hub protocol over WebSockets) for `node:http`.
- * It implements negotiate (v0 and v1, CORS), the WebSocket transport with `skipNegotiation`,
- * the handshake, invocations, keep-alive, client timeout, Close with or without reconnect, and
+ * An ASP.NET Core-compatible SignalR server (JSON hub protocol) for `node:http`. It implements
+ * negotiate (v0 and v1, CORS), the WebSockets transport (with `skipNegotiation`), Server-Sent
+ * Events and long polling (`GET`/`POST`/`DELETE {hub}?id=…`), the handshake, invocations, keep-alive, client timeout, Close with or without reconnect, and
  * stateful reconnect. Wire it into an HTTP server:
  *
  * ```ts
@@ -67,6 +75,7 @@ export class SignalRServer {
   private readonly byToken = new Map<string, ServerHubConnection>();
   private readonly sockets = new Set<WebSocket>();
   private readonly wss: WebSocketServer;
+  private readonly http: HttpTransportDispatcher;
   private refuseConnections = false;
   private stopped = false;
 
@@ -75,6 +84,16 @@ export class SignalRServer {
     // Frames may batch many messages; the per-message limit is enforced by the hub protocol reader.
     const maxPayload = Math.max(this.options.maximumReceiveMessageSize * 16, 1024 * 1024);
     this.wss = new WebSocketServer({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
+    this.http = new HttpTransportDispatcher({
+      connection: (token) => this.byToken.get(token),
+      authenticate: (req, url) => this.options.authenticate(extractToken(req, url)),
+      refusing: () => this.refuseConnections || this.stopped,
+      respond: (req, res, status, text) => this.respond(req, res, status, text),
+      pollTimeoutMs: this.options.longPollTimeoutMs,
+      idleTimeoutMs: this.options.negotiateTimeoutMs,
+      maxBodyBytes: maxPayload,
+      log: this.options.log,
+    });
   }
 
   /** Connections past their handshake on every hub, including stateful ones waiting to resume. */
@@ -95,9 +114,9 @@ export class SignalRServer {
   }
 
   /**
-   * Handles negotiate (`POST {hub}/negotiate`) and CORS preflights for registered hubs; other
-   * requests to a hub path get 400 (WebSockets is the only transport). Returns false, without
-   * touching `res`, when the request is not for a hub.
+   * Handles negotiate (`POST {hub}/negotiate`), CORS preflights, and the Server-Sent Events and
+   * long polling requests (`GET`, `POST`, `DELETE {hub}?id=…`) of registered hubs. Returns false,
+   * without touching `res`, when the request is not for a hub.
    */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean {
     let url: URL;
@@ -113,11 +132,11 @@ export class SignalRServer {
     try {
       this.applyCors(req, res);
       if (req.method === 'OPTIONS') {
-        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
         res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);
         this.respond(req, res, 204);
       } else if (!isNegotiate) {
-        this.respond(req, res, 400, 'Only the WebSockets transport is supported; open a WebSocket.');
+        this.http.handle(req, res, url, hub.path);
       } else if (req.method !== 'POST') {
         res.setHeader('Allow', 'POST');
         this.respond(req, res, 405);
@@ -125,7 +144,7 @@ export class SignalRServer {
         this.negotiate(req, res, url, hub);
       }
     } catch (error) {
-      this.options.log('error', 'Negotiate failed.', { hub: hub.path, error: describe(error) });
+      this.options.log('error', isNegotiate ? 'Negotiate failed.' : 'Transport request failed.', { hub: hub.path, error: describe(error) });
       if (!res.headersSent) this.respond(req, res, 500);
       else res.destroy();
     }
@@ -167,9 +186,14 @@ export class SignalRServer {
     }
   }
 
-  /** Destroys every socket without a Close message and forgets every connection (no stateful resume). */
+  /**
+   * Destroys every socket without a Close message and forgets every connection (no stateful
+   * resume): WebSockets and event streams are destroyed, a pending long poll's socket too, and a
+   * long polling client's next poll gets 404.
+   */
   killAll(): void {
     for (const connection of [...this.byToken.values()]) connection.kill(new Error('The server killed every connection.'));
+    this.http.destroyAll();
   }
 
   /** Fault injection: while set, negotiate and every upgrade (resumes included) answer 503. */
@@ -232,7 +256,7 @@ export class SignalRServer {
     const body: Record<string, unknown> = { connectionId };
     if (negotiateVersion === 1) body.connectionToken = connectionToken;
     body.negotiateVersion = negotiateVersion;
-    body.availableTransports = [{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }];
+    body.availableTransports = AVAILABLE_TRANSPORTS;
     if (stateful) body.useStatefulReconnect = true;
     this.options.log('debug', 'Negotiated a connection.', { hub: hub.path, connectionId, stateful });
     this.respondJson(req, res, body);
@@ -263,6 +287,10 @@ export class SignalRServer {
         this.rejectUpgrade(socket, 403, 'Forbidden.');
         return;
       }
+      if (this.http.hasTransport(id) || (existing.transportKind ?? 'WebSockets') !== 'WebSockets') {
+        this.rejectUpgrade(socket, 400, 'Cannot change transports mid-connection');
+        return;
+      }
       const attachability = existing.attachability();
       if (attachability === 'conflict') {
         this.rejectUpgrade(socket, 409, 'Connection is already active.');
@@ -278,7 +306,9 @@ export class SignalRServer {
       this.sockets.add(ws);
       ws.once('close', () => this.sockets.delete(ws));
       try {
-        connection.attach(ws);
+        connection.attach(
+          new WebSocketTransport(ws, (message, error) => this.options.log('debug', message, { hub: hub.path, error: describe(error) })),
+        );
       } catch (error) {
         this.options.log('error', 'Attaching a socket failed.', { hub: hub.path, error: describe(error) });
         ws.terminate();
@@ -304,6 +334,7 @@ export class SignalRServer {
       awaitSocket,
       onEnded: (ended) => {
         if (this.byToken.get(ended.connectionToken) === ended) this.byToken.delete(ended.connectionToken);
+        this.http.connectionEnded(ended.connectionToken);
       },
     });
     this.byToken.set(connectionToken, connection);

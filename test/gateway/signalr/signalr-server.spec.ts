@@ -211,7 +211,11 @@ describe('SignalRServer with the official @microsoft/signalr client', () => {
       expect(response.headers.get('access-control-allow-credentials')).to.equal('true');
       const body = (await response.json()) as Record<string, unknown>;
       expect(body['negotiateVersion']).to.equal(1);
-      expect(body['availableTransports']).to.deep.equal([{ transport: 'WebSockets', transferFormats: ['Text', 'Binary'] }]);
+      expect(body['availableTransports']).to.deep.equal([
+        { transport: 'WebSockets', transferFormats: ['Text', 'Binary'] },
+        { transport: 'ServerSentEvents', transferFormats: ['Text'] },
+        { transport: 'LongPolling', transferFormats: ['Text', 'Binary'] },
+      ]);
       expect(body['connectionId']).to.be.a('string');
       expect(body['connectionToken']).to.be.a('string').and.not.equal(body['connectionId']);
       expect(body).not.to.have.property('useStatefulReconnect');

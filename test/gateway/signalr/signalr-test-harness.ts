@@ -193,6 +193,8 @@ export interface ClientOptions {
   readonly skipNegotiation?: boolean;
   readonly serverTimeoutMs?: number;
   readonly keepAliveIntervalMs?: number;
+  /** @default HttpTransportType.WebSockets */
+  readonly transport?: HttpTransportType;
 }
 
 /** Builds an official client for the test hub (not started). */
@@ -201,7 +203,7 @@ export function buildClient(url: string, options: ClientOptions = {}): HubConnec
   let builder = new HubConnectionBuilder()
     .withUrl(url, {
       accessTokenFactory: () => token,
-      transport: HttpTransportType.WebSockets,
+      transport: options.transport ?? HttpTransportType.WebSockets,
       skipNegotiation: options.skipNegotiation ?? false,
     })
     .configureLogging(LogLevel.None);

@@ -1,0 +1,44 @@
+/**
+ * What carries a SignalR connection's bytes: the hub layer ({@link ServerHubConnection}) talks to
+ * this interface only, so handshake, invocations, groups and faults work the same on WebSockets,
+ * Server-Sent Events and long polling.
+ */
+
+/** The transports of ASP.NET Core's `HttpTransportType`, by the names negotiate lists. */
+export type TransportKind = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
+
+/** Close code a transport reports when it ended normally (the client closed it, or DELETE). */
+export const TRANSPORT_CLOSED_NORMALLY = 1000;
+/** Close code a transport reports when it was lost (socket error, idle long polling connection). */
+export const TRANSPORT_LOST = 1006;
+
+/** Callbacks a transport delivers to its connection. */
+export interface TransportEvents {
+  /** Bytes received from the client (a WebSocket frame, a POST body). */
+  data(chunk: Buffer): void;
+  /**
+   * The transport is gone by the client's doing or a failure (not after {@link HubTransport.close}
+   * or {@link HubTransport.destroy}). `code` is a WebSocket close code; the others report
+   * {@link TRANSPORT_CLOSED_NORMALLY} or {@link TRANSPORT_LOST}.
+   */
+  closed(code: number): void;
+}
+
+/** One transport instance, bound to one connection. */
+export interface HubTransport {
+  readonly kind: TransportKind;
+  /** Starts delivering what the client sends to `events`. Called once, by the connection. */
+  bind(events: TransportEvents): void;
+  /** Sends serialised messages (records ending in the record separator); a no-op once closed. */
+  send(data: string): void;
+  /**
+   * Ends gracefully: `last` (a Close message) is sent first, then a WebSocket close handshake, the
+   * end of the event stream, or long polling's 204 once the client has polled what is left.
+   */
+  close(last?: string): void;
+  /**
+   * Ends abruptly, without a Close message: the WebSocket or the event stream's socket is
+   * destroyed, a pending long poll's socket too, and the connection is forgotten.
+   */
+  destroy(): void;
+}
