@@ -25,6 +25,7 @@ import {
   checkRemoveReaction,
   checkSendMessage,
   invocationFrameBytes,
+  protocolInvocationBytes,
 } from './chat-requests.js';
 import { ConversationJoins } from './conversation-joins.js';
 import { HubClient, type HubClientOptions } from './hub-client.js';
@@ -47,7 +48,8 @@ export interface ChatHubClientOptions extends HubClientOptions {
    * runs, bot streams under way are cut off — so an invocation whose frame would be bigger is
    * refused at once with an `InvalidArgumentError` instead, and `timeline.send` sends such a
    * message over REST. Measured as the UTF-8 byte length of the JSON protocol frame the client
-   * would send (the invocation message and its record separator; with MessagePack, an estimate).
+   * would send (the invocation message and its record separator; with MessagePack, the binary frame
+   * the protocol writes, measured with it).
    * Set it to the server's value if that was raised; `Infinity` turns the check off.
    * @default 32768
    */
@@ -104,8 +106,9 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
   /**
    * The size in bytes of the frame invoking `method` with `args` would take: the UTF-8 length of
    * the JSON protocol's invocation message plus its record separator (counting a 10-digit
-   * invocation id, so it errs by a few bytes on the safe side). What `maxMessageBytes` is compared
-   * with.
+   * invocation id, so it errs by a few bytes on the safe side); with a binary protocol
+   * (MessagePack), the length the protocol itself writes, prefix included. What `maxMessageBytes`
+   * is compared with.
    *
    * @example
    * ```ts
@@ -113,6 +116,8 @@ export class ChatHubClient extends HubClient<typeof ChatHubEvents> implements Ch
    * ```
    */
   invocationBytes(method: string, args: readonly unknown[]): number {
+    const protocol = this.options.protocol;
+    if (protocol !== undefined && protocol.name !== 'json') return protocolInvocationBytes(protocol, method, args);
     return invocationFrameBytes(method, args);
   }
 

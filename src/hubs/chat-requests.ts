@@ -12,6 +12,7 @@ import {
   ChatRemoveReactionRequest,
   ChatSendMessageRequest,
 } from '../codecs/index.js';
+import { type IHubProtocol, type InvocationMessage, MessageType } from '@microsoft/signalr';
 import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { InvalidArgumentError } from '../core/invalid-argument-error.js';
@@ -60,6 +61,28 @@ export function checkMaxMessageBytes(max: number | undefined, fallback: number):
 export function invocationFrameBytes(method: string, args: readonly unknown[]): number {
   const frame = JSON.stringify({ target: method, arguments: args.map(typeFirst), invocationId: '0000000000', type: 1 });
   return utf8Length(frame) + 1;
+}
+
+/**
+ * The size in bytes of the frame invoking `method` with `args` in a binary hub protocol
+ * (MessagePack): measured with the protocol itself (`writeMessage`, length prefix included,
+ * counting a 10-digit invocation id), so it is exact up to the id; the JSON estimate
+ * ({@link invocationFrameBytes}) when the protocol cannot write it.
+ */
+export function protocolInvocationBytes(protocol: IHubProtocol, method: string, args: readonly unknown[]): number {
+  try {
+    const frame = protocol.writeMessage({
+      type: MessageType.Invocation,
+      headers: {},
+      invocationId: '0000000000',
+      target: method,
+      arguments: args.map(typeFirst),
+      streamIds: [],
+    } as InvocationMessage);
+    return typeof frame === 'string' ? utf8Length(frame) : frame.byteLength;
+  } catch {
+    return invocationFrameBytes(method, args);
+  }
 }
 
 /**

@@ -34,6 +34,7 @@ import {
   timer,
 } from 'rxjs';
 import { decodeWith } from '../codecs/decode-with.js';
+import { jsonShaped } from './wire-values.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { messageOf } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -276,6 +277,15 @@ export class HubClient<Events extends HubEventCodecs> {
   }
 
   /**
+   * A payload as the JSON protocol would have carried it: with a binary protocol (MessagePack),
+   * timestamps arrive as `Date`s and `byte[]` as `Uint8Array`s, made ISO 8601 strings and base64 here.
+   */
+  private shape(payload: unknown): unknown {
+    const protocol = this.options.protocol;
+    return protocol === undefined || protocol.name === 'json' ? payload : jsonShaped(payload);
+  }
+
+  /**
    * Invokes a hub method (cold: once per subscription) after waiting for the connection, and
    * emits its result decoded with `codec` (or `undefined` for a void method), then completes.
    */
@@ -297,7 +307,7 @@ export class HubClient<Events extends HubEventCodecs> {
       retry({ count: 3, delay: (error: unknown) => (isNotConnected(error) ? this.whenConnected(method) : throwError(() => error)) }),
       map((result): R => {
         if (codec === undefined) return undefined as R;
-        const decoded = decodeWith(codec)(result);
+        const decoded = decodeWith(codec)(this.shape(result));
         if (either.isLeft(decoded)) {
           throw new HubError('decode', `${this.hubName} hub: the result of '${method}' is invalid: ${decoded.left.message}`, {
             hub: this.hubName,
@@ -384,7 +394,7 @@ export class HubClient<Events extends HubEventCodecs> {
     const connection = builder.build();
     for (const event of this.events.names) {
       const subject = this.events.rawSubject(event);
-      connection.on(event, (...args: unknown[]) => subject.next(args[0]));
+      connection.on(event, (...args: unknown[]) => subject.next(this.shape(args[0])));
     }
     connection.onclose((error) => {
       this.closeCount += 1;

@@ -48,7 +48,9 @@ builder.Services.AddSignalR()
     {
         o.PayloadSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
         o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter());
-    });
+    })
+    // The MessagePack hub protocol with ASP.NET's defaults: nothing shaped for the client.
+    .AddMessagePackProtocol();
 // After AddSignalR: the last registration wins, so the hubs use the tracking manager.
 builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(TrackingHubLifetimeManager<>));
 builder.Services.AddSingleton<IUserIdProvider, SubUserIdProvider>();

@@ -31,6 +31,9 @@ export const errorMessages = {
   handshakeUnexpected: 'An unexpected error occurred during connection handshake.',
   /** Handshake error for a protocol other than `json`. */
   protocolNotSupported: (protocol: string): string => `The protocol '${protocol}' is not supported.`,
+  /** Handshake error for a binary protocol on a text-only transport (Server-Sent Events). */
+  transferFormatNotSupported: (protocol: string): string =>
+    `Cannot use the '${protocol}' protocol on the current transport. The transport does not support 'Binary' transfer format.`,
   /** Handshake error for an unsupported protocol version. */
   protocolVersionNotSupported: (version: number, protocol: string): string =>
     `The server does not support version ${version} of the '${protocol}' protocol.`,

@@ -1,4 +1,5 @@
-import { MessageType, serializeMessage } from './hub-protocol.js';
+import { MessageType, type InvocationMessage } from './hub-protocol.js';
+import type { WireData } from './wire-protocol.js';
 import type { GroupSendOptions, Hub, HubConnectionHandle, HubDefinition, HubMethod, SignalRLogger } from './hub-types.js';
 import type { ServerHubConnection } from './server-hub-connection.js';
 
@@ -128,20 +129,31 @@ export class HubEndpoint implements Hub {
     if (members.size === 0) this.groupMembers.delete(group);
   }
 
-  /** Serialises the invocation once and hands it to each connection. */
+  /** Serialises the invocation once per protocol in use and hands it to each connection. */
   private broadcast(connectionIds: readonly string[], target: string, args: readonly unknown[]): void {
     if (connectionIds.length === 0) return;
-    let data: string;
-    try {
-      data = serializeMessage({ type: MessageType.Invocation, target, arguments: args });
-    } catch (error) {
-      this.log('error', 'Could not serialise a broadcast; dropped.', {
-        hub: this.path,
-        target,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return;
+    const message: InvocationMessage = { type: MessageType.Invocation, target, arguments: args };
+    const serialised = new Map<string, WireData | null>();
+    for (const id of connectionIds) {
+      const connection = this.live.get(id);
+      if (connection === undefined) continue;
+      const protocol = connection.protocol;
+      let data = serialised.get(protocol.name);
+      if (data === undefined) {
+        try {
+          data = protocol.serialize(message);
+        } catch (error) {
+          this.log('error', 'Could not serialise a broadcast; dropped.', {
+            hub: this.path,
+            target,
+            protocol: protocol.name,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          data = null;
+        }
+        serialised.set(protocol.name, data);
+      }
+      if (data !== null) connection.sendSerialized(data, true);
     }
-    for (const id of connectionIds) this.live.get(id)?.sendSerialized(data, true);
   }
 }

@@ -13,7 +13,7 @@ export const RECORD_SEPARATOR = '\u001e';
 /** {@link RECORD_SEPARATOR} as a byte. */
 export const RECORD_SEPARATOR_CODE = 0x1e;
 
-/** The only hub protocol this server speaks. */
+/** The JSON hub protocol's handshake name. */
 export const JSON_PROTOCOL_NAME = 'json';
 /** Highest `json` protocol version supported (2 adds Ack and Sequence for stateful reconnect). */
 export const JSON_PROTOCOL_VERSION = 2;
@@ -374,6 +374,16 @@ export class RecordReader {
       this.pendingBytes += rest.length;
     }
     return { records };
+  }
+
+  /**
+   * Like {@link RecordReader.push}, but stops after the first record (the handshake): the bytes
+   * after it are returned unread as `rest`, for the protocol the handshake chose.
+   */
+  pushFirst(chunk: Buffer): RecordReadResult & { readonly rest: Buffer } {
+    const end = chunk.indexOf(RECORD_SEPARATOR_CODE);
+    if (end === -1) return { ...this.push(chunk), rest: Buffer.alloc(0) };
+    return { ...this.push(chunk.subarray(0, end + 1)), rest: chunk.subarray(end + 1) };
   }
 
   private fail(records: string[]): RecordReadResult {

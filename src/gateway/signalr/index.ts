@@ -3,6 +3,13 @@ export { HubException } from './hub-exception.js';
 export { InvalidDataException } from './invalid-data-exception.js';
 export { buildErrorMessage, errorMessages } from './error-messages.js';
 export type { HubTransport, TransportEvents, TransportKind } from './transport.js';
+export type { WireData, WireProtocol } from './wire-protocol.js';
+export {
+  MESSAGEPACK_PROTOCOL_NAME,
+  MESSAGEPACK_PROTOCOL_VERSION,
+  serializeMessagePackMessage,
+  parseMessagePackMessage,
+} from './messagepack-protocol.js';
 export type {
   CloseOptions,
   GroupSendOptions,

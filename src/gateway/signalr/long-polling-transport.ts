@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { TRANSPORT_CLOSED_NORMALLY, TRANSPORT_LOST, type HubTransport, type TransportEvents } from './transport.js';
+import type { WireData } from './wire-protocol.js';
 
 /** Timings of a {@link LongPollingTransport}. */
 export interface LongPollingTimings {
@@ -14,17 +15,17 @@ interface PendingPoll {
   readonly timer: NodeJS.Timeout;
 }
 
-function answer(res: ServerResponse, status: number, body?: string): void {
+function answer(res: ServerResponse, status: number, body?: Buffer): void {
   if (res.writableEnded || res.destroyed) return;
   res.statusCode = status;
   res.setHeader('Cache-Control', 'no-cache');
-  if (body === undefined || body === '') {
+  if (body === undefined || body.length === 0) {
     res.setHeader('Content-Type', 'text/plain');
     if (status === 200) res.setHeader('Content-Length', '0');
     res.end();
     return;
   }
-  const bytes = Buffer.from(body, 'utf8');
+  const bytes = body;
   res.setHeader('Content-Type', 'application/octet-stream');
   res.setHeader('Content-Length', String(bytes.length));
   res.end(bytes);
@@ -42,7 +43,7 @@ function answer(res: ServerResponse, status: number, body?: string): void {
 export class LongPollingTransport implements HubTransport {
   readonly kind = 'LongPolling' as const;
   private events: TransportEvents | undefined;
-  private queue: string[] = [];
+  private queue: WireData[] = [];
   private poll: PendingPoll | undefined;
   private started = false;
   /** Nothing more will be queued: after the queue is drained, the next poll gets 204. */
@@ -132,7 +133,7 @@ export class LongPollingTransport implements HubTransport {
   }
 
   /** {@inheritDoc HubTransport.send} */
-  send(data: string): void {
+  send(data: WireData): void {
     if (this.completed || this.done) return;
     this.queue.push(data);
     const poll = this.poll;
@@ -144,7 +145,7 @@ export class LongPollingTransport implements HubTransport {
   }
 
   /** {@inheritDoc HubTransport.close} */
-  close(last?: string): void {
+  close(last?: WireData): void {
     if (this.completed || this.done) return;
     if (last !== undefined) this.queue.push(last);
     this.completed = true;
@@ -175,7 +176,7 @@ export class LongPollingTransport implements HubTransport {
   }
 
   private flushTo(res: ServerResponse): void {
-    const body = this.queue.join('');
+    const body = Buffer.concat(this.queue.map((data) => (typeof data === 'string' ? Buffer.from(data, 'utf8') : data)));
     this.queue = [];
     answer(res, 200, body);
     this.armIdle();

@@ -1,16 +1,17 @@
 import { InvalidDataException } from './invalid-data-exception.js';
 import { MessageType, isSequencedMessage, type HubMessage } from './hub-protocol.js';
+import { wireBytes, type WireData } from './wire-protocol.js';
 
 interface BufferedMessage {
   readonly sequenceId: number;
-  readonly data: string;
+  readonly data: WireData;
   readonly bytes: number;
 }
 
 /** What to send first on a resumed socket: a Sequence with this id, then `replay` in order. */
 export interface ResumePlan {
   readonly sequenceId: number;
-  readonly replay: readonly string[];
+  readonly replay: readonly WireData[];
 }
 
 /**
@@ -37,9 +38,9 @@ export class MessageBuffer {
   }
 
   /** Records a serialised numbered message that is being sent (or will be replayed). */
-  recordOutgoing(data: string): void {
+  recordOutgoing(data: WireData): void {
     this.totalSent += 1;
-    const bytes = Buffer.byteLength(data);
+    const bytes = wireBytes(data);
     this.messages.push({ sequenceId: this.totalSent, data, bytes });
     this.bytes += bytes;
   }

@@ -1,15 +1,11 @@
 import { buildErrorMessage, errorMessages } from './error-messages.js';
 import { HubException } from './hub-exception.js';
 import {
-  JSON_PROTOCOL_NAME,
-  JSON_PROTOCOL_VERSION,
   MessageType,
   RecordReader,
   isSequencedMessage,
   parseHandshakeRequest,
-  parseMessage,
   serializeHandshakeResponse,
-  serializeMessage,
   type CloseMessage,
   type CompletionMessage,
   type HubMessage,
@@ -22,6 +18,7 @@ import { MessageBuffer } from './message-buffer.js';
 import type { ResolvedServerOptions } from './server-options.js';
 import type { HubEndpoint } from './hub-endpoint.js';
 import { TRANSPORT_LOST, type HubTransport, type TransportKind } from './transport.js';
+import { jsonWireProtocol, wireProtocols, type WireData, type WireProtocol, type WireReader } from './wire-protocol.js';
 
 /**
  * Lifecycle of a connection:
@@ -89,7 +86,10 @@ export class ServerHubConnection implements HubConnectionHandle {
   private currentState: ConnectionState = 'pending';
   private socket: HubTransport | undefined;
   private kind: TransportKind | undefined;
+  /** Reads the handshake record; after it, {@link messageReader} reads in the chosen protocol. */
   private reader: RecordReader;
+  private messageReader: WireReader | undefined;
+  private wire: WireProtocol = jsonWireProtocol;
   private buffer: MessageBuffer | undefined;
   /** Invocations of this connection run one after the other, after onConnected. */
   private invocationChain: Promise<void> = Promise.resolve();
@@ -184,6 +184,11 @@ export class ServerHubConnection implements HubConnectionHandle {
     this.resume(socket);
   }
 
+  /** The hub protocol chosen by the handshake (`json` until then). */
+  get protocol(): WireProtocol {
+    return this.wire;
+  }
+
   /** {@inheritDoc HubConnectionHandle.send} */
   send(target: string, ...args: unknown[]): void {
     this.sendMessage({ type: MessageType.Invocation, target, arguments: args });
@@ -215,7 +220,7 @@ export class ServerHubConnection implements HubConnectionHandle {
    * Sends an already serialised message. `sequenced` marks types 1–5, which a stateful connection
    * buffers until acked (and replays after a resume).
    */
-  sendSerialized(data: string, sequenced: boolean): void {
+  sendSerialized(data: WireData, sequenced: boolean): void {
     if (!this.isLive) return;
     if (sequenced && this.buffer !== undefined) {
       this.buffer.recordOutgoing(data);
@@ -231,9 +236,9 @@ export class ServerHubConnection implements HubConnectionHandle {
   }
 
   private sendMessage(message: HubMessage): void {
-    let data: string;
+    let data: WireData;
     try {
-      data = serializeMessage(message);
+      data = this.wire.serialize(message);
     } catch (error) {
       this.log('error', 'Could not serialise an outgoing message; dropped.', { type: message.type, error: describe(error) });
       return;
@@ -241,7 +246,7 @@ export class ServerHubConnection implements HubConnectionHandle {
     this.sendSerialized(data, isSequencedMessage(message));
   }
 
-  private write(data: string): void {
+  private write(data: WireData): void {
     const socket = this.socket;
     if (socket === undefined) return;
     socket.send(data);
@@ -269,29 +274,37 @@ export class ServerHubConnection implements HubConnectionHandle {
 
   private onData(chunk: Buffer): void {
     this.clientTimeoutTimer?.refresh();
-    const { records, error } = this.reader.push(chunk);
-    for (const record of records) {
-      if (this.currentState === 'handshaking') {
-        this.handleHandshake(record);
-        continue;
+    if (this.currentState === 'handshaking') {
+      const { records, error, rest } = this.reader.pushFirst(chunk);
+      const record = records[0];
+      if (record !== undefined) this.handleHandshake(record);
+      else if (error !== undefined) {
+        this.log('info', 'Handshake exceeded the maximum message size.');
+        this.rejectHandshake(errorMessages.handshakeCanceled);
       }
+      if (rest.length > 0 && (this.currentState as ConnectionState) === 'connected') this.onMessages(rest);
+      return;
+    }
+    this.onMessages(chunk);
+  }
+
+  /** Bytes after the handshake, in the chosen protocol. */
+  private onMessages(chunk: Buffer): void {
+    const reader = this.messageReader;
+    if (reader === undefined || this.currentState !== 'connected') return;
+    const { units, error } = reader.push(chunk);
+    for (const unit of units) {
       if (this.currentState !== 'connected') return;
       let message: HubMessage;
       try {
-        message = parseMessage(record);
+        message = this.wire.parse(unit);
       } catch (parseError) {
         this.fail(parseError);
         return;
       }
       this.handleMessage(message);
     }
-    if (error === undefined) return;
-    if (this.currentState === 'handshaking') {
-      this.log('info', 'Handshake exceeded the maximum message size.');
-      this.rejectHandshake(errorMessages.handshakeCanceled);
-    } else if (this.currentState === 'connected') {
-      this.fail(error);
-    }
+    if (error !== undefined && this.currentState === 'connected') this.fail(error);
   }
 
   private handleHandshake(record: string): void {
@@ -304,19 +317,27 @@ export class ServerHubConnection implements HubConnectionHandle {
       this.rejectHandshake(buildErrorMessage(errorMessages.handshakeUnexpected, error, this.options.enableDetailedErrors));
       return;
     }
-    if (protocol !== JSON_PROTOCOL_NAME) {
+    const wire = wireProtocols.get(protocol);
+    if (wire === undefined) {
       this.rejectHandshake(errorMessages.protocolNotSupported(protocol));
       return;
     }
-    if (version > JSON_PROTOCOL_VERSION) {
+    if (version > wire.version) {
       this.rejectHandshake(errorMessages.protocolVersionNotSupported(version, protocol));
       return;
     }
+    // Server-Sent Events carry text only: ASP.NET refuses a binary protocol on them.
+    if (wire.binary && this.kind === 'ServerSentEvents') {
+      this.rejectHandshake(errorMessages.transferFormatNotSupported(protocol));
+      return;
+    }
     this.clearTimer('handshakeTimer');
+    this.wire = wire;
+    this.messageReader = wire.createReader(this.options.maximumReceiveMessageSize);
     // Stateful reconnect is WebSockets-only, as in ASP.NET (the client asks for version 2 only there).
     if (this.statefulNegotiated && version >= 2 && this.kind === 'WebSockets') this.buffer = new MessageBuffer();
     this.currentState = 'connected';
-    this.write(serializeHandshakeResponse());
+    this.write(wire.handshake(serializeHandshakeResponse()));
     this.startLivenessTimers();
     this.hub.register(this);
     this.log('debug', 'Connection established.', { stateful: this.isStateful });
@@ -443,9 +464,9 @@ export class ServerHubConnection implements HubConnectionHandle {
     // ASP.NET answers every non-streaming invocation with CompletionMessage.WithResult, so a void
     // method's completion carries `"result": null` and the client's invoke() resolves to null.
     const completion: CompletionMessage = { type: MessageType.Completion, invocationId, result: result ?? null };
-    let data: string;
+    let data: WireData;
     try {
-      data = serializeMessage(completion);
+      data = this.wire.serialize(completion);
     } catch (error) {
       this.log('error', 'Hub method result is not serialisable.', { target, error: describe(error) });
       this.complete(invocationId, { error: errorMessages.invocationFailed(target) });
@@ -491,13 +512,13 @@ export class ServerHubConnection implements HubConnectionHandle {
     const sequenceId = buffer.pendingAck();
     if (sequenceId === undefined) return;
     buffer.markAckSent(sequenceId);
-    this.write(serializeMessage({ type: MessageType.Ack, sequenceId }));
+    this.write(this.wire.serialize({ type: MessageType.Ack, sequenceId }));
   }
 
   private startLivenessTimers(): void {
     this.clearTimer('keepAliveTimer');
     this.clearTimer('clientTimeoutTimer');
-    const ping = serializeMessage({ type: MessageType.Ping });
+    const ping = this.wire.serialize({ type: MessageType.Ping });
     this.keepAliveTimer = this.timer(this.options.keepAliveIntervalMs, () => {
       // write() re-arms this timer, so it fires again only after a silent interval.
       this.write(ping);
@@ -542,7 +563,7 @@ export class ServerHubConnection implements HubConnectionHandle {
 
   private detach(code: number): void {
     this.currentState = 'detached';
-    this.reader = new RecordReader(this.options.maximumReceiveMessageSize);
+    this.messageReader = this.wire.createReader(this.options.maximumReceiveMessageSize);
     this.log('info', 'Socket lost; waiting for the client to resume.', { code, graceMs: this.options.disconnectGraceMs });
     this.graceTimer = this.timer(this.options.disconnectGraceMs, () => {
       this.log('info', 'The client did not resume in time; ending the connection.');
@@ -568,10 +589,10 @@ export class ServerHubConnection implements HubConnectionHandle {
     }
     this.clearTimer('graceTimer');
     this.currentState = 'connected';
-    this.reader = new RecordReader(this.options.maximumReceiveMessageSize);
+    this.messageReader = this.wire.createReader(this.options.maximumReceiveMessageSize);
     this.bindSocket(socket);
     const plan = buffer.beginResume();
-    this.write(serializeMessage({ type: MessageType.Sequence, sequenceId: plan.sequenceId }));
+    this.write(this.wire.serialize({ type: MessageType.Sequence, sequenceId: plan.sequenceId }));
     for (const data of plan.replay) this.write(data);
     this.startLivenessTimers();
     if (buffer.pendingAck() !== undefined) this.scheduleAck();
@@ -590,7 +611,7 @@ export class ServerHubConnection implements HubConnectionHandle {
     this.socket = undefined;
     if (socket !== undefined) {
       if (options.destroySocket === true) socket.destroy();
-      else socket.close(options.closeMessage === undefined ? undefined : serializeMessage(options.closeMessage));
+      else socket.close(options.closeMessage === undefined ? undefined : this.wire.serialize(options.closeMessage));
     }
     this.hub.unregister(this);
     this.onEnded(this);

@@ -56,7 +56,7 @@ function describe(error: unknown): string {
 }
 
 /**
- * An ASP.NET Core-compatible SignalR server (JSON hub protocol) for `node:http`. It implements
+ * An ASP.NET Core-compatible SignalR server (JSON and MessagePack hub protocols) for `node:http`. It implements
  * negotiate (v0 and v1, CORS), the WebSockets transport (with `skipNegotiation`), Server-Sent
  * Events and long polling (`GET`/`POST`/`DELETE {hub}?id=…`), the handshake, invocations, keep-alive, client timeout, Close with or without reconnect, and
  * stateful reconnect. Wire it into an HTTP server:

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TRANSPORT_CLOSED_NORMALLY, type HubTransport, type TransportEvents } from './transport.js';
+import type { WireData } from './wire-protocol.js';
 
 /**
  * The Server-Sent Events transport: the `GET {hub}?id=…` response (`text/event-stream`) carries
@@ -44,15 +45,17 @@ export class ServerSentEventsTransport implements HubTransport {
   }
 
   /** {@inheritDoc HubTransport.send} */
-  send(data: string): void {
+  send(wire: WireData): void {
     if (this.finished || this.res.writableEnded) return;
+    // Text only: the handshake refuses binary protocols on this transport.
+    const data = typeof wire === 'string' ? wire : wire.toString('utf8');
     // One event per write; an event's lines each get a `data: ` prefix (the client joins them with \n).
     const lines = data.split('\n').map((line) => `data: ${line.endsWith('\r') ? line.slice(0, -1) : line}\r\n`);
     this.res.write(`${lines.join('')}\r\n`);
   }
 
   /** {@inheritDoc HubTransport.close} */
-  close(last?: string): void {
+  close(last?: WireData): void {
     if (this.finished) return;
     if (last !== undefined) this.send(last);
     this.finished = true;

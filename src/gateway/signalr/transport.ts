@@ -4,6 +4,8 @@
  * Server-Sent Events and long polling.
  */
 
+import type { WireData } from './wire-protocol.js';
+
 /** The transports of ASP.NET Core's `HttpTransportType`, by the names negotiate lists. */
 export type TransportKind = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
@@ -29,13 +31,16 @@ export interface HubTransport {
   readonly kind: TransportKind;
   /** Starts delivering what the client sends to `events`. Called once, by the connection. */
   bind(events: TransportEvents): void;
-  /** Sends serialised messages (records ending in the record separator); a no-op once closed. */
-  send(data: string): void;
+  /**
+   * Sends serialised messages (JSON records as text, MessagePack frames as bytes: a binary
+   * WebSocket frame, long polling's octet-stream body); a no-op once closed.
+   */
+  send(data: WireData): void;
   /**
    * Ends gracefully: `last` (a Close message) is sent first, then a WebSocket close handshake, the
    * end of the event stream, or long polling's 204 once the client has polled what is left.
    */
-  close(last?: string): void;
+  close(last?: WireData): void;
   /**
    * Ends abruptly, without a Close message: the WebSocket or the event stream's socket is
    * destroyed, a pending long poll's socket too, and the connection is forgotten.

@@ -1,5 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
 import type { HubTransport, TransportEvents } from './transport.js';
+import type { WireData } from './wire-protocol.js';
 
 /** How long a graceful WebSocket close may take before the socket is destroyed. */
 const SOCKET_CLOSE_TIMEOUT_MS = 1000;
@@ -34,7 +35,7 @@ export class WebSocketTransport implements HubTransport {
   }
 
   /** {@inheritDoc HubTransport.send} */
-  send(data: string): void {
+  send(data: WireData): void {
     if (this.finished || this.socket.readyState !== WebSocket.OPEN) return;
     this.socket.send(data, (error) => {
       if (error) this.onDebug('WebSocket send failed.', error);
@@ -42,7 +43,7 @@ export class WebSocketTransport implements HubTransport {
   }
 
   /** {@inheritDoc HubTransport.close} */
-  close(last?: string): void {
+  close(last?: WireData): void {
     if (this.finished) return;
     this.finished = true;
     const socket = this.socket;

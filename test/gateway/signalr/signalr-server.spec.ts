@@ -458,8 +458,8 @@ describe('SignalRServer with the official @microsoft/signalr client', () => {
 
     it('answers an unsupported protocol in the handshake and closes', async () => {
       const raw = await clients.raw(harness.port);
-      raw.send(JSON.stringify({ protocol: 'messagepack', version: 1 }) + RS);
-      expect(await raw.next()).to.equal('{"error":"The protocol \'messagepack\' is not supported."}');
+      raw.send(JSON.stringify({ protocol: 'blazorpack', version: 1 }) + RS);
+      expect(await raw.next()).to.equal('{"error":"The protocol \'blazorpack\' is not supported."}');
       await within(raw.closed, 10_000, 'socket close');
     });
 
