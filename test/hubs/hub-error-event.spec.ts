@@ -8,14 +8,18 @@
  * Runs on the embedded gateway and, in `npm run test:aspnet`, on the ASP.NET reference gateway.
  */
 import { expect } from 'chai';
-import { firstValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, lastValueFrom, type Subscription } from 'rxjs';
 import type { HubErrorDto, StreamAbortedDto } from '../../src/codecs/index.js';
 import { type ChatClient, createChatClient } from '../../src/client.js';
 import type { BotStream } from '../../src/streams/accumulate-stream.js';
 import type { TestGateway } from '../support/test-gateway.js';
 import { uniqueName } from '../support/test-gateway.js';
 import { waitFor } from '../support/wait.js';
-import { connectionIdOf, FAST_RECONNECT, historyTexts, sleep, startHubGateway, textBlocks, type TestUser } from './hub-test-kit.js';
+import { connectionIdOf, FAST_RECONNECT, historyTexts, startHubGateway, textBlocks, type TestUser } from './hub-test-kit.js';
+
+/** One invocation round trip on `client`'s chat connection: events the server sent it before are delivered by then. */
+const barrier = (client: ChatClient, conversationId: string): Promise<void> =>
+  lastValueFrom(client.realtime.chat.stopTyping(conversationId), { defaultValue: undefined });
 
 const BOT = 'echo-bot';
 
@@ -140,7 +144,8 @@ describe('the chat hub `error` event: a bot reply that fails on the server', fun
     // Bob's own failing message: the error is his alone.
     await send(bob.client, conversationId, 'fail for bob');
     await waitFor(() => bobErrors.length > 0, 5000, "bob's error event");
-    await sleep(100);
+    // A round trip on each of alice's connections: an error sent to them with bob's would be here by now.
+    await Promise.all([barrier(alice.client, conversationId), barrier(tab, conversationId)]);
     expect(bobErrors[0]?.details).to.deep.include({ conversationId, botId: BOT });
     expect(errors).to.have.length(1);
     expect(tabErrors).to.have.length(1);
@@ -152,7 +157,7 @@ describe('the chat hub `error` event: a bot reply that fails on the server', fun
     const completed = record(bob.client.realtime.chat.on('streamCompleted'));
     await send(alice.client, conversationId, 'no failure here, nothing failed');
     await waitFor(() => completed.length > 0, 5000, "bob's streamCompleted");
-    await sleep(50);
+    await barrier(alice.client, conversationId); // an error sent to alice with the reply would be here by now
     expect(completed[0]?.message.plainTextContent).to.equal('You said: no failure here, nothing failed');
     expect(errors).to.deep.equal([]);
   });
