@@ -66,9 +66,12 @@ function defaultSpecs() {
   // The client over every transport the server offers (the transport specs' raw-HTTP half needs the embedded server).
   const transports = join(gateway, 'signalr', 'transports-client.spec.ts');
   if (existsSync(transports)) gatewaySpecs.push(transports);
-  // The client with the MessagePack hub protocol (AddMessagePackProtocol on the ASP.NET side).
-  const messagePack = join(gateway, 'signalr', 'messagepack-client.spec.ts');
-  if (existsSync(messagePack)) gatewaySpecs.push(messagePack);
+  // The client with the MessagePack hub protocol (AddMessagePackProtocol on the ASP.NET side), and
+  // one behavioural suite over every transport × hub protocol.
+  for (const name of ['messagepack-client.spec.ts', 'transport-matrix.spec.ts']) {
+    const spec = join(gateway, 'signalr', name);
+    if (existsSync(spec)) gatewaySpecs.push(spec);
+  }
   return [...walk(join(root, 'test', 'hubs')).filter(isSpec), ...walk(join(root, 'test', 'client')).filter(isSpec), ...gatewaySpecs]
     .map((path) => relative(root, path))
     .sort();

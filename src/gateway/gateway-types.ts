@@ -1,6 +1,6 @@
 import type { EchoBotOptions } from './echo-bot.js';
 import type { RecordedRequest, TestLoginProfile } from './rest-api.js';
-import type { SignalRLogger } from './signalr/index.js';
+import type { SignalRLogger, TransportKind } from './signalr/index.js';
 
 /** Options of {@link startGateway}. Durations are milliseconds. */
 export interface GatewayOptions {
@@ -18,6 +18,13 @@ export interface GatewayOptions {
   readonly statefulReconnect?: boolean;
   /** How long a stateful connection whose socket dropped waits to be resumed. @default 15000 */
   readonly disconnectGraceMs?: number;
+  /** How long a long poll waits for messages before an empty answer (ASP.NET's `LongPolling.PollTimeout`). @default 90000 */
+  readonly longPollTimeoutMs?: number;
+  /**
+   * The hub transports offered at negotiate and served (ASP.NET's `HttpConnectionDispatcherOptions.Transports`);
+   * a request over another one is answered 404. @default ['WebSockets', 'ServerSentEvents', 'LongPolling']
+   */
+  readonly transports?: readonly TransportKind[];
   /** Accepted Google ID tokens (login `google`) → the user they stand for. @default {} */
   readonly googleTokens?: Readonly<Record<string, TestLoginProfile>>;
   /** Accepted DS Account tokens (login `dsaccount`) → the user they stand for. @default {} */

@@ -8,4 +8,4 @@ export { startGateway } from './start-gateway.js';
 export type { Gateway, GatewayFaults, GatewayOptions } from './start-gateway.js';
 export type { RecordedRequest, TestLoginProfile } from './rest-api.js';
 export type { EchoBotOptions } from './echo-bot.js';
-export type { SignalRLogger, SignalRLogLevel } from './signalr/index.js';
+export type { SignalRLogger, SignalRLogLevel, TransportKind } from './signalr/index.js';

@@ -160,6 +160,8 @@ function createSignalRServer(options: GatewayOptions, host: string, tokens: Toke
     ...(options.clientTimeoutMs !== undefined ? { clientTimeoutMs: options.clientTimeoutMs } : {}),
     ...(options.statefulReconnect !== undefined ? { statefulReconnect: options.statefulReconnect } : {}),
     ...(options.disconnectGraceMs !== undefined ? { disconnectGraceMs: options.disconnectGraceMs } : {}),
+    ...(options.longPollTimeoutMs !== undefined ? { longPollTimeoutMs: options.longPollTimeoutMs } : {}),
+    ...(options.transports !== undefined ? { transports: options.transports } : {}),
     ...(options.negotiateRedirect
       ? {
           negotiateRedirect: (hubPath: string, user: { userId: string; role: string | null; edge?: unknown }) =>

@@ -44,6 +44,7 @@ import type { HubConnectionStatus, HubSession } from './hub-state.js';
 import { whenConnectSettles, whenInvocable } from './connection-waits.js';
 import { HubEventStreams } from './hub-events.js';
 import { HubTransport } from './hub-transport.js';
+import { noUsableTransport } from './no-usable-transport.js';
 import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
 
 /** Where a hub client's diagnostics go (silent by default). Tokens are never passed to it. The same type as `ChatLogger`. */
@@ -441,6 +442,15 @@ export class HubClient<Events extends HubEventCodecs> {
 
   private attemptFailure(error: unknown, transport: HubTransport): unknown {
     if (HubError.is(error)) return error;
+    const unusable = noUsableTransport(error);
+    if (unusable !== undefined) {
+      const protocol = this.options.protocol?.name ?? 'json';
+      return new HubError(
+        'connection',
+        `${this.hubName} hub: no transport the server offers can carry this client (hubs.transport, hubs.protocol '${protocol}'): ${unusable}`,
+        { hub: this.hubName, cause: error, fatal: true },
+      );
+    }
     const refusal = transport.refusal;
     if (refusal === undefined) return error;
     if (refusal.tokenWithheld) {
@@ -493,6 +503,7 @@ export class HubClient<Events extends HubEventCodecs> {
         ...(o.maxAuthRefusals !== undefined ? { maxAuthRefusals: o.maxAuthRefusals } : {}),
         scheduler: this.scheduler,
         isUnauthorized,
+        isFatal: (error) => HubError.is(error) && error.fatal === true,
         healthyAfterMs: o.healthyAfterMs ?? 5000,
         // Any event from the server proves the connection healthy before healthyAfterMs.
         healthy$: this.events.anyRaw(),

@@ -26,7 +26,8 @@ export type HubErrorKind =
   /**
    * Connecting failed: for good (every retry used up), for one attempt (it took longer than
    * `connectTimeoutMs`, or another origin answered 401 to a request the token was kept from —
-   * `status` 401), or `disconnect()` ended a pending `connect()`.
+   * `status` 401), or `disconnect()` ended a pending `connect()`; at once, without retries, when no
+   * transport the server offers can carry the client (`fatal`).
    */
   | 'connection';
 
@@ -43,6 +44,8 @@ export interface HubErrorDetails {
   readonly decodeError?: DecodeError;
   readonly raw?: unknown;
   readonly cause?: unknown;
+  /** True when retrying cannot help (see {@link HubError.fatal}). */
+  readonly fatal?: boolean;
 }
 
 /**
@@ -76,6 +79,12 @@ export class HubError extends Error {
   readonly decodeError: DecodeError | undefined;
   readonly raw: unknown;
   override readonly cause: unknown;
+  /**
+   * True when the same error would come back on every attempt, so the hub client gave up at once:
+   * no transport the server offers can carry the client (`hubs.transport` excludes them, or the
+   * transport cannot carry `hubs.protocol` — Server-Sent Events are text-only, MessagePack binary).
+   */
+  readonly fatal: boolean;
 
   constructor(kind: HubErrorKind, message: string, details: HubErrorDetails) {
     super(message);
@@ -90,6 +99,7 @@ export class HubError extends Error {
     this.decodeError = details.decodeError;
     this.raw = details.raw;
     this.cause = details.cause;
+    this.fatal = details.fatal === true;
   }
 
   /** True for a `HubError` (also one from another copy of this library). */

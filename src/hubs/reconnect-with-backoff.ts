@@ -84,13 +84,20 @@ export interface ReconnectWithBackoffOptions {
   readonly wakeUp$?: Observable<unknown>;
   /** Called before each retry (to report `reconnecting` state). */
   readonly onRetry?: (attempt: ReconnectAttempt) => void;
+  /**
+   * True for an error that would come back the same on every attempt (e.g. no transport of the
+   * server can carry the client's hub protocol): it goes through at once, without retries.
+   * @default never
+   */
+  readonly isFatal?: (error: unknown) => boolean;
 }
 
 /**
  * Resubscribes to the source after it errors — a connection session that ended — waiting
  * 2 s, 5 s, 10 s (configurable) and then the last delay again, up to `maxAttempts` retries, after
  * which the error goes through. A 401 triggers `refreshToken` and an immediate retry instead of
- * a wait (without `refreshToken` it gives up at once with `authError`); a refreshed token refused
+ * a wait (without `refreshToken` it gives up at once with `authError`; an `isFatal` error goes
+ * through at once too); a refreshed token refused
  * too is refreshed again after the normal wait, and `maxAuthRefusals` such refusals in a row give
  * up. The counts start over after a healthy session: one that lasted `healthyAfterMs` from its
  * first value, or during which `healthy$` emitted (with the default 0, any session that emitted).
@@ -197,6 +204,7 @@ export function reconnectWithBackoff<T>(options: ReconnectWithBackoffOptions = {
               refusedInARow += 1;
               if (refusedInARow >= maxAuthRefusals) return throwError(() => authError(error));
             }
+            if (options.isFatal?.(error) === true) return throwError(() => error);
             const refreshToken = options.refreshToken;
             // A definite 401 with no way to a new token: the same token would be refused again.
             if (unauthorized && !refreshToken) return throwError(() => authError(error));

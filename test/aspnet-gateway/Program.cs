@@ -43,14 +43,14 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSe
 // and for the hubs alike. Nothing else is tuned: unset members are written as null, timestamps
 // are DateTimeOffsets, max depth is 64, "$type" must come first in a block.
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-builder.Services.AddSignalR()
-    .AddJsonProtocol(o =>
-    {
-        o.PayloadSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter());
-    })
-    // The MessagePack hub protocol with ASP.NET's defaults: nothing shaped for the client.
-    .AddMessagePackProtocol();
+var hubJson = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+hubJson.Converters.Add(new JsonStringEnumConverter());
+var signalR = builder.Services.AddSignalR()
+    .AddJsonProtocol(o => o.PayloadSerializerOptions = hubJson)
+    // MessagePack: ASP.NET's default resolver cannot write the polymorphic blocks and writes
+    // PascalCase names, so the gateway configures the documented hook with a resolver that writes
+    // the DTOs in the JSON protocol's shape (Realtime/JsonShapeMessagePack.cs; DIFFERENCES.md 13).
+    .AddMessagePackProtocol(o => o.SerializerOptions = JsonShapeMessagePack.Options(hubJson));
 // After AddSignalR: the last registration wins, so the hubs use the tracking manager.
 builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(TrackingHubLifetimeManager<>));
 builder.Services.AddSingleton<IUserIdProvider, SubUserIdProvider>();

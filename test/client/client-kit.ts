@@ -6,6 +6,7 @@ import { firstValueFrom, type Observable, type Subscription } from 'rxjs';
 import { type ChatClient, type ChatClientOptions, createChatClient } from '../../src/client.js';
 import type { ConversationDto } from '../../src/codecs/index.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
+import { hubProfileOptions } from '../support/hub-profile.js';
 import { type TestGateway, uniqueName } from '../support/test-gateway.js';
 import { waitFor } from '../support/wait.js';
 
@@ -22,8 +23,9 @@ export class ClientKit {
   create(options: Partial<ChatClientOptions> = {}): ChatClient {
     const client = createChatClient({
       baseUrl: this.gateway().url,
-      hubs: { reconnectDelays: [50, 100, 200], maxReconnectAttempts: 100 },
       ...options,
+      // CHAT_TEST_TRANSPORT / CHAT_TEST_PROTOCOL (npm run test:transports); a test's own choice wins.
+      hubs: { ...hubProfileOptions(), ...(options.hubs ?? { reconnectDelays: [50, 100, 200], maxReconnectAttempts: 100 }) },
     });
     this.clients.push(client);
     return client;

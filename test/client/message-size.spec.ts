@@ -5,6 +5,7 @@
  * recovery, bot streams cut off. `timeline.send` sends it over REST instead; a direct
  * `chat.sendMessage`/`editMessage` is refused at once with an `InvalidArgumentError`.
  */
+import { JsonHubProtocol } from '@microsoft/signalr';
 import { expect } from 'chai';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import type { Block } from '../../src/codecs/index.js';
@@ -119,7 +120,8 @@ describe("messages over the hub's maximum message size (embedded gateway)", func
   });
 
   it('the limit is exact: a frame of exactly maxMessageBytes goes over the hub and the server reads it; one byte more is refused', async () => {
-    const { client: alice } = await kit.user('alice');
+    // The arithmetic below is the JSON protocol's (test/hubs/wire-values.spec.ts measures MessagePack frames).
+    const { client: alice } = await kit.user('alice', { hubs: { protocol: new JsonHubProtocol(), reconnectDelays: [50, 100, 200] } });
     const { id: bobId } = await kit.user('bob', { connect: false });
     const conversation = await group(alice, [bobId]);
     const chat = alice.realtime.chat;

@@ -7,6 +7,7 @@
  * A TCP recorder sits between the client and the gateway and keeps what the client sends; the
  * test parses HTTP request bodies and unmasks WebSocket frames itself.
  */
+import { HttpTransportType, JsonHubProtocol } from '@microsoft/signalr';
 import { expect } from 'chai';
 import { firstValueFrom } from 'rxjs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -130,7 +131,16 @@ describe('the client on the wire: $type first in every block it sends', () => {
     const recorder = await startRecorder(Number(new URL(gw.url).port));
     try {
       const bob = await kit.user('bob', { connect: false });
-      const alice = await kit.user('alice', { baseUrl: recorder.url });
+      // The recorder reads JSON text off WebSocket frames: this test is about the JSON protocol's text.
+      const alice = await kit.user('alice', {
+        baseUrl: recorder.url,
+        hubs: {
+          transport: HttpTransportType.WebSockets,
+          protocol: new JsonHubProtocol(),
+          reconnectDelays: [50, 100, 200],
+          maxReconnectAttempts: 100,
+        },
+      });
       const conversation = await group(alice.client, [bob.id]);
       await firstValueFrom(alice.client.realtime.chat.joinConversation(conversation.id), { defaultValue: undefined });
 

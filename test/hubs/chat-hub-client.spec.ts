@@ -1,3 +1,4 @@
+import { HttpTransportType } from '@microsoft/signalr';
 import { expect } from 'chai';
 import { defer, EMPTY, firstValueFrom, from, lastValueFrom, of, Subject, toArray } from 'rxjs';
 import { ChatHubEvents } from '../../src/codecs/chat-hub.js';
@@ -800,7 +801,8 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
     // A TCP proxy in front of the gateway (embedded or external) cuts the sockets.
     it('keeps the connection id, never reports reconnecting, and loses or repeats no event', async () => {
       const tcp = (proxy = await startTcpProxy(Number(new URL(gw.url).port)));
-      const chat = fixture.chat(alice, { url: `${tcp.url}/hubs/chat` });
+      // Stateful reconnect is a WebSocket feature (SignalR resumes only a WebSocket transport).
+      const chat = fixture.chat(alice, { url: `${tcp.url}/hubs/chat`, transport: HttpTransportType.WebSockets });
       const messages = fixture.record(chat.on('messageReceived'));
       const states = fixture.record(chat.state$);
       const sessions = fixture.record(chat.sessions$);
@@ -845,7 +847,7 @@ describe('ChatHubClient and NotificationHubClient through reconnects', function 
 
     it('without stateful reconnect the same drop costs a new connection (and a re-join)', async () => {
       const tcp = (proxy = await startTcpProxy(Number(new URL(gw.url).port)));
-      const chat = fixture.chat(alice, { url: `${tcp.url}/hubs/chat`, statefulReconnect: false });
+      const chat = fixture.chat(alice, { url: `${tcp.url}/hubs/chat`, statefulReconnect: false, transport: HttpTransportType.WebSockets });
       const messages = fixture.record(chat.on('messageReceived'));
       const states = fixture.record(chat.state$);
       await connect(chat);

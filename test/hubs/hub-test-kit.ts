@@ -25,6 +25,7 @@ import type { HubConnectionStatus } from '../../src/hubs/hub-state.js';
 import { NotificationHubClient } from '../../src/hubs/notification-hub-client.js';
 import { startTestGateway, uniqueName, type TestGateway } from '../support/test-gateway.js';
 import { waitFor } from '../support/wait.js';
+import { hubProfileOptions } from '../support/hub-profile.js';
 
 /** The echo bot, fast. */
 export const FAST_BOT = { startDelayMs: 5, statusDelayMs: 5, chunkDelayMs: 5 } as const;
@@ -219,6 +220,8 @@ export class HubFixture {
       accessTokenFactory: () => user.token,
       reconnectDelays: FAST_RECONNECT,
       invocationTimeoutMs: 5000,
+      // CHAT_TEST_TRANSPORT / CHAT_TEST_PROTOCOL (npm run test:transports); a test's own choice wins.
+      ...hubProfileOptions(),
       ...overrides,
     };
   }

@@ -56,6 +56,30 @@ describe('reconnectWithBackoff', () => {
     });
   });
 
+  it('lets an isFatal error through at once, after a retryable one was retried', () => {
+    const scheduler = newScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const first = cold('-#', undefined, 'lost');
+      const fatal = cold('-#', undefined, 'fatal');
+      const source = sequence([first, fatal]);
+      const retried: unknown[] = [];
+      const result = source.pipe(
+        reconnectWithBackoff({
+          delays: [3],
+          scheduler,
+          isFatal: (error) => error === 'fatal',
+          onRetry: ({ error }) => retried.push(error),
+        }),
+      );
+      // 1 ms: lost, 3 ms wait; 4 ms: the second attempt, fatal 1 ms later: through, no wait.
+      expectObservable(result).toBe('5ms #', undefined, 'fatal');
+      expectSubscriptions(first.subscriptions).toBe(['^!']);
+      expectSubscriptions(fatal.subscriptions).toBe(['4ms ^!']);
+      scheduler.flush();
+      expect(retried).to.deep.equal(['lost']);
+    });
+  });
+
   it('passes values through and completes when the source completes', () => {
     newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const first = cold('a-#', { a: 'id-1' }, 'lost');

@@ -3,7 +3,7 @@ import type { HubUser, SignalRLogger } from './hub-types.js';
 import { LongPollingTransport } from './long-polling-transport.js';
 import type { ServerHubConnection } from './server-hub-connection.js';
 import { ServerSentEventsTransport } from './sse-transport.js';
-import type { TransportKind } from './transport.js';
+import { type TransportKind, transportNotSupported } from './transport.js';
 
 /** What {@link HttpTransportDispatcher} needs from its server. */
 export interface HttpTransportHost {
@@ -16,6 +16,8 @@ export interface HttpTransportHost {
   /** Plain answer (optional text/plain body). */
   respond(req: IncomingMessage, res: ServerResponse, status: number, text?: string): void;
   readonly pollTimeoutMs: number;
+  /** The transports the server offers (another one is answered 404, as ASP.NET does). */
+  readonly transports: ReadonlySet<TransportKind>;
   readonly idleTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly log: SignalRLogger;
@@ -115,6 +117,10 @@ export class HttpTransportDispatcher {
     }
     if (connection.user.userId !== user.userId) {
       host.respond(req, res, 403);
+      return;
+    }
+    if (!host.transports.has(kind)) {
+      host.respond(req, res, 404, transportNotSupported(kind));
       return;
     }
     if (connection.transportKind !== undefined && connection.transportKind !== kind) {

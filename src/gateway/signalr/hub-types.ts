@@ -2,6 +2,7 @@
  * The public contract of the SignalR server: options, hub definitions, and the handles a hub
  * author works with.
  */
+import type { TransportKind } from './transport.js';
 
 /** The authenticated caller, as returned by {@link SignalRServerOptions.authenticate}. */
 export interface HubUser {
@@ -48,6 +49,11 @@ export interface SignalRServerOptions {
   negotiateTimeoutMs?: number;
   /** How long a long poll waits for messages before an empty 200 answers it. @default 90000 (ASP.NET LongPolling.PollTimeout) */
   longPollTimeoutMs?: number;
+  /**
+   * The transports offered at negotiate and served; a request over another one is answered 404
+   * (`… transport not supported by this end point type`). @default all three (ASP.NET's `Transports`)
+   */
+  transports?: readonly TransportKind[];
   /** Offer stateful reconnect to clients that ask for it (`withStatefulReconnect()`). @default true */
   statefulReconnect?: boolean;
   /**

@@ -1,4 +1,5 @@
 import type { HubUser, SignalRLogger, SignalRServerOptions } from './hub-types.js';
+import { TRANSPORT_KINDS, type TransportKind } from './transport.js';
 
 /** {@link SignalRServerOptions} with every default applied. */
 export interface ResolvedServerOptions {
@@ -8,6 +9,7 @@ export interface ResolvedServerOptions {
   readonly handshakeTimeoutMs: number;
   readonly negotiateTimeoutMs: number;
   readonly longPollTimeoutMs: number;
+  readonly transports: ReadonlySet<TransportKind>;
   readonly statefulReconnect: boolean;
   readonly statefulReconnectBufferBytes: number;
   readonly disconnectGraceMs: number;
@@ -24,7 +26,17 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-/** Applies the defaults (the ASP.NET Core ones) and validates the numbers. */
+function transportsOf(transports: readonly TransportKind[] | undefined): ReadonlySet<TransportKind> {
+  if (transports === undefined) return new Set(TRANSPORT_KINDS);
+  const unknown = transports.filter((kind) => !TRANSPORT_KINDS.includes(kind));
+  if (transports.length === 0 || unknown.length > 0)
+    throw new RangeError(
+      `SignalRServerOptions.transports must name some of ${TRANSPORT_KINDS.join(', ')}, got ${JSON.stringify(transports)}.`,
+    );
+  return new Set(transports);
+}
+
+/** Applies the defaults (the ASP.NET Core ones) and validates the numbers and transports. */
 export function resolveServerOptions(options: SignalRServerOptions): ResolvedServerOptions {
   const logger = options.logger;
   const log: SignalRLogger = (level, message, data) => {
@@ -42,6 +54,7 @@ export function resolveServerOptions(options: SignalRServerOptions): ResolvedSer
     handshakeTimeoutMs: positive('handshakeTimeoutMs', options.handshakeTimeoutMs, 15_000),
     negotiateTimeoutMs: positive('negotiateTimeoutMs', options.negotiateTimeoutMs, 15_000),
     longPollTimeoutMs: positive('longPollTimeoutMs', options.longPollTimeoutMs, 90_000),
+    transports: transportsOf(options.transports),
     statefulReconnect: options.statefulReconnect ?? true,
     statefulReconnectBufferBytes: positive('statefulReconnectBufferBytes', options.statefulReconnectBufferBytes, 100_000),
     disconnectGraceMs: positive('disconnectGraceMs', options.disconnectGraceMs, 15_000),

@@ -8,6 +8,7 @@ import type { CloseOptions, Hub, HubDefinition, HubUser, SignalRServerOptions } 
 import { resolveServerOptions, type ResolvedServerOptions } from './server-options.js';
 import { ServerHubConnection } from './server-hub-connection.js';
 import { WebSocketTransport } from './websocket-transport.js';
+import { transportNotSupported } from './transport.js';
 
 /** Headers a browser client may send on negotiate (the ones ASP.NET's CORS setup for SignalR allows). */
 const ALLOWED_HEADERS = 'X-Requested-With, X-SignalR-User-Agent, Authorization, Content-Type';
@@ -90,6 +91,7 @@ export class SignalRServer {
       refusing: () => this.refuseConnections || this.stopped,
       respond: (req, res, status, text) => this.respond(req, res, status, text),
       pollTimeoutMs: this.options.longPollTimeoutMs,
+      transports: this.options.transports,
       idleTimeoutMs: this.options.negotiateTimeoutMs,
       maxBodyBytes: maxPayload,
       log: this.options.log,
@@ -256,7 +258,7 @@ export class SignalRServer {
     const body: Record<string, unknown> = { connectionId };
     if (negotiateVersion === 1) body.connectionToken = connectionToken;
     body.negotiateVersion = negotiateVersion;
-    body.availableTransports = AVAILABLE_TRANSPORTS;
+    body.availableTransports = AVAILABLE_TRANSPORTS.filter((offer) => this.options.transports.has(offer.transport));
     if (stateful) body.useStatefulReconnect = true;
     this.options.log('debug', 'Negotiated a connection.', { hub: hub.path, connectionId, stateful });
     this.respondJson(req, res, body);
@@ -275,6 +277,10 @@ export class SignalRServer {
     const id = url.searchParams.get('id');
     let connection: ServerHubConnection;
     if (id === null || id === '') {
+      if (!this.options.transports.has('WebSockets')) {
+        this.rejectUpgrade(socket, 404, transportNotSupported('WebSockets'));
+        return;
+      }
       const connectionId = newConnectionId();
       connection = this.createConnection(hub, user, connectionId, newConnectionToken(), false, false);
     } else {
@@ -285,6 +291,10 @@ export class SignalRServer {
       }
       if (existing.user.userId !== user.userId) {
         this.rejectUpgrade(socket, 403, 'Forbidden.');
+        return;
+      }
+      if (!this.options.transports.has('WebSockets')) {
+        this.rejectUpgrade(socket, 404, transportNotSupported('WebSockets'));
         return;
       }
       if (this.http.hasTransport(id) || (existing.transportKind ?? 'WebSockets') !== 'WebSockets') {
@@ -305,6 +315,7 @@ export class SignalRServer {
     this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       this.sockets.add(ws);
       ws.once('close', () => this.sockets.delete(ws));
+      this.options.log('debug', 'Transport opened.', { hub: hub.path, connectionId: connection.connectionId, transport: 'WebSockets' });
       try {
         connection.attach(
           new WebSocketTransport(ws, (message, error) => this.options.log('debug', message, { hub: hub.path, error: describe(error) })),

@@ -9,6 +9,14 @@ import type { WireData } from './wire-protocol.js';
 /** The transports of ASP.NET Core's `HttpTransportType`, by the names negotiate lists. */
 export type TransportKind = 'WebSockets' | 'ServerSentEvents' | 'LongPolling';
 
+/** Every transport, in the order negotiate offers them (ASP.NET's). */
+export const TRANSPORT_KINDS: readonly TransportKind[] = ['WebSockets', 'ServerSentEvents', 'LongPolling'];
+
+/** ASP.NET's 404 text for a request over a transport the endpoint does not offer. */
+export function transportNotSupported(kind: TransportKind): string {
+  return `${kind} transport not supported by this end point type`;
+}
+
 /** Close code a transport reports when it ended normally (the client closed it, or DELETE). */
 export const TRANSPORT_CLOSED_NORMALLY = 1000;
 /** Close code a transport reports when it was lost (socket error, idle long polling connection). */

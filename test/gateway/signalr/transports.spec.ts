@@ -5,6 +5,7 @@
  */
 import { HttpTransportType, HubConnectionState, type HubConnection } from '@microsoft/signalr';
 import { expect } from 'chai';
+import { SignalRServer } from '../../../src/gateway/signalr/index.js';
 import { waitFor } from '../../support/wait.js';
 import { ClientPool, HUB_PATH, RS, nextCall, startHarness, within, type Harness } from './signalr-test-harness.js';
 
@@ -234,6 +235,32 @@ describe('SignalRServer: Server-Sent Events and long polling', function () {
     harness.server.killAll();
     expect(await within(pending, 2000, 'the killed poll')).to.equal('network error');
     expect((await fetch(url, { headers: AUTH })).status).to.equal(404);
+  });
+
+  it('transports: negotiate offers only those; another transport is answered 404 as ASP.NET does; the official client fails at once', async () => {
+    await harness.stop();
+    harness = await startHarness({ transports: ['WebSockets'] });
+    const response = await fetch(`${harness.url}/negotiate?negotiateVersion=1`, { method: 'POST', headers: AUTH });
+    expect(((await response.json()) as { availableTransports: unknown }).availableTransports).to.deep.equal([
+      { transport: 'WebSockets', transferFormats: ['Text', 'Binary'] },
+    ]);
+    const id = encodeURIComponent(await negotiate(harness));
+    const poll = await fetch(`${harness.url}?id=${id}`, { headers: AUTH });
+    expect([poll.status, await poll.text()]).to.deep.equal([404, 'LongPolling transport not supported by this end point type']);
+    const sse = await fetch(`${harness.url}?id=${id}`, { headers: { ...AUTH, Accept: 'text/event-stream' } });
+    expect([sse.status, await sse.text()]).to.deep.equal([404, 'ServerSentEvents transport not supported by this end point type']);
+    expect(await rejection(pool.start(harness.url, { transport: HttpTransportType.LongPolling }))).to.match(
+      /Unable to connect to the server with any of the available transports.*'WebSockets' is disabled by the client/,
+    );
+
+    await harness.stop();
+    harness = await startHarness({ transports: ['LongPolling'] });
+    const wsId = encodeURIComponent(await negotiate(harness));
+    expect(await rejection(pool.raw(harness.port, `?id=${wsId}`))).to.match(/status 404/);
+    expect(await rejection(pool.raw(harness.port, ''))).to.match(/status 404/);
+    const overPolling = await pool.start(harness.url, { transport: HttpTransportType.LongPolling });
+    expect(overPolling.connectionId).to.be.a('string');
+    expect(() => new SignalRServer({ authenticate: () => null, transports: [] })).to.throw(RangeError, /transports/);
   });
 
   it('a WebSocket for a long polling connection is refused (400), a POST to a WebSocket connection gets 405', async () => {
