@@ -5,6 +5,7 @@
 //   dotnet ChatGateway.dll --urls http://127.0.0.1:5005 [--state-file PATH] [--signing-key HEX]
 //                          [--token-lifetime-seconds N] [--bot-start-delay-ms N] [--bot-status-delay-ms N]
 //                          [--bot-chunk-delay-ms N] [--dev-password P]
+//                          [--node-name NAME --redis HOST:PORT --postgres CONNECTION-STRING]  (cluster mode: docs/scale-out.md)
 // Each option may also come from the environment: CHAT_GATEWAY_STATE_FILE, CHAT_GATEWAY_SIGNING_KEY,
 // CHAT_GATEWAY_TOKEN_LIFETIME_SECONDS, CHAT_GATEWAY_BOT_START_DELAY_MS, … (upper case, `_`).
 using System.Security.Cryptography;
@@ -12,6 +13,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatGateway;
 using ChatGateway.Api;
+using ChatGateway.Cluster;
 using ChatGateway.Domain;
 using ChatGateway.Realtime;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -51,7 +53,27 @@ var signalR = builder.Services.AddSignalR()
     // PascalCase names, so the gateway configures the documented hook with a resolver that writes
     // the DTOs in the JSON protocol's shape (Realtime/JsonShapeMessagePack.cs; DIFFERENCES.md 13).
     .AddMessagePackProtocol(o => o.SerializerOptions = JsonShapeMessagePack.Options(hubJson));
-// After AddSignalR: the last registration wins, so the hubs use the tracking manager.
+// Cluster mode (test/cluster, docs/scale-out.md), only when the settings are given: the Redis
+// backplane carries hub messages between nodes, PostgreSQL holds the data all nodes share.
+var cluster = new ClusterSettings(Setting("node-name") ?? "local", Setting("redis"), Setting("postgres"));
+if (cluster.Redis is { } redisConfig)
+{
+    signalR.AddStackExchangeRedis(redisConfig, o => o.Configuration.ChannelPrefix = StackExchange.Redis.RedisChannel.Literal("chat-gateway"));
+    builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RedisBackplane>(sp, redisConfig, cluster.NodeName));
+    builder.Services.AddOptions<Microsoft.AspNetCore.SignalR.StackExchangeRedis.RedisOptions>()
+        .Configure<RedisBackplane>((o, backplane) => o.ConnectionFactory = backplane.Connect);
+    builder.Services.AddSingleton(new LifetimeManagerChoice(Redis: true));
+}
+if (cluster.Postgres is { } postgres)
+{
+    builder.Services.AddSingleton(cluster);
+    builder.Services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(postgres));
+    builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ClusterStore>(sp,
+        new JsonSerializerOptions(sp.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions) { MaxDepth = 128 }));
+    builder.Services.AddHostedService<ClusterNode>();
+}
+// After AddSignalR (and the backplane): the last registration wins, so the hubs use the tracking
+// manager, which wraps the default manager or the backplane's.
 builder.Services.AddSingleton(typeof(HubLifetimeManager<>), typeof(TrackingHubLifetimeManager<>));
 builder.Services.AddSingleton<IUserIdProvider, SubUserIdProvider>();
 
@@ -89,6 +111,41 @@ var tokens = app.Services.GetRequiredService<TokenService>();
 // The state file is the app's own storage, not the wire: the REST options, with room for the
 // envelope (snapshot → conversations → messages) around the deepest block the API accepts.
 var stateJson = new JsonSerializerOptions(app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions) { MaxDepth = 128 };
+
+// ---- cluster mode: the shared database is the state (no state file); this node's presence counts
+// from before a restart are void.
+if (app.Services.GetService<ClusterStore>() is { } clusterStore)
+{
+    clusterStore.Migrate().GetAwaiter().GetResult();
+    store.Tracking = true;
+    store.NodeName = cluster.NodeName;
+    stateFile = null;
+    events.Run(s => s.ClearNode(cluster.NodeName)).GetAwaiter().GetResult();
+}
+if (cluster.Postgres is not null || cluster.Redis is not null)
+{
+    // A node that stops drains first: its liveness fails so the load balancer takes it out (and
+    // redispatches its sticky clients), then its hub connections are closed with allowReconnect,
+    // so clients move at once instead of when the shutdown timeout cuts their sockets.
+    var draining = false;
+    app.Lifetime.ApplicationStopping.Register(() =>
+    {
+        draining = true;
+        Thread.Sleep(1000);
+        app.Services.GetRequiredService<ConnectionRegistry>().DropAll(allowReconnect: true, error: null).Wait(TimeSpan.FromSeconds(2));
+    });
+    app.Use((ctx, next) =>
+    {
+        // Which node answered: for operators and the cluster scenarios' logs.
+        ctx.Response.Headers["X-Gateway-Node"] = cluster.NodeName;
+        if (draining && ctx.Request.Path.StartsWithSegments("/health"))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return Task.CompletedTask;
+        }
+        return next();
+    });
+}
 
 // ---- state across restarts (the control server's POST /restart keeps the data, like gateway.restart())
 if (stateFile is not null && File.Exists(stateFile))

@@ -30,6 +30,35 @@ public sealed class UlidFactory
         }
     }
 
+    /// <summary>
+    /// Makes every later id sort after <paramref name="ulid"/> (an id another node gave): the
+    /// nodes of a cluster then agree on the order of what they write one after the other.
+    /// </summary>
+    public void Observe(string ulid)
+    {
+        if (ulid.Length != 26) return;
+        long time = 0;
+        var random = new int[16];
+        for (var i = 0; i < 10; i++)
+        {
+            var v = Alphabet.IndexOf(ulid[i]);
+            if (v < 0) return;
+            time = time * 32 + v;
+        }
+        for (var i = 0; i < 16; i++)
+        {
+            random[i] = Alphabet.IndexOf(ulid[10 + i]);
+            if (random[i] < 0) return;
+        }
+        lock (_lock)
+        {
+            if (time < _lastTime) return;
+            if (time == _lastTime && _random.AsSpan().SequenceCompareTo(random) >= 0) return;
+            _lastTime = time;
+            random.CopyTo(_random, 0);
+        }
+    }
+
     private void Increment()
     {
         for (var i = _random.Length - 1; i >= 0; i--)

@@ -16,6 +16,8 @@ public static class TestApi
     public static void MapTestApi(this WebApplication app)
     {
         app.MapGet("/_test/requests", (RequestLog log) => TypedResults.Ok(log.All()));
+        // Which hub connections this node holds (asked of each node directly by test/cluster, not through the load balancer).
+        app.MapGet("/_test/connections", (ConnectionRegistry registry, ChatStore store) => TypedResults.Ok(new { node = store.NodeName, connections = registry.List() }));
         app.MapMethods("/_test/{**rest}", ["GET", "PUT", "DELETE", "PATCH"], () => Results.StatusCode(405));
         app.MapPost("/_test/{**rest}", async (HttpContext ctx, string rest, ConnectionRegistry registry, TokenService tokens, EventHub events, FaultState faults) =>
         {

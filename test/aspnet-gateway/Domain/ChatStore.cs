@@ -19,7 +19,8 @@ public sealed partial class ChatStore
     private readonly Dictionary<string, Conversation> _conversations = [];
     private readonly Dictionary<string, Message> _messages = [];
     private readonly Dictionary<string, string> _clientIds = [];
-    private readonly Dictionary<string, int> _online = [];
+    // participant → node → open notification connections (one node, "local", unless clustered).
+    private readonly Dictionary<string, Dictionary<string, int>> _online = [];
     private readonly UlidFactory _ulids = new();
 
     /// <summary>Events of the running operation.</summary>
@@ -75,6 +76,7 @@ public sealed partial class ChatStore
             Gender = request.Gender ?? existing?.Gender,
         };
         _participants[record.Id] = record;
+        Touch(record);
         return ToParticipantDto(record);
     }
 
@@ -103,24 +105,39 @@ public sealed partial class ChatStore
 
     // ---------------------------------------------------------------- presence
 
-    public bool IsOnline(string id) => _online.GetValueOrDefault(id) > 0;
+    public bool IsOnline(string id) => OnlineCount(id) > 0;
+
+    private int OnlineCount(string id) => _online.TryGetValue(id, out var byNode) ? byNode.Values.Sum() : 0;
 
     public void ConnectionOpened(string id)
     {
-        var count = _online.GetValueOrDefault(id) + 1;
-        _online[id] = count;
-        if (count != 1) return;
-        if (_participants.TryGetValue(id, out var p)) p.LastSeenAt = null;
+        var before = OnlineCount(id);
+        if (!_online.TryGetValue(id, out var byNode)) _online[id] = byNode = [];
+        byNode[NodeName] = byNode.GetValueOrDefault(NodeName) + 1;
+        TouchPresence(id);
+        if (before != 0) return;
+        if (_participants.TryGetValue(id, out var p)) { p.LastSeenAt = null; Touch(p); }
         Outbox.Add(new PresenceEvent(id, new PresenceChangedDto(id, true, null)));
     }
 
     public void ConnectionClosed(string id)
     {
-        var count = _online.GetValueOrDefault(id) - 1;
-        if (count > 0) { _online[id] = count; return; }
-        _online.Remove(id);
+        if (_online.TryGetValue(id, out var byNode))
+        {
+            var own = byNode.GetValueOrDefault(NodeName) - 1;
+            if (own > 0) byNode[NodeName] = own;
+            else byNode.Remove(NodeName);
+            if (byNode.Count == 0) _online.Remove(id);
+            TouchPresence(id);
+        }
+        if (IsOnline(id)) return;
+        WentOffline(id);
+    }
+
+    private void WentOffline(string id)
+    {
         var lastSeenAt = Clock.Now();
-        if (_participants.TryGetValue(id, out var p)) p.LastSeenAt = lastSeenAt;
+        if (_participants.TryGetValue(id, out var p)) { p.LastSeenAt = lastSeenAt; Touch(p); }
         Outbox.Add(new PresenceEvent(id, new PresenceChangedDto(id, false, lastSeenAt)));
     }
 
@@ -192,6 +209,7 @@ public sealed partial class ChatStore
         };
         foreach (var id in others.Prepend(userId)) conversation.Members.Add(NewMember(id, null));
         _conversations[conversation.Id] = conversation;
+        Touch(conversation);
         Notify(conversation.ActiveIds(), "conversationCreated", ToCreatedDto(conversation));
         return (ToConversationDto(conversation), true);
     }
@@ -225,6 +243,7 @@ public sealed partial class ChatStore
         if (request.Name is not null) c.Name = request.Name;
         if (request.AvatarSpecified) c.Avatar = request.Avatar;
         c.UpdatedAt = Clock.Now();
+        Touch(c);
         Notify(c.ActiveIds(), "conversationUpdated", new ConversationUpdatedDto(c.Id, c.Type, c.Name, c.Avatar, c.ActiveIds().Count));
         if (renamed) SystemMessage(c, userId, SystemEventType.ConversationRenamed, [], new() { ["name"] = JsonSerializer.SerializeToElement(c.Name ?? "") });
         return ToConversationDto(c);
@@ -236,6 +255,7 @@ public sealed partial class ChatStore
         var member = c.MemberOf(userId)!;
         member.IsActive = false;
         member.LeftAt = Clock.Now();
+        Touch(c);
         Outbox.Add(new LeaveGroupEvent(userId, c.Id));
         Notify(c.ActiveIds().Append(userId), "participantLeft", ToParticipantLeft(c, userId, member.LeftAt.Value));
         SystemMessage(c, null, SystemEventType.MemberLeft, [userId]);
@@ -258,6 +278,7 @@ public sealed partial class ChatStore
         var member = NewMember(participantId, (request.CanViewHistory ?? true) ? null : Clock.Now());
         if (existing is not null) c.Members[c.Members.IndexOf(existing)] = member;
         else c.Members.Add(member);
+        Touch(c);
         Notify([participantId], "conversationCreated", ToCreatedDto(c));
         Notify(c.ActiveIds().Where(m => m != participantId), "participantJoined",
             new ParticipantJoinedDto(c.Id, participantId, DisplayName(participantId), _participants.GetValueOrDefault(participantId)?.Avatar, member.JoinedAt));
@@ -274,6 +295,7 @@ public sealed partial class ChatStore
         if (member?.IsActive != true) throw GatewayException.NotFound($"Participant '{participantId}' is not in this conversation.");
         member.IsActive = false;
         member.LeftAt = Clock.Now();
+        Touch(c);
         Outbox.Add(new LeaveGroupEvent(participantId, c.Id));
         Notify(c.ActiveIds().Append(participantId), "participantLeft", ToParticipantLeft(c, participantId, member.LeftAt.Value));
         SystemMessage(c, userId, SystemEventType.MemberRemoved, [participantId]);
@@ -288,6 +310,7 @@ public sealed partial class ChatStore
         var member = c.MemberOf(userId)!;
         member.IsPinned = pinned;
         member.PinnedAt = pinned ? Clock.Now() : null;
+        Touch(c);
         if (pinned) Notify([userId], "conversationPinned", new ConversationPinnedDto(c.Id, member.PinnedAt!.Value));
         else Notify([userId], "conversationUnpinned", new ConversationUnpinnedDto(c.Id));
     }
@@ -306,6 +329,7 @@ public sealed partial class ChatStore
         }
         member.UnreadCount = c.Messages.Count(m =>
             string.CompareOrdinal(m.Id, member.LastReadMessageId ?? "") > 0 && m.SenderId != userId && member.Sees(m));
+        Touch(c);
         var lastRead = member.LastReadMessageId ?? messageId;
         Notify([userId], "readStatusChanged", new ReadStatusChangedDto(c.Id, lastRead, member.UnreadCount, false));
         Chat(c.Id, "readReceiptUpdated", new ReadReceiptUpdatedDto(c.Id, userId, lastRead, readAt));
@@ -316,6 +340,7 @@ public sealed partial class ChatStore
         var c = MemberConversation(userId, id, true);
         var member = c.MemberOf(userId)!;
         member.UnreadCount = Math.Max(1, member.UnreadCount);
+        Touch(c);
         Notify([userId], "readStatusChanged", new ReadStatusChangedDto(c.Id, member.LastReadMessageId, member.UnreadCount, true));
     }
 
@@ -381,6 +406,8 @@ public sealed partial class ChatStore
             c.LastMessageId = message.Id;
         }
         c.UpdatedAt = message.CreatedAt;
+        Touch(c);
+        Touch(message);
         var others = c.ActiveIds().Where(m => m != message.SenderId).ToList();
         foreach (var memberId in others)
         {
@@ -491,6 +518,7 @@ public sealed partial class ChatStore
         m.IsEdited = true;
         m.EditedAt = now;
         m.UpdatedAt = now;
+        Touch(m);
         Chat(m.ConversationId, "messageUpdated", new MessageUpdatedDto(m.Id, m.ConversationId, m.Blocks, m.PlainText, m.Mentions, now));
         return m;
     }
@@ -504,6 +532,7 @@ public sealed partial class ChatStore
         m.IsDeleted = true;
         m.DeletedAt = deletedAt;
         m.UpdatedAt = deletedAt;
+        Touch(m);
         Chat(m.ConversationId, "messageDeleted", new MessageDeletedDto(m.Id, m.ConversationId, DeleteType.Recall, userId, deletedAt));
         return new DeleteMessageResult(m.Id, deletedAt);
     }
@@ -518,6 +547,7 @@ public sealed partial class ChatStore
         m.IsDeleted = false;
         m.DeletedAt = null;
         m.UpdatedAt = now;
+        Touch(m);
         Chat(m.ConversationId, "messageRecovered", ToChatMessageDto(m));
         return m;
     }
@@ -530,6 +560,7 @@ public sealed partial class ChatStore
         if (group?.ParticipantIds.Contains(userId) == true) throw GatewayException.Conflict($"You already reacted with {emoji}.");
         if (group is null) m.Reactions.Add(group = new Reaction { Emoji = emoji });
         group.ParticipantIds.Add(userId);
+        Touch(m);
         Chat(m.ConversationId, "reactionAdded", new ReactionAddedDto(m.Id, m.ConversationId, userId, DisplayName(userId), emoji, Clock.Now()));
     }
 
@@ -539,6 +570,7 @@ public sealed partial class ChatStore
         var group = m.Reactions.Find(r => r.Emoji == emoji);
         if (group is null || !group.ParticipantIds.Remove(userId)) throw GatewayException.NotFound($"You have not reacted with {emoji}.");
         if (group.ParticipantIds.Count == 0) m.Reactions.Remove(group);
+        Touch(m);
         Chat(m.ConversationId, "reactionRemoved", new ReactionRemovedDto(m.Id, m.ConversationId, userId, DisplayName(userId), emoji, Clock.Now()));
     }
 

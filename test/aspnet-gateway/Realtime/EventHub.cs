@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+using ChatGateway.Cluster;
 using ChatGateway.Domain;
 using Microsoft.AspNetCore.SignalR;
 
@@ -8,13 +10,18 @@ namespace ChatGateway.Realtime;
 /// the events it produced, in order, before the operation's caller answers — so a REST response
 /// or a hub completion always follows the events it caused, as with the embedded gateway.
 /// Also applies the duplicate and delay faults to chat hub events (to a group or to one user).
+/// In cluster mode (<paramref name="cluster"/> set) an operation also holds the cluster's write
+/// lock from catching up with the other nodes' writes, through storing its own, to the delivery of
+/// its events; a read catches up first (see <see cref="ClusterStore"/>).
 /// </summary>
 public sealed class EventHub(
     ChatStore store,
     IHubContext<ChatHub> chat,
     IHubContext<NotificationHub> notifications,
     ChatConnections chatConnections,
-    ILogger<EventHub> log)
+    ILogger<EventHub> log,
+    ClusterStore? cluster = null,
+    RedisBackplane? backplane = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile bool _duplicate;
@@ -30,6 +37,7 @@ public sealed class EventHub(
 
     public async Task<T> Run<T>(Func<ChatStore, T> operation)
     {
+        if (cluster is not null) return await RunClustered(operation, cluster);
         await _gate.WaitAsync();
         try
         {
@@ -50,10 +58,64 @@ public sealed class EventHub(
         }
     }
 
+    private async Task<T> RunClustered<T>(Func<ChatStore, T> operation, ClusterStore cluster)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await using var write = await cluster.BeginWrite();
+            var rows = await cluster.FetchSince(write.Connection, store.SyncedSeq);
+            T result = default!;
+            ExceptionDispatchInfo? failure = null;
+            List<GatewayEvent> events;
+            List<(string, string, string)> docs;
+            lock (store)
+            {
+                store.Apply(rows, cluster.Json);
+                store.Outbox.Clear();
+                try { result = operation(store); }
+                catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); }
+                events = [.. store.Outbox];
+                store.Outbox.Clear();
+                // What a failed operation changed before it threw stays, as it does in memory.
+                docs = store.Documents(store.TakeChanges(), cluster.Json);
+            }
+            if (docs.Count > 0)
+            {
+                try
+                {
+                    var seq = await cluster.Commit(write.Connection, docs);
+                    lock (store) store.Committed(seq);
+                }
+                catch
+                {
+                    lock (store) store.Invalidate();
+                    throw;
+                }
+            }
+            failure?.Throw();
+            foreach (var e in events) await Deliver(e);
+            return result;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public Task Run(Action<ChatStore> operation) => Run(s => { operation(s); return true; });
 
     /// <summary>A read without events.</summary>
-    public T Read<T>(Func<ChatStore, T> read) { lock (store) return read(store); }
+    public T Read<T>(Func<ChatStore, T> read)
+    {
+        if (cluster is null) { lock (store) return read(store); }
+        var rows = cluster.FetchSinceSync(store.SyncedSeq);
+        lock (store)
+        {
+            store.Apply(rows, cluster.Json);
+            return read(store);
+        }
+    }
 
     /// <summary>Any payload as a chat hub event to the conversation's joined connections (the emit-raw fault).</summary>
     public Task EmitRaw(string conversationId, string name, object? payload) => Deliver(new ChatEvent(conversationId, name, payload));
@@ -87,6 +149,9 @@ public sealed class EventHub(
                     break;
                 case JoinGroupEvent j:
                     await chat.Groups.AddToGroupAsync(j.ConnectionId, ConversationGroup(j.ConversationId));
+                    break;
+                case LeaveGroupEvent l when backplane is not null:
+                    await backplane.LeaveGroup(chat, l.ParticipantId, l.ConversationId);
                     break;
                 case LeaveGroupEvent l:
                     foreach (var connectionId in chatConnections.Of(l.ParticipantId))
