@@ -74,6 +74,42 @@ async function groups(owner: ReturnType<typeof createChatClient>, memberIds: rea
   return ids;
 }
 
+/** `count` group conversations of a REST sender with `memberIds`, each followed by every member. */
+async function followedGroups(
+  members: readonly Member[],
+  count: number,
+  extraIds: readonly string[] = [],
+): Promise<{ sender: Awaited<ReturnType<typeof restSender>>; conversations: string[] }> {
+  const sender = await restSender();
+  const conversations = await groups(sender.client, [...members.map((m) => m.id), ...extraIds], count);
+  for (const m of members) for (const c of conversations) await follow(m, c);
+  return { sender, conversations };
+}
+
+/** Forgets when each member last lost and regained its connection; the fault's start time. */
+function markFault(members: readonly Member[]): number {
+  for (const m of members) {
+    m.lostAt = null;
+    m.reconnectedAt = null;
+  }
+  return Date.now();
+}
+
+/** The figures once the driver stopped: every member complete, compared with the history; the driver's failed sends count as lost. */
+async function finish(
+  members: readonly Member[],
+  conversations: readonly string[],
+  driver: Driver,
+  notes: string[],
+  recoverMs: number,
+): Promise<Figures> {
+  await untilComplete(members, driver);
+  const f = await settle(members, conversations, driver.acked.size, notes);
+  f.recoverMs = recoverMs;
+  if (driver.failed > 0) f.lost += driver.failed;
+  return f;
+}
+
 async function untilHistory(members: readonly Member[], conversations: readonly string[], timeoutMs = 15_000): Promise<void> {
   const all = new Map<string, string[]>();
   for (const id of conversations)
@@ -173,15 +209,9 @@ async function crossNode(): Promise<Figures> {
 /** Messages flow in several conversations; the node holding the most chat connections is killed. */
 async function nodeKill(state: { killed?: string }): Promise<Figures> {
   const members = await spread(['k1', 'k2', 'k3', 'k4', 'k5', 'k6']);
-  const sender = await restSender();
   const notes: string[] = [];
   try {
-    const conversations = await groups(
-      sender.client,
-      members.map((m) => m.id),
-      3,
-    );
-    for (const m of members) for (const c of conversations) await follow(m, c);
+    const { sender, conversations } = await followedGroups(members, 3);
     const before = await chatNodes(members);
     const counts = new Map<string, number>();
     for (const node of before.values()) counts.set(node, (counts.get(node) ?? 0) + 1);
@@ -193,11 +223,7 @@ async function nodeKill(state: { killed?: string }): Promise<Figures> {
     const driver = new Driver(sender.client, conversations);
     driver.start();
     await sleep(1500);
-    const t = Date.now();
-    for (const m of members) {
-      m.lostAt = null;
-      m.reconnectedAt = null;
-    }
+    const t = markFault(members);
     await control(`/node/${victim}/kill`);
     await sleep(2000); // messages keep flowing while the clients move
     const recoverMs = await untilRecovered(members, driver, t);
@@ -205,7 +231,6 @@ async function nodeKill(state: { killed?: string }): Promise<Figures> {
     // they also recover what the dead node stored but never announced.
     await sleep(DEAD_NODE_SWEEP_MS);
     await driver.stop();
-    await untilComplete(members, driver);
     const after = await chatNodes(members);
     notes.push(`after: ${describe(members, after)}`);
     const moved = onVictim.filter((m) => after.get(m.id) !== victim && after.get(m.id) !== '?');
@@ -213,10 +238,7 @@ async function nodeKill(state: { killed?: string }): Promise<Figures> {
     const reconnects = onVictim.map((m) => (m.reconnectedAt && m.lostAt ? m.reconnectedAt - m.lostAt : NaN));
     notes.push(`reconnect (lost → connected) of the ${victim} clients: ${reconnects.map((ms) => `${ms} ms`).join(', ')}`);
     notes.push(`driver: ${driver.retries} REST retries (same clientMessageId), ${driver.failed} failed`);
-    const f = await settle(members, conversations, driver.acked.size, notes);
-    f.recoverMs = recoverMs;
-    if (driver.failed > 0) f.lost += driver.failed;
-    return f;
+    return await finish(members, conversations, driver, notes, recoverMs);
   } finally {
     await closeAll(members);
   }
@@ -226,15 +248,9 @@ async function nodeKill(state: { killed?: string }): Promise<Figures> {
 async function rollingRestart(state: { killed?: string }): Promise<Figures> {
   if (state.killed) await control(`/node/${state.killed}/start`);
   const members = await spread(['r1', 'r2', 'r3', 'r4']);
-  const sender = await restSender();
   const notes: string[] = [];
   try {
-    const conversations = await groups(
-      sender.client,
-      members.map((m) => m.id),
-      2,
-    );
-    for (const m of members) for (const c of conversations) await follow(m, c);
+    const { sender, conversations } = await followedGroups(members, 2);
     notes.push(`before: ${describe(members, await chatNodes(members))}`);
     const driver = new Driver(sender.client, conversations);
     driver.start();
@@ -249,13 +265,9 @@ async function rollingRestart(state: { killed?: string }): Promise<Figures> {
       await sleep(1000);
     }
     await driver.stop();
-    await untilComplete(members, driver);
     notes.push(`after: ${describe(members, await chatNodes(members))}`);
     notes.push(`driver: ${driver.retries} REST retries, ${driver.failed} failed`);
-    const f = await settle(members, conversations, driver.acked.size, notes);
-    f.recoverMs = worst;
-    if (driver.failed > 0) f.lost += driver.failed;
-    return f;
+    return await finish(members, conversations, driver, notes, worst);
   } finally {
     await closeAll(members);
   }
@@ -264,37 +276,23 @@ async function rollingRestart(state: { killed?: string }): Promise<Figures> {
 /** Redis (the backplane) is killed and restarted while messages flow. */
 async function redisRestart(): Promise<Figures> {
   const members = await spread(['b1', 'b2', 'b3', 'b4']);
-  const sender = await restSender();
   const notes: string[] = [];
   try {
-    const conversations = await groups(
-      sender.client,
-      members.map((m) => m.id),
-      2,
-    );
-    for (const m of members) for (const c of conversations) await follow(m, c);
+    const { sender, conversations } = await followedGroups(members, 2);
     notes.push(`before: ${describe(members, await chatNodes(members))}`);
     const driver = new Driver(sender.client, conversations);
     driver.start();
     await sleep(1000);
-    for (const m of members) {
-      m.lostAt = null;
-      m.reconnectedAt = null;
-    }
-    const t = Date.now();
+    const t = markFault(members);
     await control('/redis/restart?downMs=1500');
     await sleep(1000);
     const recoverMs = await untilRecovered(members, driver, t);
     await sleep(500);
     await driver.stop();
-    await untilComplete(members, driver);
     const dropped = members.filter((m) => m.lostAt !== null).length;
     notes.push(`${dropped} of ${members.length} clients were sent to reconnect by their node once Redis was back`);
     notes.push(`driver: ${driver.retries} REST retries, ${driver.failed} failed`);
-    const f = await settle(members, conversations, driver.acked.size, notes);
-    f.recoverMs = recoverMs;
-    if (driver.failed > 0) f.lost += driver.failed;
-    return f;
+    return await finish(members, conversations, driver, notes, recoverMs);
   } finally {
     await closeAll(members);
   }
@@ -312,11 +310,9 @@ async function negotiateRedirect(): Promise<Figures> {
   await new Promise<void>((done) => front.listen(0, '127.0.0.1', done));
   const frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   const members = await spread(['z1', 'z2', 'z3', 'z4'], { baseUrl: frontUrl });
-  const sender = await restSender();
   const notes: string[] = [];
   try {
-    const conversations = await groups(sender.client, [...members.map((m) => m.id), 'echo-bot'], 2);
-    for (const m of members) for (const c of conversations) await follow(m, c);
+    const { sender, conversations } = await followedGroups(members, 2, ['echo-bot']);
     const before = await chatNodes(members);
     notes.push(`front ${frontUrl} answered ${negotiates} negotiate(s) with a redirect; ${describe(members, before)}`);
     const driver = new Driver(sender.client, conversations, 60);
@@ -330,12 +326,8 @@ async function negotiateRedirect(): Promise<Figures> {
     await sleep(DEAD_NODE_SWEEP_MS);
     await control(`/node/${victim}/start`);
     await driver.stop();
-    await untilComplete(members, driver);
     notes.push(`killed ${victim}; ${negotiates} redirected negotiate(s) in all`);
-    const f = await settle(members, conversations, driver.acked.size, notes);
-    f.recoverMs = recoverMs;
-    if (driver.failed > 0) f.lost += driver.failed;
-    return f;
+    return await finish(members, conversations, driver, notes, recoverMs);
   } finally {
     await closeAll(members);
     await new Promise<void>((done) => front.close(() => done()));
