@@ -106,7 +106,7 @@ export class HttpTransportDispatcher {
       if (entry.transport.kind !== kind) host.respond(req, res, 400, CHANGE_TRANSPORT);
       else if (entry.transport instanceof LongPollingTransport) {
         req.resume();
-        entry.transport.handlePoll(res);
+        this.poll(entry.transport, res, id);
       } else host.respond(req, res, 409, 'Connection is already active.');
       return;
     }
@@ -149,7 +149,13 @@ export class HttpTransportDispatcher {
     }
     host.log('debug', 'Transport opened.', { hub: hubPath, connectionId: connection.connectionId, transport: kind });
     connection.attach(transport);
-    if (transport instanceof LongPollingTransport) transport.handlePoll(res);
+    if (transport instanceof LongPollingTransport) this.poll(transport, res, id);
+  }
+
+  /** Serves a poll; one left waiting is logged (debug), so a test knows it reached the server. */
+  private poll(transport: LongPollingTransport, res: ServerResponse, id: string): void {
+    transport.handlePoll(res);
+    if (transport.isPolling) this.host.log('debug', 'Long poll waiting.', { connectionToken: id });
   }
 
   private post(req: IncomingMessage, res: ServerResponse, id: string, entry: Entry | undefined): void {

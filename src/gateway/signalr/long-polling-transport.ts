@@ -59,6 +59,11 @@ export class LongPollingTransport implements HubTransport {
     return this.done;
   }
 
+  /** True while a `GET` poll waits for messages (or for the poll timeout). */
+  get isPolling(): boolean {
+    return this.poll !== undefined;
+  }
+
   /** Calls `listener` once the transport {@link isDone} (at once if it already is). */
   onFinished(listener: () => void): void {
     if (this.done) listener();

@@ -42,8 +42,19 @@ describe('SignalRServer: Server-Sent Events and long polling', function () {
   let harness: Harness;
   const pool = new ClientPool();
 
+  /** Connection tokens of the long polls the server left waiting (its debug log), in order. */
+  const waitingPolls: string[] = [];
+  /** Until one more poll than `before` waits on the server: a request is there before the next one. */
+  const pollWaiting = (before: number) => waitFor(() => waitingPolls.length > before, 2000, 'the poll to wait on the server');
+
   beforeEach(async () => {
-    harness = await startHarness({ longPollTimeoutMs: 300 });
+    waitingPolls.length = 0;
+    harness = await startHarness({
+      longPollTimeoutMs: 300,
+      logger: (_level, message, data) => {
+        if (message === 'Long poll waiting.') waitingPolls.push(String(data?.connectionToken));
+      },
+    });
   });
   afterEach(async () => {
     await pool.stopAll();
@@ -177,8 +188,9 @@ describe('SignalRServer: Server-Sent Events and long polling', function () {
     expect([timedOut.status, await timedOut.text()]).to.deep.equal([200, '']);
     expect(Date.now() - started).to.be.at.least(250);
 
+    const waited = waitingPolls.length;
     const pending = fetch(url, { headers: AUTH });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pollWaiting(waited);
     const replacing = fetch(url, { headers: AUTH });
     expect((await within(pending, 2000, 'the superseded poll')).status).to.equal(204);
     const handshake = await fetch(url, { method: 'POST', headers: AUTH, body: `{"protocol":"json","version":1}${RS}` });
@@ -199,8 +211,9 @@ describe('SignalRServer: Server-Sent Events and long polling', function () {
     const result = await fetch(url, { headers: AUTH });
     expect(await result.text()).to.equal(`${JSON.stringify({ type: 3, invocationId: '1', result: 3 })}${RS}`);
 
+    const beforeDelete = waitingPolls.length;
     const waiting = fetch(url, { headers: AUTH });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pollWaiting(beforeDelete);
     const del = await fetch(url, { method: 'DELETE', headers: AUTH });
     expect(del.status).to.equal(202);
     expect((await within(waiting, 2000, 'the poll pending at DELETE')).status).to.equal(204);
@@ -227,11 +240,12 @@ describe('SignalRServer: Server-Sent Events and long polling', function () {
     await fetch(url, { headers: AUTH });
     await fetch(url, { method: 'POST', headers: AUTH, body: `{"protocol":"json","version":1}${RS}` });
     await fetch(url, { headers: AUTH });
+    const beforeKill = waitingPolls.length;
     const pending = fetch(url, { headers: AUTH }).then(
       (response) => response.status,
       () => 'network error',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pollWaiting(beforeKill);
     harness.server.killAll();
     expect(await within(pending, 2000, 'the killed poll')).to.equal('network error');
     expect((await fetch(url, { headers: AUTH })).status).to.equal(404);
