@@ -81,7 +81,9 @@ export interface ChatClientOptions {
  * `chat-client-rx/testing` gives in-memory fakes of the same interfaces.
  */
 export interface ChatClientRealtime {
+  /** The chat hub: conversations, messages, reactions, typing and bot streams. */
   readonly chat: ChatHub;
+  /** The notification hub: presence and conversation-list events. */
   readonly notifications: NotificationHub;
 }
 
@@ -106,6 +108,7 @@ export class Completion extends Observable<void> implements PromiseLike<void> {
     });
   }
 
+  /** Promise-like side: resolves (with `undefined`) when the work completes, rejects with its error. */
   // biome-ignore lint/suspicious/noThenProperty: the done handle is awaitable on purpose (a PromiseLike over `done`).
   then<A = void, B = never>(
     // biome-ignore lint/suspicious/noConfusingVoidType: PromiseLike<void> resolves with `void`, as in lib.es5.d.ts.

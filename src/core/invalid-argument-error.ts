@@ -19,6 +19,7 @@
  * ```
  */
 export class InvalidArgumentError extends TypeError {
+  /** Always `"InvalidArgumentError"` (what {@link InvalidArgumentError.is} checks across copies of this library). */
   override readonly name = 'InvalidArgumentError' as const;
   /** The name of the offending argument, dotted for a field of an object argument (`request.blocks`). */
   readonly argument: string;
@@ -48,6 +49,7 @@ export class InvalidArgumentError extends TypeError {
  * ```
  */
 export class ArgumentRangeError extends RangeError {
+  /** Always `"ArgumentRangeError"` (what {@link InvalidArgumentError.is} checks across copies of this library). */
   override readonly name = 'ArgumentRangeError' as const;
   /** The name of the offending argument. */
   readonly argument: string;

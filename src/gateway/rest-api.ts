@@ -16,9 +16,13 @@ import type { TokenIssuer, TokenOwner } from './token-issuer.js';
 
 /** A user profile a test login token stands for. */
 export interface TestLoginProfile {
+  /** The participant id the login signs in as. */
   readonly id: string;
+  /** The display name given to the participant when the login creates it. */
   readonly fullName: string;
+  /** The unique name given to the participant when the login creates it. @default the `id` */
   readonly uniqueName?: string;
+  /** The avatar URL given to the participant when the login creates it. @default none */
   readonly avatar?: string;
 }
 

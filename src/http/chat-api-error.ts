@@ -23,17 +23,25 @@ export type ChatApiErrorKind = 'http' | 'network' | 'timeout' | 'aborted' | 'dec
 
 /** The fields a {@link ChatApiError} is built from. */
 export interface ChatApiErrorInit {
+  /** Why the call failed; see {@link ChatApiErrorKind}. */
   readonly kind: ChatApiErrorKind;
+  /** The HTTP status; 0 when there was no response. */
   readonly status: number;
+  /** The ProblemDetails `title`, the status's reason phrase, or a short description of the failure; cut to 4,096 characters. */
   readonly title: string;
+  /** The ProblemDetails (or proxy) `detail`, if any; the error's `message` is `detail ?? title`. Cut to 4,096 characters. */
   readonly detail?: string | undefined;
+  /** The ProblemDetails `type` URI, if any; cut to 4,096 characters. */
   readonly type?: string | undefined;
+  /** Validation errors (field name → messages); kept whole when their JSON fits in 4 KiB, else cut down. */
   readonly errors?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** For `kind: 'decode'`: the failing paths of the response body. */
   readonly decodeError?: DecodeError | undefined;
   /** The response body; kept only as a bounded excerpt (see {@link ChatApiError.body}). */
   readonly body?: unknown;
   /** The response's `Retry-After`, in ms (see {@link ChatApiError.parseRetryAfter}). */
   readonly retryAfterMs?: number | undefined;
+  /** The underlying error, passed on as the `cause` of the built error. */
   readonly cause?: unknown;
 }
 
@@ -147,6 +155,7 @@ const decodeProxyError = decodeWith(ProxyErrorBody);
  * ```
  */
 export class ChatApiError extends Error {
+  /** Always `"ChatApiError"` (what {@link ChatApiError.is} checks across copies of this library). */
   override readonly name = 'ChatApiError' as const;
   /** Why the call failed; see {@link ChatApiErrorKind}. */
   readonly kind: ChatApiErrorKind;

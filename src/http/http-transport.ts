@@ -43,14 +43,19 @@ export type ResponseMode = 'json' | 'text' | 'void' | 'nullOn204';
 
 /** Upload progress: bytes sent so far and the body's total size (undefined when unknown). */
 export interface HttpProgressEvent {
+  /** Tells a progress event from the final `done` one. */
   readonly type: 'progress';
+  /** Bytes of the body sent so far. */
   readonly loaded: number;
+  /** The body's total size in bytes; undefined when unknown. */
   readonly total: number | undefined;
 }
 
 /** The final event of a request observed with progress: the decoded response. */
 export interface HttpDoneEvent<T> {
+  /** Tells the final event from a `progress` one. */
   readonly type: 'done';
+  /** The decoded response, as `request` would emit it. */
   readonly response: T;
 }
 
@@ -428,9 +433,13 @@ export class HttpTransport {
    * ```
    */
   request<C extends t.Any>(spec: CodecRequestSpec<C> & { readonly response?: 'json' }): Observable<t.TypeOf<C>>;
+  /** Decodes the JSON response with `codec`, as `response: 'json'` does, but a 204 (or an empty body) emits `null`. */
   request<C extends t.Any>(spec: CodecRequestSpec<C> & { readonly response: 'nullOn204' }): Observable<t.TypeOf<C> | null>;
+  /** Emits the response body as a string. */
   request(spec: RequestSpec & { readonly response: 'text' }): Observable<string>;
+  /** Ignores the response body; emits `undefined` once the request succeeded. */
   request(spec: RequestSpec & { readonly response: 'void' }): Observable<void>;
+  /** Any request: emits what its `response` mode makes of the body (parsed JSON by default, decoded when `codec` is set). */
   request(spec: RequestSpec): Observable<unknown>;
   request(spec: RequestSpec): Observable<unknown> {
     return this.run(spec, false).pipe(
@@ -451,6 +460,7 @@ export class HttpTransport {
    * ```
    */
   events<C extends t.Any>(spec: CodecRequestSpec<C> & { readonly response?: 'json' }): Observable<HttpEvent<t.TypeOf<C>>>;
+  /** Any request, with upload progress: `progress` events, then `done` with what its `response` mode makes of the body. */
   events(spec: RequestSpec): Observable<HttpEvent<unknown>>;
   events(spec: RequestSpec): Observable<HttpEvent<unknown>> {
     return this.run(spec, true);

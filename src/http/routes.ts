@@ -18,7 +18,9 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH' | 'HEAD' | 
  * template relative to the gateway's base URL.
  */
 export interface RouteSpec {
+  /** The HTTP method; `'*'` when the caller chooses it (the proxy). */
   readonly method: HttpMethod | '*';
+  /** The path template relative to the gateway's base URL, with `{name}` and `{*name}` parameters. */
   readonly path: string;
 }
 
@@ -90,7 +92,9 @@ export type RouteTable = { readonly [K in RouteName]: RouteSpec };
 
 /** A route with its parameters filled in: the method and the encoded path (query not included). */
 export interface ResolvedRoute {
+  /** The route's HTTP method; `'*'` when the caller chooses it (the proxy). */
   readonly method: HttpMethod | '*';
+  /** The path with its parameters filled in and encoded, relative to the base URL, without a query. */
   readonly path: string;
 }
 

@@ -145,7 +145,9 @@ export class HubClient<Events extends HubEventCodecs> {
   /** Emits after every (re)connect that produced a new connection id (the server lost our groups). Hot. */
   readonly sessions$: Observable<HubSession>;
 
+  /** The options this client was made with, as passed. */
   protected readonly options: HubClientOptions;
+  /** The scheduler of every timer (reconnect delays, timeouts): `options.scheduler`, else `asyncScheduler`. */
   protected readonly scheduler: SchedulerLike;
   private readonly state = new BehaviorSubject<HubConnectionStatus>({ status: 'disconnected' });
   private readonly intent = new BehaviorSubject<'connected' | 'disconnected'>('disconnected');

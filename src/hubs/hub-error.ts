@@ -33,16 +33,25 @@ export type HubErrorKind =
 
 /** Details of a {@link HubError}. */
 export interface HubErrorDetails {
+  /** Which hub: `chat`, `notifications`, or the hub URL of a standalone client. */
   readonly hub: string;
   /** The HTTP status that decided the error (401 at negotiate or at the WebSocket upgrade). */
   readonly status?: number;
+  /** The hub method invoked (`SendMessage`, `JoinConversation`…), when an invocation failed. */
   readonly method?: string;
+  /** The event whose payload failed decoding (kind `decode`). */
   readonly event?: string;
+  /** The server's `errorCode` from an ack with `success: false` (kind `ack`). */
   readonly errorCode?: string;
+  /** The conversation a re-join failed for (kind `rejoin`). */
   readonly conversationId?: string;
+  /** The ids whose presence could not be subscribed again (kind `resubscribe`). */
   readonly participantIds?: readonly string[];
+  /** For kind `decode`: the failing paths of the payload or result. */
   readonly decodeError?: DecodeError;
+  /** The value as received: the payload or result that failed decoding, or the refusing ack. */
   readonly raw?: unknown;
+  /** The underlying error (SignalR's, or the failed invocation's). */
   readonly cause?: unknown;
   /** True when retrying cannot help (see {@link HubError.fatal}). */
   readonly fatal?: boolean;
@@ -65,19 +74,29 @@ export interface HubErrorDetails {
  * ```
  */
 export class HubError extends Error {
+  /** Always `"HubError"` (what {@link HubError.is} checks across copies of this library). */
   override readonly name = 'HubError' as const;
+  /** What failed (see `HubErrorKind`). */
   readonly kind: HubErrorKind;
   /** Which hub: `chat`, `notifications`, or the hub URL of a standalone client. */
   readonly hub: string;
   /** The HTTP status that decided the error (401 at negotiate or at the WebSocket upgrade), if one did. */
   readonly status: number | undefined;
+  /** The hub method invoked (`SendMessage`, `JoinConversation`…), when an invocation failed. */
   readonly method: string | undefined;
+  /** The event whose payload failed decoding (kind `decode`). */
   readonly event: string | undefined;
+  /** The server's `errorCode` from an ack with `success: false` (kind `ack`). */
   readonly errorCode: string | undefined;
+  /** The conversation a re-join failed for (kind `rejoin`). */
   readonly conversationId: string | undefined;
+  /** The ids whose presence could not be subscribed again (kind `resubscribe`). */
   readonly participantIds: readonly string[] | undefined;
+  /** For kind `decode`: the failing paths of the payload or result. */
   readonly decodeError: DecodeError | undefined;
+  /** The value as received: the payload or result that failed decoding, or the refusing ack. */
   readonly raw: unknown;
+  /** The underlying error (SignalR's, or the failed invocation's), if any. */
   override readonly cause: unknown;
   /**
    * True when the same error would come back on every attempt, so the hub client gave up at once:

@@ -26,6 +26,7 @@ import type { PresenceMap } from './presence.js';
 
 /** Conversations joined again after a reconnect with a new connection id. */
 export interface RejoinedEvent {
+  /** The session (new connection id) after which the conversations were joined again. */
   readonly session: HubSession;
   /** The conversations joined now (failed re-joins are not in it). */
   readonly conversationIds: ReadonlySet<string>;
@@ -66,10 +67,15 @@ export interface ChatHubPort extends HubPort<ChatHubEventMap> {
   readonly maxMessageBytes: number;
   /** The size in bytes of the frame invoking `method` with `args`. */
   invocationBytes(method: string, args: readonly unknown[]): number;
+  /** Joins a conversation (its events start arriving), tracked for re-joining after reconnects. Emits once (void) and completes. */
   joinConversation(conversationId: string): Observable<void>;
+  /** Leaves a conversation and stops tracking it. Emits once (void) and completes. */
   leaveConversation(conversationId: string): Observable<void>;
+  /** Sends a message over the hub. Emits the ack (with the server's `messageId`); a refusal errors with a `HubError` of kind `ack`. */
   sendMessage(request: ChatSendMessageRequest): Observable<SendMessageAck>;
+  /** Tells the others in the conversation that the user is typing. Emits once (void). */
   startTyping(conversationId: string): Observable<void>;
+  /** Tells the others in the conversation that the user stopped typing. Emits once (void). */
   stopTyping(conversationId: string): Observable<void>;
 }
 
@@ -77,11 +83,17 @@ export interface ChatHubPort extends HubPort<ChatHubEventMap> {
 export interface ChatHub extends ChatHubPort {
   /** Joins every tracked conversation again; emits the set joined. */
   rejoinConversations(): Observable<ReadonlySet<string>>;
+  /** Edits a message (`newBlocks`, `newMentions`). Emits the ack; a refusal errors with a `HubError` of kind `ack`. */
   editMessage(request: ChatEditMessageRequest): Observable<EditMessageAck>;
+  /** Deletes a message (`{ messageId }`). Emits the ack; a refusal errors with a `HubError` of kind `ack`. */
   deleteMessage(request: ChatDeleteMessageRequest): Observable<DeleteMessageAck>;
+  /** Recovers a deleted message (within 10 minutes). Emits the ack; a refusal errors with a `HubError` of kind `ack`. */
   recoverMessage(request: ChatRecoverMessageRequest): Observable<RecoverMessageAck>;
+  /** Marks the conversation read up to `messageId`. Emits the ack; a refusal errors with a `HubError` of kind `ack`. */
   markAsRead(conversationId: string, messageId: string): Observable<MarkAsReadAck>;
+  /** Adds a reaction (`{ messageId, conversationId, emoji }`). Emits the ack; a refusal errors with a `HubError` of kind `ack`. */
   addReaction(request: ChatAddReactionRequest): Observable<ReactionAck>;
+  /** Removes a reaction (`{ messageId, emoji }`). Emits the ack; a refusal errors with a `HubError` of kind `ack`. */
   removeReaction(request: ChatRemoveReactionRequest): Observable<ReactionAck>;
 }
 
@@ -93,7 +105,10 @@ export interface NotificationHub extends HubPort<NotificationHubEventMap> {
   readonly subscribedPresenceIds: ReadonlySet<string>;
   /** Replays the presence of the subscribed participants. */
   readonly presence$: Observable<PresenceMap>;
+  /** Subscribes to the presence of `participantIds` (tracked; 200 ids per call). Emits once (void) when every call succeeded. */
   subscribeToPresence(participantIds: readonly string[]): Observable<void>;
+  /** Unsubscribes from their presence (200 ids per call); their entries leave `presence$`. Emits once (void). */
   unsubscribeFromPresence(participantIds: readonly string[]): Observable<void>;
+  /** Subscribes every tracked id again (done by itself after a new session); emits the set subscribed again and completes, never errors. */
   resubscribePresence(): Observable<ReadonlySet<string>>;
 }

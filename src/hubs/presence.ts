@@ -2,7 +2,9 @@ import type { PresenceChangedDto, PresenceStateItem } from '../codecs/index.js';
 
 /** One participant's presence in {@link PresenceMap}. */
 export interface Presence {
+  /** True while the participant is online. */
   readonly isOnline: boolean;
+  /** When the participant was last seen (ISO 8601); null while online, or when the server did not say. */
   readonly lastSeenAt: string | null;
 }
 

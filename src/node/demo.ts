@@ -10,6 +10,7 @@ export interface DemoOptions {
   readonly url?: string;
   /** The two dev users (and their password on a gateway that checks it). @default alice, bob */
   readonly users?: readonly [string, string];
+  /** The password both users log in with (`loginWithDev`); only a gateway that checks passwords needs the right one. @default 'demo' */
   readonly password?: string;
   /** Where the lines go. @default process.stdout */
   readonly out?: NodeJS.WritableStream;

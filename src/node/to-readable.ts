@@ -26,8 +26,12 @@ export interface BufferOptions {
 
 /** The buffer of a bridged Observable filled up under the `error` policy. */
 export class BufferOverflowError extends Error {
+  /** Always `"BufferOverflowError"` (what {@link BufferOverflowError.is} checks across copies of this library). */
   override readonly name = 'BufferOverflowError';
-  constructor(readonly bufferSize: number) {
+  constructor(
+    /** The size of the buffer that filled up (the `bufferSize` option): how many values the consumer fell behind. */
+    readonly bufferSize: number,
+  ) {
     super(`the consumer fell ${bufferSize} values behind the Observable (overflow policy 'error')`);
   }
 

@@ -61,7 +61,9 @@ export type ConversationListStatus =
 
 /** The list, and the events seen since a list request was sent (null when none is in flight). */
 export interface ConversationListState {
+  /** The conversations, in the server's order (see {@link compareConversations}). */
   readonly list: readonly ConversationListItemDto[];
+  /** The events applied since a list request was sent, to apply again on top of its answer; null when no request is in flight. */
   readonly sinceLoading: readonly ConversationListAction[] | null;
 }
 

@@ -20,6 +20,7 @@ import { ChatApiError } from '../http/chat-api-error.js';
 
 /** The history call gap recovery needs (the REST API's `messages.getHistory`). */
 export interface GapHistoryApi {
+  /** One page of a conversation's history (`GET /api/conversations/{id}/messages`); gap recovery asks for `direction: 'older'` pages. */
   getHistory(
     conversationId: string,
     params: { limit?: number; cursor?: string; direction?: 'older' | 'newer' },

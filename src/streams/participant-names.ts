@@ -28,6 +28,7 @@ import type { TimelineMessage } from './timeline-message.js';
  * `ParticipantApi`) is one.
  */
 export interface ParticipantBatchSource {
+  /** Looks up the participants with these ids; emits the ones found (their `id` and `fullName` at least). */
   getBatch(ids: readonly string[]): Observable<readonly Pick<ParticipantDto, 'id' | 'fullName'>[]>;
 }
 
@@ -57,6 +58,7 @@ export interface ParticipantNamesOptions {
  * ```
  */
 export class ParticipantNamesError extends Error {
+  /** Always `"ParticipantNamesError"` (what {@link ParticipantNamesError.is} checks across copies of this library). */
   override readonly name = 'ParticipantNamesError' as const;
   /** The ids the failed request asked for. */
   readonly ids: readonly string[];

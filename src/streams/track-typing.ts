@@ -18,7 +18,9 @@ import type { TypingDto } from '../codecs/index.js';
 
 /** Someone typing now. */
 export interface TypingParticipant {
+  /** Who is typing. */
   readonly participantId: string;
+  /** Their display name, as their latest `typingStarted` gave it. */
   readonly participantName: string;
 }
 

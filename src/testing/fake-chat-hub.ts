@@ -232,10 +232,12 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
     });
   }
 
+  /** Opens this participant's chat connection on the fake server (no groups joined yet). */
   protected override attach(): void {
     this.registry.openChat(this.endpoint);
   }
 
+  /** The fake server forgets this chat connection and the groups it joined. */
   protected override detach(): void {
     this.registry.closeChat(this.endpoint);
   }

@@ -31,6 +31,7 @@ const TITLES: Readonly<Record<FakeChatServerStatus, string>> = {
  * ```
  */
 export class FakeChatServerError extends Error {
+  /** Always `"FakeChatServerError"`. */
   override readonly name = 'FakeChatServerError' as const;
   /** The HTTP status the gateway answers with. */
   readonly status: FakeChatServerStatus;

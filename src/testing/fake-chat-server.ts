@@ -28,8 +28,11 @@ export interface FakeChatServerOptions {
 
 /** A participant of a {@link FakeChatServer}. */
 export interface FakeParticipant {
+  /** Its participant id (the `senderId` of its messages). */
   readonly id: string;
+  /** Its display name (the id when none was given to `addParticipant`). */
   readonly fullName: string;
+  /** A user or a bot (a bot's messages have `senderType: 'Bot'`). */
   readonly type: 'User' | 'Bot';
 }
 
@@ -41,8 +44,11 @@ export interface FakeParticipantOptions {
 
 /** A conversation of a {@link FakeChatServer}. */
 export interface FakeConversation {
+  /** Its conversation id. */
   readonly id: string;
+  /** Its kind (`Group`, `OneToOne` or `Self`). */
   readonly type: ConversationType;
+  /** Its name; undefined when `addConversation` was given none. */
   readonly name: string | undefined;
   /** The members now, in the order they were added. */
   readonly memberIds: readonly string[];
@@ -50,9 +56,9 @@ export interface FakeConversation {
 
 /** Options of `server.addConversation`. */
 export interface FakeConversationOptions {
-  /** @default 'Group' */
+  /** The conversation's kind (`Group`, `OneToOne` or `Self`). @default 'Group' */
   readonly type?: ConversationType;
-  /** @default none */
+  /** The conversation's name. @default none */
   readonly name?: string;
 }
 
@@ -63,11 +69,11 @@ export type FakeMessageContent = string | readonly Block[];
 export interface FakePostOptions {
   /** The sender's idempotency key: a repeat (same sender, same conversation) returns the first message and broadcasts nothing. */
   readonly clientMessageId?: string | null | undefined;
-  /** @default none */
+  /** The id of the message this one replies to, in the same conversation (400 otherwise). @default none */
   readonly replyToMessageId?: string | null | undefined;
-  /** @default none */
+  /** The mentions the message carries. @default none */
   readonly mentions?: readonly Mention[] | null | undefined;
-  /** @default none */
+  /** The quick replies offered with the message. @default none */
   readonly quickReplies?: readonly QuickReply[] | null | undefined;
 }
 

@@ -8,7 +8,9 @@ import type { PresenceStateItem } from '../codecs/index.js';
 
 /** One open connection as the server sees it; the fake hub decides what its socket does with a delivery. */
 export interface FakeEndpoint {
+  /** The participant the connection belongs to. */
   readonly participantId: string;
+  /** Hands the connection an event the server sends it (a fresh JSON copy of the payload). */
   deliver(event: string, payload: unknown): void;
 }
 

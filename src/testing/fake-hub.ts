@@ -42,7 +42,9 @@ export interface DropConnectionOptions {
 
 /** One invocation as the fake server received it (`args` as passed). */
 export interface FakeHubInvocation {
+  /** The hub method invoked (`SendMessage`, `JoinConversation`…). */
   readonly method: string;
+  /** Its arguments, as passed. */
   readonly args: readonly unknown[];
 }
 

@@ -76,10 +76,12 @@ export class FakeNotificationHub extends FakeHub<typeof NotificationHubEvents> i
     return this.tracker.resubscribe();
   }
 
+  /** Opens this participant's notification connection on the fake server (which may make them online). */
   protected override attach(): void {
     this.registry.openNotifications(this.endpoint);
   }
 
+  /** The fake server forgets this notification connection and its presence subscriptions (which may make them offline). */
   protected override detach(): void {
     this.registry.closeNotifications(this.endpoint);
   }

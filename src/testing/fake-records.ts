@@ -40,8 +40,11 @@ export function toBlocks(content: string | readonly Block[]): Block[] {
 
 /** What `getHistory` is asked for. */
 export interface HistoryQuery {
+  /** Messages per page, 1 to 100. @default 50 */
   readonly limit?: number | undefined;
+  /** The `nextCursor` of the previous page; none for the first page. */
   readonly cursor?: string | null | undefined;
+  /** `older`: newest first, going back; `newer`: oldest first, going forward. @default 'older' */
   readonly direction?: 'older' | 'newer' | undefined;
 }
 
