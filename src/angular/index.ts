@@ -26,7 +26,7 @@ import { DestroyRef, type EnvironmentProviders, inject, InjectionToken, makeEnvi
 import { createChatClient, type ChatClient, type ChatClientOptions } from '../client.js';
 
 /**
- * The application's {@link ChatClient}. Provided by {@link provideChatClient}; inject it with
+ * The application's `ChatClient`. Provided by {@link provideChatClient}; inject it with
  * `inject(CHAT_CLIENT)` or {@link injectChatClient}.
  *
  * @example

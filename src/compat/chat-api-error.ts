@@ -45,7 +45,7 @@ function initOf(error: ReactiveChatApiError): ChatApiErrorInit {
  */
 export class ChatApiError extends ReactiveBase {
   /**
-   * @param init the fields (`kind`, `status`, `title`, `detail`…), or an HTTP status followed by
+   * @param init - the fields (`kind`, `status`, `title`, `detail`…), or an HTTP status followed by
    * the `title` and `detail` (kind `http`).
    */
   constructor(init: ChatApiErrorInit);

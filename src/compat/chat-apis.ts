@@ -45,8 +45,8 @@ import type {
  */
 export class AuthApi {
   /**
-   * @param rx the reactive group this one calls (`createChatClient(…).auth`).
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls (`createChatClient(…).auth`).
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveAuthApi,
@@ -84,8 +84,8 @@ export class AuthApi {
  */
 export class ParticipantApi {
   /**
-   * @param rx the reactive group this one calls.
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls.
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveParticipantApi,
@@ -125,8 +125,8 @@ export class ParticipantApi {
  */
 export class ConversationApi {
   /**
-   * @param rx the reactive group this one calls.
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls.
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveConversationApi,
@@ -217,8 +217,8 @@ export class ConversationApi {
  */
 export class MessageApi {
   /**
-   * @param rx the reactive group this one calls.
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls.
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveMessageApi,

@@ -86,9 +86,9 @@ function reactiveChatHub(options: ChatHubClientOptions): ChatHub {
  */
 export class ChatHubClient extends CompatHubBase<ChatHubServerEventMap, RxChatHubEventMap, ChatHub> {
   /**
-   * @param source the seed's options (a standalone hub), or a reactive chat hub to wrap
+   * @param source - the seed's options (a standalone hub), or a reactive chat hub to wrap
    * (`createChatClient(…).realtime.chat`, or a fake of `chat-client-rx/testing`).
-   * @param options for a wrapped hub: where throwing handlers and undeliverable payloads are reported.
+   * @param options - for a wrapped hub: where throwing handlers and undeliverable payloads are reported.
    */
   constructor(source: ChatHubClientOptions | ChatHub, options: WrapHubOptions = {}) {
     const standalone = isChatHubOptions(source);

@@ -76,7 +76,7 @@ export class HttpClient {
   /** The reactive transport underneath (cold Observables, upload progress events). */
   readonly transport: HttpTransport;
 
-  /** @param source the options of a standalone client, or a reactive `HttpTransport` to share. */
+  /** @param source - the options of a standalone client, or a reactive `HttpTransport` to share. */
   constructor(source: HttpClientOptions | HttpTransport) {
     if (source instanceof HttpTransport) {
       this.transport = source;

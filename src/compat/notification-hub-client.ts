@@ -77,8 +77,8 @@ function reactiveNotificationHub(options: NotificationHubClientOptions): Notific
  */
 export class NotificationHubClient extends CompatHubBase<NotificationHubServerEventMap, RxNotificationHubEventMap, NotificationHub> {
   /**
-   * @param source the seed's options (a standalone hub), or a reactive notification hub to wrap.
-   * @param options for a wrapped hub: where throwing handlers and undeliverable payloads are reported.
+   * @param source - the seed's options (a standalone hub), or a reactive notification hub to wrap.
+   * @param options - for a wrapped hub: where throwing handlers and undeliverable payloads are reported.
    */
   constructor(source: NotificationHubClientOptions | NotificationHub, options: WrapHubOptions = {}) {
     const standalone = isNotificationHubOptions(source);

@@ -46,8 +46,8 @@ function assertProgressCallback(onProgress: unknown): void {
  */
 export class FileApi {
   /**
-   * @param rx the reactive group this one calls.
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls.
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveFileApi,
@@ -102,8 +102,8 @@ export class FileApi {
  */
 export class BotApi {
   /**
-   * @param rx the reactive group this one calls.
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls.
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveBotApi,
@@ -186,7 +186,7 @@ function headerRecord(headers: ProxyRequestInit['headers']): Record<string, stri
  * ```
  */
 export class ProxyApi {
-  /** @param rx the reactive group this one calls. */
+  /** @param rx - the reactive group this one calls. */
   constructor(private readonly rx: ReactiveProxyApi) {}
 
   /** `GET /api/proxy/{service}/{path}`. */
@@ -224,8 +224,8 @@ export class ProxyApi {
  */
 export class HealthApi {
   /**
-   * @param rx the reactive group this one calls.
-   * @param view brings its results to the seed's types. @default one that warns on the console
+   * @param rx - the reactive group this one calls.
+   * @param view - brings its results to the seed's types. @default one that warns on the console
    */
   constructor(
     private readonly rx: ReactiveHealthApi,

@@ -4,7 +4,7 @@ export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 /**
  * Where the client's diagnostics go: the one logger type of every layer (`ChatLogger` of
  * `createChatClient` and `HubLogger` of the hub clients are this type). Silent unless given;
- * what reaches it has its tokens redacted (see {@link redactingLogger}).
+ * what reaches it has its tokens redacted (see `redactingLogger`).
  *
  * @example
  * ```ts

@@ -25,15 +25,15 @@ export interface GatewayOptions {
    * a request over another one is answered 404. @default ['WebSockets', 'ServerSentEvents', 'LongPolling']
    */
   readonly transports?: readonly TransportKind[];
-  /** Accepted Google ID tokens (login `google`) → the user they stand for. @default {} */
+  /** Accepted Google ID tokens (login `google`) → the user they stand for. @default `{}` */
   readonly googleTokens?: Readonly<Record<string, TestLoginProfile>>;
-  /** Accepted DS Account tokens (login `dsaccount`) → the user they stand for. @default {} */
+  /** Accepted DS Account tokens (login `dsaccount`) → the user they stand for. @default `{}` */
   readonly dsAccountTokens?: Readonly<Record<string, TestLoginProfile>>;
   /** Password dev logins must give; unset accepts any password. @default undefined */
   readonly devPassword?: string;
-  /** Proxy backends: service name → base URL (`/api/proxy/{service}/{path}`). @default {} */
+  /** Proxy backends: service name → base URL (`/api/proxy/{service}/{path}`). @default `{}` */
   readonly proxyBackends?: Readonly<Record<string, string>>;
-  /** The echo bot's timing, or `false` for no bot. @default {} */
+  /** The echo bot's timing, or `false` for no bot. @default `{}` */
   readonly bot?: EchoBotOptions | false;
   /** Hand out presigned absolute upload URLs on another origin (`http://localhost:PORT`) that need no token. @default false */
   readonly presignedUploads?: boolean;

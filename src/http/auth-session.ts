@@ -56,7 +56,7 @@ export const LoginRefreshFields = optional(
   { refreshToken: t.string, refresh_token: t.string, refreshExpiresAt: IsoDateTime },
   'LoginRefreshFields',
 );
-/** Optional refresh-token fields of a login answer (see {@link LoginRefreshFields}). */
+/** Optional refresh-token fields of a login answer (see `LoginRefreshFields`). */
 export type LoginRefreshFields = t.TypeOf<typeof LoginRefreshFields>;
 
 /**
@@ -295,7 +295,7 @@ export class AuthSession {
   private gaveUp: { readonly token: string | null } | null = null;
   /**
    * The last refresh that failed (rejected, threw, timed out): the token it started with, its
-   * error, and the {@link refreshEpoch} it ended at. Callers that read the epoch before it share it.
+   * error, and the {@link AuthSession.refreshEpoch} it ended at. Callers that read the epoch before it share it.
    */
   private failed: { readonly token: string | null; readonly error: unknown; readonly epoch: number } | null = null;
   private refreshesEnded = 0;
@@ -324,7 +324,7 @@ export class AuthSession {
 
   /**
    * How many refreshes have ended so far (answered, gave up or failed). Read it when you send a
-   * request, and pass it to {@link refresh} with the token the request was refused with: a refresh
+   * request, and pass it to {@link AuthSession.refresh} with the token the request was refused with: a refresh
    * for that token that failed after you read it is shared instead of asked again.
    */
   get refreshEpoch(): number {
@@ -368,9 +368,9 @@ export class AuthSession {
    * Stores a login's result: its token, `expiresAt` and user (`currentUser$` emits the user).
    *
    * The refresh token: a login answer that carries `refreshToken` (or `refresh_token`) and
-   * `refreshExpiresAt` sets them (see {@link LoginRefreshFields}; the Chat Gateway's answer does
+   * `refreshExpiresAt` sets them (see `LoginRefreshFields`; the Chat Gateway's answer does
    * not). An answer without one keeps the refresh token the session holds — a refresh against
-   * the Chat Gateway is itself a login, and an app may call {@link setRefreshToken} before
+   * the Chat Gateway is itself a login, and an app may call {@link AuthSession.setRefreshToken} before
    * logging in — unless the login is for another user than the session's, which forgets it.
    */
   applyLogin(response: AuthResponse & LoginRefreshFields): void {
@@ -436,7 +436,7 @@ export class AuthSession {
   /**
    * The seed 000 SDK's `isRefreshSessionExpired()`: true when there is no refresh token, or its
    * known expiry is at or before `now + skewMs`. A refresh token whose expiry is unknown counts as
-   * valid (as an access token does in {@link isTokenExpired}: the identity provider refuses it if
+   * valid (as an access token does in {@link AuthSession.isTokenExpired}: the identity provider refuses it if
    * it is not).
    *
    * @throws InvalidArgumentError (`skewMs`) for anything but a finite number ≥ 0.
@@ -531,7 +531,7 @@ export class AuthSession {
    *
    * With `rejectedToken` (the token a 401 answered), nothing is called when the session already
    * holds another token (emits that one), nor when `refreshToken` already gave up on this token.
-   * With `sentAt` too (the {@link refreshEpoch} read when the refused request was sent), a refresh
+   * With `sentAt` too (the {@link AuthSession.refreshEpoch} read when the refused request was sent), a refresh
    * for this token that failed since then is not asked again: the caller gets its error. So a
    * burst of 401s shares one failed refresh, however fast it failed; a request sent after the
    * failure (a later, separate 401) may try again, and so may a caller without `sentAt`.
@@ -568,10 +568,10 @@ export class AuthSession {
   /**
    * Emits a token that is valid for at least `minValidityMs` more, then completes: the current
    * one, or, when its known expiry is closer than that and `refreshToken` is set, the result of
-   * the single-flight {@link refresh} (falling back to the current token if the refresh gives up).
+   * the single-flight {@link AuthSession.refresh} (falling back to the current token if the refresh gives up).
    * Emits null when there is no token.
    *
-   * @param minValidityMs @default the `refreshMarginMs` option (30 s)
+   * @param minValidityMs - @default the `refreshMarginMs` option (30 s)
    * @example
    * ```ts
    * session.freshToken(60_000).subscribe((token) => connectHub(token));

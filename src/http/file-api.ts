@@ -116,7 +116,7 @@ function contentTypeOf(body: UploadBody, options: UploadOptions): string {
 export class FileApi {
   private readonly scheduler: SchedulerLike;
 
-  /** @param scheduler where the synthesised `uploadedAt` of a presigned upload comes from. @default asyncScheduler */
+  /** @param scheduler - where the synthesised `uploadedAt` of a presigned upload comes from. @default asyncScheduler */
   constructor(
     private readonly http: HttpTransport,
     scheduler: SchedulerLike = asyncScheduler,

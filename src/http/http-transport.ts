@@ -60,7 +60,7 @@ export interface HttpDoneEvent<T> {
 }
 
 /**
- * What {@link HttpTransport.events} emits: zero or more `progress` events (upload bytes, never
+ * What `HttpTransport.events` emits: zero or more `progress` events (upload bytes, never
  * decreasing), then exactly one `done` with the decoded response, then completion.
  */
 export type HttpEvent<T> = HttpProgressEvent | HttpDoneEvent<T>;
@@ -68,7 +68,7 @@ export type HttpEvent<T> = HttpProgressEvent | HttpDoneEvent<T>;
 /** Query parameters; `undefined` and `null` values are left out. */
 export type QueryParams = Readonly<Record<string, string | number | boolean | null | undefined>>;
 
-/** A request for {@link HttpTransport.request}. */
+/** A request for `HttpTransport.request`. */
 export interface RequestSpec {
   /** The HTTP method. */
   readonly method: HttpMethod;
@@ -91,7 +91,7 @@ export interface RequestSpec {
   readonly response?: ResponseMode;
   /** Extra request headers. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Called with upload progress (also available as events through {@link HttpTransport.events}). */
+  /** Called with upload progress (also available as events through `HttpTransport.events`). */
   readonly onUploadProgress?: (progress: HttpProgressEvent) => void;
   /**
    * Fails with kind `timeout` after this long without a response or upload progress; 0 = never.
@@ -117,7 +117,7 @@ export interface HttpTransportOptions {
   readonly adapter?: AxiosRequestConfig['adapter'];
   /** Headers sent with every request. @default none */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Further axios defaults (agents, proxy, `withCredentials`…), passed to `axios.create`. @default {} */
+  /** Further axios defaults (agents, proxy, `withCredentials`…), passed to `axios.create`. @default `{}` */
   readonly axiosDefaults?: CreateAxiosDefaults;
   /** The scheduler timeouts run on, and whose `now()` a `Retry-After` date is measured from. @default asyncScheduler */
   readonly scheduler?: SchedulerLike;
@@ -449,7 +449,7 @@ export class HttpTransport {
   }
 
   /**
-   * Like {@link request}, but emits upload progress as `{ type: 'progress', loaded, total }`
+   * Like `request`, but emits upload progress as `{ type: 'progress', loaded, total }`
    * events (never decreasing; the last one has `loaded === total` when the size is known) and
    * then `{ type: 'done', response }`, then completes. Unsubscribing aborts the upload.
    *

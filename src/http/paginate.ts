@@ -127,7 +127,7 @@ export function cursorPageSource<T>(
  * A {@link PageSource} over a page-numbered call (`page` from 1, `pageSize`, `totalCount`), such
  * as `bots.list`. Stops after the page that reaches `totalCount`, or at an empty page.
  *
- * @param firstPage @default 1
+ * @param firstPage - @default 1
  * @example
  * ```ts
  * numberedPageSource((page) => client.bots.list({ page, pageSize: 20 }));

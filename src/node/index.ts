@@ -44,7 +44,9 @@ export async function main(argv: readonly string[]): Promise<number> {
  * embedded gateway) on first call.
  *
  * @example
+ * ```ts
  * const problems = await runDemo({ users: ['alice', 'bob'] });
+ * ```
  */
 export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const demo = interop(await import('./demo.js'), 'runDemo');

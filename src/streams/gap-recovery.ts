@@ -27,7 +27,7 @@ export interface GapHistoryApi {
   ): Observable<CursorPaginatedResult<MessageDto>>;
 }
 
-/** Options of {@link pagesSince}. */
+/** Options of `pagesSince`. */
 export interface PagesSinceOptions {
   /** Messages per page. */
   readonly pageSize: number;

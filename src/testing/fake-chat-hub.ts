@@ -115,7 +115,7 @@ export class FakeChatHub extends FakeHub<typeof ChatHubEvents> implements ChatHu
    * re-join) with `error`. Pass a `HubError` of kind `not-connected` to act out a join cut off by
    * the connection: a re-join failing so keeps the conversation tracked.
    *
-   * @param error @default a `HubError` of kind `invocation` (the server refused)
+   * @param error - @default a `HubError` of kind `invocation` (the server refused)
    */
   failNextJoin(conversationId: string, error?: unknown): void {
     const queue = this.joinFailures.get(conversationId) ?? [];

@@ -274,7 +274,7 @@ export class FakeChatServer {
     this.registry.setPresence(participantId, isOnline);
   }
 
-  /** True when the participant counts as online (see {@link setPresence}). */
+  /** True when the participant counts as online (see {@link FakeChatServer.setPresence}). */
   isOnline(participantId: string): boolean {
     return this.registry.isOnline(participantId);
   }

@@ -68,7 +68,7 @@ export class FakeHistoryApi {
    * Makes the next `count` requests fail with `error`, after the latency, without reaching the
    * server (a failed `send` posts nothing).
    *
-   * @param error @default a `ChatApiError` of kind `network` (status 0), a new one per failure
+   * @param error - @default a `ChatApiError` of kind `network` (status 0), a new one per failure
    */
   failNext(count = 1, error?: unknown): this {
     for (let i = 0; i < count; i++) this.failures.push(error ?? networkError());
