@@ -1,13 +1,4 @@
-import {
-  HttpError,
-  type HttpTransportType,
-  HubConnectionBuilder,
-  LogLevel,
-  type HubConnection,
-  type IHttpConnectionOptions,
-  type IHubProtocol,
-  type ILogger,
-} from '@microsoft/signalr';
+import { LogLevel, type HubConnection, type ILogger } from '@microsoft/signalr';
 import { either } from 'fp-ts';
 import type * as t from 'io-ts';
 import {
@@ -21,7 +12,7 @@ import {
   map,
   merge,
   mergeMap,
-  Observable,
+  type Observable,
   of,
   race,
   retry,
@@ -34,93 +25,21 @@ import {
   timer,
 } from 'rxjs';
 import { decodeWith } from '../codecs/decode-with.js';
-import { jsonShaped } from './wire-values.js';
 import { typeFirst } from '../codecs/type-first.js';
 import { messageOf } from '../core/errors.js';
-import type { Logger } from '../core/logger.js';
-import { redactText } from '../core/redact.js';
+import type { HubClientOptions, HubEventCodecs, HubEventPayloads } from './hub-client-options.js';
 import { HubError } from './hub-error.js';
+import { attemptFailure, isNotConnected, isUnauthorized } from './hub-failures.js';
 import type { HubConnectionStatus, HubSession } from './hub-state.js';
 import { whenConnectSettles, whenInvocable } from './connection-waits.js';
 import { HubEventStreams } from './hub-events.js';
 import { HubTransport } from './hub-transport.js';
-import { noUsableTransport } from './no-usable-transport.js';
 import { DEFAULT_RECONNECT_DELAYS, reconnectWithBackoff } from './reconnect-with-backoff.js';
+import { browserOnline$, buildConnection, signalrLogger } from './signalr-connection.js';
+import { jsonShaped } from './wire-values.js';
 
-/** Where a hub client's diagnostics go (silent by default). Tokens are never passed to it. The same type as `ChatLogger`. */
-export type HubLogger = Logger;
-
-/** Options shared by both hub clients. Durations are milliseconds. */
-export interface HubClientOptions {
-  /** The hub's absolute URL, e.g. `https://chat.example.com/hubs/chat`. */
-  readonly url: string;
-  /**
-   * Gives the token for each connection attempt (read on every negotiate and socket open).
-   * May return a Promise, e.g. one that refreshes a token about to expire. @default no token
-   */
-  readonly accessTokenFactory?: () => string | null | undefined | Promise<string | null | undefined>;
-  /**
-   * Refreshes the token after the server refused it (HTTP 401 at negotiate or at the WebSocket
-   * upgrade). Share one single-flight refresh between REST and both hubs. `null` gives up: the
-   * state becomes `failed` with a `HubError` of kind `auth`. @default none (a 401 ends at once in
-   * `failed` with kind `auth`: the same token would be refused again)
-   */
-  readonly refreshToken?: () => Observable<string | null>;
-  /** Delays before reconnect attempts 1, 2, 3…; the last repeats. @default [2000, 5000, 10000] */
-  readonly reconnectDelays?: readonly number[];
-  /** Reconnect attempts in a row before the state becomes `failed`. @default 20 */
-  readonly maxReconnectAttempts?: number;
-  /**
-   * Refreshed tokens refused in a row (a 401 right after `refreshToken` gave one) before the state
-   * becomes `failed` with kind `auth`; between them the normal reconnect wait runs. @default 3
-   */
-  readonly maxAuthRefusals?: number;
-  /**
-   * How long a connection must stay up to count as healthy. Only a healthy connection starts the
-   * reconnect attempts and the token refusals over; one that the server closes sooner counts as
-   * one more failed attempt, so a server that accepts every connection and closes it at once ends
-   * in `failed` after `maxReconnectAttempts` instead of a reconnect loop. A connection that
-   * delivers an event is healthy at once. @default 5000
-   */
-  readonly healthyAfterMs?: number;
-  /**
-   * How long one connection attempt (negotiate, WebSocket, handshake) may take. A slower one is
-   * aborted (kind `connection`) and counts as a failed attempt; 0 = no limit (SignalR's 100 s
-   * HTTP timeout only). @default 15000
-   */
-  readonly connectTimeoutMs?: number;
-  /** Resume a dropped socket without losing messages (SignalR stateful reconnect). @default true */
-  readonly statefulReconnect?: boolean;
-  /** Client keep-alive ping interval. @default 15000 (SignalR's) */
-  readonly keepAliveIntervalMs?: number;
-  /** Time without data from the server before the connection is considered lost. @default 30000 (SignalR's) */
-  readonly serverTimeoutMs?: number;
-  /** How long an invocation waits for the connection while connecting or reconnecting. @default 30000 */
-  readonly invocationTimeoutMs?: number;
-  /** The scheduler for every wait (reconnect delays, connect and invocation timeouts). @default asyncScheduler */
-  readonly scheduler?: SchedulerLike;
-  /** Emits when a wait should be cut short (default: the browser's `online` event, where there is one). */
-  readonly wakeUp$?: Observable<unknown>;
-  /** Diagnostics, including SignalR's own (tokens redacted). @default silent */
-  readonly logger?: HubLogger;
-  /** SignalR's minimum log level passed to `logger`. @default LogLevel.Warning */
-  readonly logLevel?: LogLevel;
-  /** The hub protocol, e.g. a MessagePack protocol instance. @default SignalR's JSON protocol */
-  readonly protocol?: IHubProtocol;
-  /** Restrict transports (e.g. `HttpTransportType.WebSockets`). @default SignalR's choice */
-  readonly transport?: HttpTransportType;
-  /** Skip negotiate (WebSockets only; no connection id, no stateful reconnect). @default false */
-  readonly skipNegotiation?: boolean;
-  /** Extra HTTP headers on negotiate and (in Node) the socket. @default none */
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-/** A hub's events: event name → the io-ts codec of its payload. */
-export type HubEventCodecs = Readonly<Record<string, t.Mixed>>;
-/** Event name → decoded payload type of a {@link HubEventCodecs} map. */
-export type HubEventPayloads<Events extends HubEventCodecs> = { [K in keyof Events]: t.TypeOf<Events[K]> };
-
-const NOT_CONNECTED = /not in the 'Connected' State/i;
+export type { HubClientOptions, HubEventCodecs, HubEventPayloads, HubLogger } from './hub-client-options.js';
+export { isUnauthorized } from './hub-failures.js';
 
 /**
  * One SignalR hub as Observables: `state$`, hot events from `on(name)`, cold invocations, and
@@ -379,22 +298,7 @@ export class HubClient<Events extends HubEventCodecs> {
   }
 
   private build(transport: HubTransport, logger: ILogger): HubConnection {
-    const o = this.options;
-    // `WebSocket` is read by SignalR's HttpConnection although its typings no longer list it.
-    const connectionOptions: IHttpConnectionOptions & { WebSocket: unknown } = {
-      accessTokenFactory: transport.tokenFactory(o.accessTokenFactory),
-      httpClient: transport.httpClient,
-      WebSocket: transport.webSocket,
-      ...(o.transport !== undefined ? { transport: o.transport } : {}),
-      ...(o.skipNegotiation !== undefined ? { skipNegotiation: o.skipNegotiation } : {}),
-      ...(o.headers !== undefined ? { headers: { ...o.headers } } : {}),
-    };
-    const builder = new HubConnectionBuilder().withUrl(o.url, connectionOptions).configureLogging(logger);
-    if (o.protocol) builder.withHubProtocol(o.protocol);
-    if ((o.statefulReconnect ?? true) && o.skipNegotiation !== true) builder.withStatefulReconnect();
-    if (o.serverTimeoutMs !== undefined) builder.withServerTimeout(o.serverTimeoutMs);
-    if (o.keepAliveIntervalMs !== undefined) builder.withKeepAliveInterval(o.keepAliveIntervalMs);
-    const connection = builder.build();
+    const connection = buildConnection(this.options, transport, logger);
     for (const event of this.events.names) {
       const subject = this.events.rawSubject(event);
       connection.on(event, (...args: unknown[]) => subject.next(this.shape(args[0])));
@@ -438,35 +342,10 @@ export class HubClient<Events extends HubEventCodecs> {
           }),
         );
       }),
-      catchError((error: unknown) => throwError(() => this.attemptFailure(error, transport))),
+      catchError((error: unknown) =>
+        throwError(() => attemptFailure(error, transport, this.hubName, this.options.protocol?.name ?? 'json')),
+      ),
     );
-  }
-
-  private attemptFailure(error: unknown, transport: HubTransport): unknown {
-    if (HubError.is(error)) return error;
-    const unusable = noUsableTransport(error);
-    if (unusable !== undefined) {
-      const protocol = this.options.protocol?.name ?? 'json';
-      return new HubError(
-        'connection',
-        `${this.hubName} hub: no transport the server offers can carry this client (hubs.transport, hubs.protocol '${protocol}'): ${unusable}`,
-        { hub: this.hubName, cause: error, fatal: true },
-      );
-    }
-    const refusal = transport.refusal;
-    if (refusal === undefined) return error;
-    if (refusal.tokenWithheld) {
-      return new HubError(
-        'connection',
-        `${this.hubName} hub: ${refusal.origin} answered 401 to the ${refusal.phase}; the token was not sent there (not the hub's origin, and no accessToken for it in the negotiate answer)`,
-        { hub: this.hubName, status: refusal.status, cause: error },
-      );
-    }
-    return new HubError('auth', `${this.hubName} hub: the server refused the token (HTTP 401 at the ${refusal.phase})`, {
-      hub: this.hubName,
-      status: refusal.status,
-      cause: error,
-    });
   }
 
   private startLoop(): void {
@@ -551,65 +430,4 @@ export class HubClient<Events extends HubEventCodecs> {
       },
     });
   }
-}
-
-/**
- * True when `error` is the server refusing the token with HTTP 401 at negotiate or at the
- * WebSocket upgrade: a `HubError` of kind `auth` with `status` 401 (how the hub clients report
- * it), SignalR's `HttpError` with `statusCode` 401, or SignalR's negotiate failure, which keeps
- * only the text of the `HttpError` it wraps — and that text always ends with the status. A
- * close, whatever its reason says ("Quota of 401 messages…"), is never one.
- *
- * @example
- * ```ts
- * isUnauthorized(new HttpError('Unauthorized', 401)); // true
- * isUnauthorized(new Error("Server returned an error on close: Quota of 401 messages reached")); // false
- * ```
- */
-export function isUnauthorized(error: unknown): boolean {
-  if (HubError.is(error)) return error.kind === 'auth' && error.status === 401;
-  if (error instanceof HttpError) return error.statusCode === 401;
-  return isNegotiateFailure(error) && NEGOTIATE_401.test(error.message);
-}
-
-const NEGOTIATE_401 = /: Status code '401'$/;
-
-/** SignalR's `FailedToNegotiateWithServerError` (tagged by its `errorType` field). */
-function isNegotiateFailure(error: unknown): error is Error {
-  return error instanceof Error && (error as { errorType?: unknown }).errorType === 'FailedToNegotiateWithServerError';
-}
-
-/**
- * True when the invocation was never sent (the connection was not connected at that instant), so
- * sending it again cannot duplicate it. An invocation cancelled because the connection closed
- * while it was under way is NOT retried: the server may already have run it.
- */
-function isNotConnected(error: unknown): boolean {
-  return NOT_CONNECTED.test(messageOf(error));
-}
-
-function browserOnline$(): Observable<unknown> | undefined {
-  const target = (globalThis as { window?: { addEventListener?: unknown } }).window;
-  if (!target || typeof target.addEventListener !== 'function') return undefined;
-  return new Observable<unknown>((subscriber) => {
-    const w = target as unknown as {
-      addEventListener(n: string, f: () => void): void;
-      removeEventListener(n: string, f: () => void): void;
-    };
-    const handler = (): void => subscriber.next(undefined);
-    w.addEventListener('online', handler);
-    return () => w.removeEventListener('online', handler);
-  });
-}
-
-function signalrLogger(logger: HubLogger | undefined, minimum: LogLevel): ILogger {
-  return {
-    log(level: LogLevel, message: string) {
-      if (!logger || level < minimum || level === LogLevel.None) return;
-      const text = redactText(message);
-      const mapped =
-        level >= LogLevel.Error ? 'error' : level >= LogLevel.Warning ? 'warn' : level >= LogLevel.Information ? 'info' : 'debug';
-      logger(mapped, `signalr: ${text}`);
-    },
-  };
 }
