@@ -96,7 +96,8 @@ export function partsFromOptions(options: ChatClientOptions): ChatClientParts {
       : {}),
     url: `${baseUrl}${path}`,
     accessTokenFactory: () => firstValueFrom(session.freshToken(), { defaultValue: null }),
-    ...(session.canRefresh ? { refreshToken: () => session.refresh(session.getToken()) } : {}),
+    // The token the hub's attempt was refused: if REST refreshed meanwhile, the newer one answers.
+    ...(session.canRefresh ? { refreshToken: (refused: string | null) => session.refresh(refused ?? session.getToken()) } : {}),
     ...(scheduler !== undefined ? { scheduler } : {}),
     ...(logger !== undefined ? { logger } : {}),
   });

@@ -20,11 +20,13 @@ export interface HubClientOptions {
   readonly accessTokenFactory?: () => string | null | undefined | Promise<string | null | undefined>;
   /**
    * Refreshes the token after the server refused it (HTTP 401 at negotiate or at the WebSocket
-   * upgrade). Share one single-flight refresh between REST and both hubs. `null` gives up: the
-   * state becomes `failed` with a `HubError` of kind `auth`. @default none (a 401 ends at once in
-   * `failed` with kind `auth`: the same token would be refused again)
+   * upgrade). Share one single-flight refresh between REST and both hubs. Called with the token
+   * the server refused (`null` when the attempt sent none), so a refresh that another caller already
+   * made need not be made again (`AuthSession.refresh(refusedToken)` answers with the newer token).
+   * `null` gives up: the state becomes `failed` with a `HubError` of kind `auth`. @default none (a
+   * 401 ends at once in `failed` with kind `auth`: the same token would be refused again)
    */
-  readonly refreshToken?: () => Observable<string | null>;
+  readonly refreshToken?: (refusedToken: string | null) => Observable<string | null>;
   /** Delays before reconnect attempts 1, 2, 3…; the last repeats. @default [2000, 5000, 10000] */
   readonly reconnectDelays?: readonly number[];
   /** Reconnect attempts in a row before the state becomes `failed`. @default 20 */

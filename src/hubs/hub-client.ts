@@ -388,7 +388,7 @@ export class HubClient<Events extends HubEventCodecs> {
         healthyAfterMs: o.healthyAfterMs ?? 5000,
         // Any event from the server proves the connection healthy before healthyAfterMs.
         healthy$: this.events.anyRaw(),
-        ...(o.refreshToken ? { refreshToken: o.refreshToken } : {}),
+        ...(o.refreshToken ? { refreshToken: refreshWith(o.refreshToken, transport) } : {}),
         authError: (error) =>
           new HubError(
             'auth',
@@ -430,4 +430,12 @@ export class HubClient<Events extends HubEventCodecs> {
       },
     });
   }
+}
+
+/** The `refreshToken` of the reconnect loop: the hub's, told which token the server refused. */
+function refreshWith(
+  refresh: (refusedToken: string | null) => Observable<string | null>,
+  transport: HubTransport,
+): () => Observable<string | null> {
+  return () => refresh(transport.lastToken);
 }

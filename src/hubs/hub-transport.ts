@@ -77,6 +77,7 @@ export class HubTransport {
   private readonly grants = new Map<string, string>();
   private target: string | null;
   private refused: HubRefusal | undefined;
+  private sentToken: string | null = null;
   private readonly inFlight = new Set<AbortController>();
   private readonly opening = new Set<() => void>();
   private nodeWebSocket: NodeWebSocketConstructor | undefined;
@@ -118,11 +119,17 @@ export class HubTransport {
     return this.loading;
   }
 
-  /** A new connection attempt starts: it goes to the hub URL's origin; no grant, no refusal yet. */
+  /** A new connection attempt starts: it goes to the hub URL's origin; no grant, no refusal, no token sent yet. */
   beginAttempt(): void {
     this.grants.clear();
     this.target = this.hubOrigin;
     this.refused = undefined;
+    this.sentToken = null;
+  }
+
+  /** The user's token the current attempt handed SignalR last (the one a 401 refused), or null. */
+  get lastToken(): string | null {
+    return this.sentToken;
   }
 
   /**
@@ -134,7 +141,9 @@ export class HubTransport {
     return async () => {
       if (factory === undefined || this.target !== this.hubOrigin) return '';
       const token = await factory();
-      return this.target === this.hubOrigin ? (token ?? '') : '';
+      if (this.target !== this.hubOrigin) return '';
+      this.sentToken = token ?? null;
+      return token ?? '';
     };
   }
 

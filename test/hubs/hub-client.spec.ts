@@ -202,6 +202,26 @@ describe('HubClient: what a 401 is, and how long a loop may last', function () {
     expect(states.map((s) => s.status)).to.deep.equal(['disconnected', 'connecting', 'failed']);
   });
 
+  it('refreshToken is told which token the server refused (so a refresh made meanwhile elsewhere is not made again)', async () => {
+    const stale = alice.token;
+    await gw.faults.expireTokens();
+    let current = stale;
+    const told: Array<string | null> = [];
+    const chat = fixture.chat(alice, {
+      accessTokenFactory: () => current,
+      refreshToken: (refused) =>
+        defer(async () => {
+          told.push(refused);
+          current = (await gw.login(alice.username)).token;
+          alice.token = current;
+          return current;
+        }),
+    });
+    await connect(chat);
+    expect(told).to.deep.equal([stale]);
+    expect(chat.status.status).to.equal('connected');
+  });
+
   it('a 401 after a token expiry with refreshToken: one refresh, then connected (the refresh path still works)', async () => {
     const scheduler = new ManualScheduler();
     let refreshes = 0;
