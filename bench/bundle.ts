@@ -21,6 +21,7 @@ const budgetFile = fileURLToPath(new URL('./bundle-budget.json', import.meta.url
 /** Node-only modules of @microsoft/signalr (and its Node fetch stack), empty in a browser bundle. */
 const NODE_ONLY = ['ws', 'node-fetch', 'eventsource', 'fetch-cookie', 'tough-cookie', 'abort-controller'];
 
+/** One bundle's minified and gzipped size, bytes. */
 export interface BundleSize {
   readonly name: string;
   readonly minBytes: number;

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+/** Runs `moduleUrl` in a child process (tsx, `--expose-gc`) with `args`; resolves with the JSON it prints last. */
 export function runChild<T>(moduleUrl: string, args: readonly string[]): Promise<T> {
   return new Promise((resolve, reject) => {
     execFile(

@@ -2,7 +2,7 @@
  * Row 5: memory.
  *
  * (a) Timelines: a client connected to the embedded gateway (its own process, so its heap is not
- *     counted), one conversation with 20 messages. 10,000 timelines are opened and closed, 100 at
+ *     counted), one conversation of its own with 20 messages. 10,000 timelines are opened and closed, 100 at
  *     a time: each batch subscribes 100 `timeline(id).messages$`, waits until every one has its
  *     first page (a REST call each; the conversation is joined once, shared), then unsubscribes
  *     all. Heap after a full GC once 1,000 timelines have come and gone (everything warm) versus
@@ -24,12 +24,14 @@ import type { GatewayProcess } from './gateway-handle.js';
 import { collectGarbage } from './harness.js';
 import { chatMessage, idAt } from './payload.js';
 
+/** Heap (after two full GCs) at the start and the end of a memory row, and how long it took. */
 export interface HeapResult {
   readonly startBytes: number;
   readonly endBytes: number;
   readonly ms: number;
 }
 
+/** Row 5b/5c: the heap, and the largest array `messages$` emitted against the window. */
 export interface EventsHeapResult extends HeapResult {
   readonly maxLength: number;
   readonly maxMessages: number;
@@ -43,7 +45,7 @@ function heapUsed(): number {
 
 /** (a) Opens and closes `count` timelines against the gateway, `batch` at a time. */
 export async function measureTimelineChurn(gateway: GatewayProcess, count = 10_000, batch = 100): Promise<HeapResult> {
-  const { url, token, conversationId } = gateway.ready;
+  const { url, token, churnConversationId: conversationId } = gateway.ready;
   for (let i = 0; i < 20; i++) {
     const response = await fetch(`${url}/api/conversations/${conversationId}/messages`, {
       method: 'POST',

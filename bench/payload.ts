@@ -41,6 +41,7 @@ export function idAt(n: number): string {
   return EPOCH + base32(n, 16);
 }
 
+/** The conversation of the payloads when none is given. */
 export const CONVERSATION_ID = '01JRZ9C0NVGR0UP00000000001';
 const ALICE = '01JRZ8M4Q7X9V2K5T3N6P0W1YH';
 const BOB = '01JRZ8M5A2B3C4D5E6F7G8H9JK';

@@ -18,6 +18,7 @@ import { type BotStreamEvent, type BotStreamsState, initialBotStreamsState, redu
 import { compare, sink } from './harness.js';
 import { CONVERSATION_ID, idAt } from './payload.js';
 
+/** Rows 4 and 4b: nanoseconds per chunk. */
 export interface AccumulationResult {
   /** Per chunk, the small reply in order. */
   readonly smallNs: number;
@@ -57,6 +58,7 @@ function fold(started: BotStreamsState, events: readonly BotStreamEvent[]): BotS
   return state;
 }
 
+/** Rows 4 and 4b: folds the replies, alternating samples; medians per chunk. */
 export function measureStreamAccumulation(samples = 15, smallChunks = 1_000, largeChunks = 100_000): AccumulationResult {
   const small = reply(smallChunks);
   const large = reply(largeChunks);

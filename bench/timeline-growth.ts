@@ -18,12 +18,15 @@ import { isMain, runChild } from './child.js';
 import { type Case, collectGarbage, compare, median } from './harness.js';
 import { CONVERSATION_ID, chatMessage, idAt } from './payload.js';
 
+/** The kinds of event row 3 applies. */
 export type GrowthEvent = 'new' | 'edit' | 'reaction';
+/** Every kind, in row order (3a, 3b, 3c). */
 export const GROWTH_EVENTS: readonly GrowthEvent[] = ['new', 'edit', 'reaction'];
 
 /** Nanoseconds per event, by event kind. */
 export type GrowthTimings = Record<GrowthEvent, number>;
 
+/** Row 3: nanoseconds per event by kind, for the small and the large state. */
 export interface GrowthResult {
   readonly small: GrowthTimings;
   readonly large: GrowthTimings;

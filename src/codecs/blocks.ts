@@ -1,5 +1,7 @@
 import * as t from 'io-ts';
 import { MediaReference } from './common.js';
+import { fastGuard } from './fast-guard.js';
+import { withTaggedGuard } from './guard-source.js';
 import { array, JsonObject, nullable } from './scalars.js';
 
 /** How a text block's `content` is formatted. */
@@ -240,6 +242,12 @@ export type KnownBlockType = KnownBlock['$type'];
 const KNOWN_BLOCKS: ReadonlyMap<string, t.Mixed> = new Map<KnownBlockType, t.Mixed>(
   KnownBlock.types.map((codec) => [codec.props.$type.value, codec] as const),
 );
+/** The guards of the known kinds, flattened from their codecs (`fastGuard`) on first use: what `Block.is` runs. */
+let knownBlockGuards: ReadonlyMap<string, (u: unknown) => boolean> | undefined;
+function knownBlockGuard(type: string): ((u: unknown) => boolean) | undefined {
+  knownBlockGuards ??= new Map([...KNOWN_BLOCKS].map(([kind, codec]) => [kind, fastGuard(codec)] as const));
+  return knownBlockGuards.get(type);
+}
 
 /**
  * A block whose `$type` this version does not know (sent by a newer server). Kept whole, raw
@@ -267,25 +275,29 @@ export type Block = KnownBlock | UnknownBlock;
 
 /**
  * A message content block, discriminated by `$type`. Dispatches on `$type` directly (one map
- * look-up, then the one matching codec): a known kind must be valid (its errors name the
- * failing field), an unknown `$type` decodes as an {@link UnknownBlock}, anything without a
+ * look-up, then the one matching codec; `is` runs that codec's generated guard, `fastGuard`, and
+ * is marked so a fast guard of a codec holding blocks flattens this dispatch too): a known kind must be valid (its errors name the
+ * failing field), an unknown `$type` decodes as an `UnknownBlock`, anything without a
  * string `$type` fails.
  */
-export const Block = new t.Type<Block, Block, unknown>(
-  'Block',
-  (u): u is Block => {
-    if (!isRecord(u) || typeof u.$type !== 'string') return false;
-    const codec = KNOWN_BLOCKS.get(u.$type);
-    return codec === undefined || codec.is(u);
-  },
-  (u, c) => {
-    if (!isRecord(u)) return t.failure(u, c, 'a block must be an object');
-    if (typeof u.$type !== 'string') return t.failure(u, c, 'a block needs a string "$type"');
-    const codec = KNOWN_BLOCKS.get(u.$type);
-    if (codec === undefined) return t.success(u as UnknownBlock);
-    return codec.validate(u, t.appendContext(c, u.$type, codec, u)) as t.Validation<Block>;
-  },
-  t.identity,
+export const Block = withTaggedGuard(
+  new t.Type<Block, Block, unknown>(
+    'Block',
+    (u): u is Block => {
+      if (!isRecord(u) || typeof u.$type !== 'string') return false;
+      const guard = knownBlockGuard(u.$type);
+      return guard === undefined || guard(u);
+    },
+    (u, c) => {
+      if (!isRecord(u)) return t.failure(u, c, 'a block must be an object');
+      if (typeof u.$type !== 'string') return t.failure(u, c, 'a block needs a string "$type"');
+      const codec = KNOWN_BLOCKS.get(u.$type);
+      if (codec === undefined) return t.success(u as UnknownBlock);
+      return codec.validate(u, t.appendContext(c, u.$type, codec, u)) as t.Validation<Block>;
+    },
+    t.identity,
+  ),
+  { key: '$type', members: KNOWN_BLOCKS },
 );
 
 /** True when `block` is a `TextBlock`. */

@@ -368,8 +368,8 @@ export interface AccumulateStreamsOptions extends BotStreamLimits {
 
 /**
  * Scans bot-stream events into per-stream state and emits the stream each event changed:
- * ids, sender, status text, the text so far, chunk count and phase (`streaming | completed |
- * aborted` with the reason). Duplicated chunks emit nothing; early chunks wait for the gap.
+ * ids, sender, status text, the text so far, chunk count and phase
+ * (`streaming | completed | aborted`, with the reason). Duplicated chunks emit nothing; early chunks wait for the gap.
  * The state is bounded: a stream that goes past `maxChunks` or `maxTextLength`, that gets no
  * event for `idleTimeoutMs`, or that is pushed out by a new one beyond `maxStreams` is emitted
  * `aborted` with a reason and dropped (only its completion still applies). Each event costs O(1)

@@ -15,7 +15,7 @@ import {
   map,
   merge,
   mergeMap,
-  type Observable,
+  Observable,
   of,
   retry,
   type SchedulerLike,
@@ -103,6 +103,11 @@ export type FeedEvent =
 export class ConversationFeed {
   /** Everything the feed learns, hot while subscribed. */
   readonly events$: Observable<FeedEvent>;
+  /**
+   * The feed kept running, emitting nothing: what every hold merges. Shared, so a thousand holds
+   * add one subscriber to `events$`, not a thousand that each see every event.
+   */
+  private readonly running$: Observable<never>;
   private ledger: GapLedger;
   private readonly recoverNow = new Subject<string>();
   /** Conversations whose recovery failed for good: tried again later. */
@@ -123,6 +128,7 @@ export class ConversationFeed {
       },
     });
     this.events$ = defer(() => this.run()).pipe(share());
+    this.running$ = this.events$.pipe(ignoreElements(), share());
   }
 
   /** The ledger now (a snapshot; empty while the feed is not running). */
@@ -135,7 +141,21 @@ export class ConversationFeed {
    * running. Emits when the conversation is joined; errors when the server refuses the join.
    */
   hold(conversationId: string): Observable<void> {
-    return merge(this.events$.pipe(ignoreElements()), this.joins.hold(conversationId));
+    // `merge(this.running$, this.joins.hold(id))`, written out: one per open timeline, kept small.
+    return new Observable<void>((subscriber) => {
+      let open = 2;
+      const complete = (): void => {
+        open -= 1;
+        if (open === 0) subscriber.complete();
+      };
+      const fail = (error: unknown): void => subscriber.error(error);
+      const running = this.running$.subscribe({ error: fail, complete });
+      const held = this.joins.hold(conversationId).subscribe({ next: () => subscriber.next(), error: fail, complete });
+      return () => {
+        running.unsubscribe();
+        held.unsubscribe();
+      };
+    });
   }
 
   /** How many holders a conversation has. */

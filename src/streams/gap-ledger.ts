@@ -183,16 +183,28 @@ export function newestGiven(entry: GapLedgerEntry): string | undefined {
 
 /** `entry` with `ids` added to its recent ids, the oldest rolled over into the floor past the limit. */
 function remember(entry: GapLedgerEntry, ids: readonly string[], limits: GapLedgerLimits): GapLedgerEntry {
+  const cap = entry.owed === undefined ? limits.recentIds : limits.recentIdsOwed;
+  const last = entry.recent[entry.recent.length - 1];
+  const only = ids.length === 1 ? (ids[0] as string) : undefined;
+  if (cap >= 1 && only !== undefined && (last === undefined || only > last) && (entry.floor === undefined || only > entry.floor)) {
+    // The hot path (a live message, newest of its conversation): one new array of at most `cap`
+    // ids, allocated at its size and copied once — no spread, no second copy when the oldest id
+    // rolls over into the floor.
+    const rolled = Math.max(0, entry.recent.length + 1 - cap);
+    const kept = entry.recent.length - rolled;
+    const recent = new Array<string>(kept + 1);
+    for (let i = 0; i < kept; i++) recent[i] = entry.recent[rolled + i] as string;
+    recent[kept] = only;
+    return { floor: rolled > 0 ? entry.recent[rolled - 1] : entry.floor, recent, owed: entry.owed };
+  }
   const fresh = ids.filter((id) => !isGiven(entry, id));
   if (fresh.length === 0) return entry;
   let recent: string[];
-  const last = entry.recent[entry.recent.length - 1];
   if (fresh.length === 1 && (last === undefined || (fresh[0] as string) > last)) {
     recent = [...entry.recent, fresh[0] as string];
   } else {
     recent = [...new Set([...entry.recent, ...fresh])].sort();
   }
-  const cap = entry.owed === undefined ? limits.recentIds : limits.recentIdsOwed;
   let floor = entry.floor;
   if (recent.length > cap) {
     const rolled = recent.length - cap;

@@ -138,6 +138,9 @@ class OrderedMessages {
   }
 }
 
+/** The read receipts of a state that has none. */
+const NO_RECEIPTS: ReadonlyMap<string, ReadReceipt> = new Map();
+
 /** The newest server id among `ids` ordered oldest first (skips local ids). */
 const isLocal = (id: string): boolean => id.startsWith('local:');
 
@@ -154,8 +157,9 @@ const isLocal = (id: string): boolean => id.startsWith('local:');
 export class TimelineState {
   private readonly byId = new Map<string, Slot>();
   private readonly order = new OrderedMessages((id) => this.byId.get(id));
-  private readonly byClientId = new Map<string, string>();
-  private readonly receipts = new Map<string, ReadReceipt>();
+  /** Made on first use, as the receipts: most states of a busy client never need them. */
+  private byClientId: Map<string, string> | undefined;
+  private receipts: Map<string, ReadReceipt> | undefined;
   private cache: { version: number; messages: readonly TimelineMessage[] } | undefined;
   private localSeq = 0;
   /** Bumped on every change. */
@@ -189,7 +193,7 @@ export class TimelineState {
 
   /** The message an optimistic send with that `clientMessageId` became (or still is). */
   byClientMessageId(clientMessageId: string): TimelineMessage | undefined {
-    const id = this.byClientId.get(clientMessageId);
+    const id = this.byClientId?.get(clientMessageId);
     return id === undefined ? undefined : this.byId.get(id)?.message;
   }
 
@@ -209,7 +213,7 @@ export class TimelineState {
 
   /** Read receipts by participant. */
   readReceipts(): ReadonlyMap<string, ReadReceipt> {
-    return this.receipts;
+    return this.receipts ?? NO_RECEIPTS;
   }
 
   /** A new local id for an optimistic send (sorts after every server id, in send order). */
@@ -229,7 +233,7 @@ export class TimelineState {
       this.byId.set(message.id, created);
       this.order.insert(created);
     }
-    if (message.clientMessageId !== null) this.byClientId.set(message.clientMessageId, message.id);
+    if (message.clientMessageId !== null) (this.byClientId ??= new Map()).set(message.clientMessageId, message.id);
   }
 
   /** @internal Removes a message. */
@@ -239,7 +243,7 @@ export class TimelineState {
     const message = slot.message;
     this.order.remove(slot);
     this.byId.delete(id);
-    if (message.clientMessageId !== null && this.byClientId.get(message.clientMessageId) === id)
+    if (message.clientMessageId !== null && this.byClientId?.get(message.clientMessageId) === id)
       this.byClientId.delete(message.clientMessageId);
   }
 
@@ -250,16 +254,16 @@ export class TimelineState {
       if (message === undefined) break;
       const id = message.id;
       this.byId.delete(id);
-      if (message?.clientMessageId != null && this.byClientId.get(message.clientMessageId) === id)
+      if (message?.clientMessageId != null && this.byClientId?.get(message.clientMessageId) === id)
         this.byClientId.delete(message.clientMessageId);
     }
   }
 
   /** @internal Records a read receipt; false when it changed nothing. */
   setReceipt(participantId: string, receipt: ReadReceipt): boolean {
-    const old = this.receipts.get(participantId);
+    const old = this.receipts?.get(participantId);
     if (old && old.messageId >= receipt.messageId) return false;
-    this.receipts.set(participantId, receipt);
+    (this.receipts ??= new Map()).set(participantId, receipt);
     return true;
   }
 }

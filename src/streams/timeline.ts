@@ -9,12 +9,11 @@ import {
   endWith,
   expand,
   filter,
-  finalize,
   from,
   ignoreElements,
   map,
   merge,
-  type Observable,
+  Observable,
   of,
   reduce,
   ReplaySubject,
@@ -22,12 +21,21 @@ import {
   share,
   shareReplay,
   Subject,
+  Subscription,
   takeWhile,
   tap,
   timeout,
 } from 'rxjs';
 import * as t from 'io-ts';
-import { Block, type CursorPaginatedResult, Mention, type MessageDto, QuickReply, type SendMessageAck } from '../codecs/index.js';
+import {
+  Block,
+  type ChatMessageDto,
+  type CursorPaginatedResult,
+  Mention,
+  type MessageDto,
+  QuickReply,
+  type SendMessageAck,
+} from '../codecs/index.js';
 import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
 import { array, optional } from '../codecs/scalars.js';
 import { InvalidArgumentError } from '../core/invalid-argument-error.js';
@@ -46,7 +54,8 @@ import type { BotStream } from './accumulate-stream.js';
 import { outgoingTyping } from './outgoing-typing.js';
 import { localMessage, type TimelineMessage } from './timeline-message.js';
 import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
-import { ConversationFeed, recoveredIn } from './conversation-feed.js';
+import { ConversationFeed, type FeedEvent } from './conversation-feed.js';
+import { byConversation, KeyedRouter, route, sharedRouter } from './timeline-router.js';
 import { GAP_RETRY_DELAYS_MS, retryTransient } from './gap-recovery.js';
 import type { ParticipantNames } from './participant-names.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
@@ -68,6 +77,48 @@ const SendOptionsCodec = optional(
 const FIRST_PAGE_DONE = Symbol('first page done');
 /** Marks the end of a recovery that stood in for the first page (not an action). */
 const SETTLED = Symbol('recovery settled');
+/** A recovery of the conversation feed. */
+type RecoveredEvent = Extract<FeedEvent, { type: 'recovered' }>;
+/** The routing key of a feed event: its conversation for a recovery, none (`''`) for a message. */
+const recoveredKey = (event: FeedEvent): string => (event.type === 'recovered' ? event.conversationId : '');
+
+/** Where the shared router delivers one timeline run's events. */
+interface TimelineInput {
+  /** `messageReceived` / `messageRecovered` (the sender's name is learnt first). */
+  readonly message: (type: 'received' | 'recovered', message: ChatMessageDto) => void;
+  /** Any other live change. */
+  readonly apply: (action: TimelineAction) => void;
+  /** A recovery of the feed in this conversation. */
+  readonly recovered: (event: RecoveredEvent) => void;
+  /** A source errored (none of them does): the run errors, as it did when it subscribed them itself. */
+  readonly fail: (error: unknown) => void;
+}
+
+/**
+ * The router of every timeline on one chat hub, bot stream and conversation feed: one subscription
+ * to each hub event, to the streams and to the feed, whatever the number of open timelines; each
+ * value goes to the timelines of its conversation only.
+ */
+function timelineRouter(chat: ChatHubPort, streams$: Observable<BotStream>, feed: ConversationFeed): KeyedRouter<TimelineInput> {
+  return sharedRouter<TimelineInput>(
+    [feed, chat, streams$],
+    () =>
+      new KeyedRouter<TimelineInput>(
+        [
+          route(chat.on('messageReceived'), byConversation, (t: TimelineInput, message) => t.message('received', message)),
+          route(chat.on('messageRecovered'), byConversation, (t: TimelineInput, message) => t.message('recovered', message)),
+          route(chat.on('messageUpdated'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'updated', dto })),
+          route(chat.on('messageDeleted'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'deleted', dto })),
+          route(chat.on('reactionAdded'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'reactionAdded', dto })),
+          route(chat.on('reactionRemoved'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'reactionRemoved', dto })),
+          route(chat.on('readReceiptUpdated'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'readReceipt', dto })),
+          route(streams$, byConversation, (t: TimelineInput, stream) => t.apply({ type: 'stream', stream })),
+          route(feed.events$, recoveredKey, (t: TimelineInput, event) => t.recovered(event as RecoveredEvent)),
+        ],
+        (t, error) => t.fail(error),
+      ),
+  );
+}
 
 /** What a timeline needs from REST. */
 export interface TimelineHistoryApi {
@@ -203,8 +254,9 @@ export class Timeline {
   readonly status$: Observable<TimelineStatus>;
 
   private readonly actions = new Subject<TimelineAction>();
-  private readonly keystrokes = new Subject<void>();
-  private readonly sent = new Subject<void>();
+  /** Keystrokes and sends, for outgoing typing: made on first use. */
+  private keystrokesSubject: Subject<void> | undefined;
+  private sentSubject: Subject<void> | undefined;
   private readonly scheduler: SchedulerLike;
   private readonly pageSize: number;
   private readonly feed: ConversationFeed;
@@ -212,6 +264,8 @@ export class Timeline {
   private paging = new HistoryPaging();
   /** The status of the current run (a new one per run; `loading` until its first page). */
   private status = new BehaviorSubject<TimelineStatus>(LOADING);
+  /** Starts the current run's outgoing typing (set while a run is on). */
+  private startTyping: (() => void) | undefined;
 
   constructor(
     readonly conversationId: string,
@@ -236,31 +290,47 @@ export class Timeline {
     const core$ = defer(() => this.run()).pipe(
       share({ connector: () => new ReplaySubject<TimelineState>(1), resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
     );
-    this.snapshot$ = core$.pipe(
-      map((state) => ({
-        conversationId,
-        messages: state.messages(),
-        hasOlder: this.paging.hasOlder(state),
-        readReceipts: new Map(state.readReceipts()),
-        version: state.version,
-      })),
-      distinctUntilChanged((a, b) => a.version === b.version && a.hasOlder === b.hasOlder),
+    this.snapshot$ = lazy(() =>
+      core$.pipe(
+        map((state) => ({
+          conversationId,
+          messages: state.messages(),
+          hasOlder: this.paging.hasOlder(state),
+          readReceipts: new Map(state.readReceipts()),
+          version: state.version,
+        })),
+        distinctUntilChanged((a, b) => a.version === b.version && a.hasOlder === b.hasOlder),
+      ),
     );
-    this.messages$ = core$.pipe(
-      map((state) => state.messages()),
-      distinctUntilChanged(),
-    );
+    // `map(state.messages())` + `distinctUntilChanged()` in one step (the hot path of every event).
+    this.messages$ = new Observable<readonly TimelineMessage[]>((subscriber) => {
+      let last: readonly TimelineMessage[] | undefined;
+      return core$.subscribe({
+        next: (state) => {
+          const messages = state.messages();
+          if (messages === last) return;
+          last = messages;
+          subscriber.next(messages);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
     // Subscribing to core$ first starts (or shares) the run, which made its status subject.
-    this.status$ = merge(
-      core$.pipe(ignoreElements()),
-      defer(() => this.status),
-    ).pipe(distinctUntilChanged());
+    this.status$ = lazy(() =>
+      merge(
+        core$.pipe(ignoreElements()),
+        defer(() => this.status),
+      ).pipe(distinctUntilChanged()),
+    );
     const me = (): string | undefined => deps.currentUser()?.id;
-    this.typing$ = trackTyping(
-      deps.chat.on('typingStarted').pipe(filter((t) => t.conversationId === conversationId && t.participantId !== me())),
-      deps.chat.on('typingStopped').pipe(filter((t) => t.conversationId === conversationId)),
-      { timeoutMs: options.typingTimeoutMs ?? 6000, scheduler: this.scheduler },
-    ).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+    this.typing$ = lazy(() =>
+      trackTyping(
+        deps.chat.on('typingStarted').pipe(filter((t) => t.conversationId === conversationId && t.participantId !== me())),
+        deps.chat.on('typingStopped').pipe(filter((t) => t.conversationId === conversationId)),
+        { timeoutMs: options.typingTimeoutMs ?? 6000, scheduler: this.scheduler },
+      ).pipe(shareReplay({ bufferSize: 1, refCount: true })),
+    );
   }
 
   /** The messages now (empty while nobody subscribes). */
@@ -360,7 +430,7 @@ export class Timeline {
         status: 'pending',
       });
       this.actions.next({ type: 'pending', message: pending });
-      this.sent.next();
+      this.sentSubject?.next();
       return this.deliver(clientMessageId, blocks, options, pending);
     });
   }
@@ -387,7 +457,8 @@ export class Timeline {
 
   /** Call on every keystroke: sends `StartTyping` at most once per 2 s and `StopTyping` after a pause or a send. */
   notifyTyping(): void {
-    this.keystrokes.next();
+    this.startTyping?.();
+    this.keystrokesSubject?.next();
   }
 
   private deliver(clientMessageId: string, blocks: Block[], options: SendOptions, pending: TimelineMessage): Observable<TimelineMessage> {
@@ -436,40 +507,96 @@ export class Timeline {
     );
   }
 
+  /**
+   * One run of the timeline (from the first subscriber to the last): a new state fed by the live
+   * events of the conversation (through the shared routing tables: one subscription per hub event
+   * for every timeline), optimistic sends, recoveries, the first history page and the join. Emits
+   * the state synchronously after every change, and once after the first page was answered.
+   */
   private run(): Observable<TimelineState> {
-    const state = new TimelineState(this.conversationId, this.options.maxMessages ?? 1000);
-    this.state = state;
-    const paging = (this.paging = new HistoryPaging());
-    const status = (this.status = new BehaviorSubject<TimelineStatus>(LOADING));
-    const id = this.conversationId;
-    const chat = this.deps.chat;
-    const me = this.deps.currentUser();
-    if (me !== null) this.deps.names?.learn(me.id, me.fullName); // one's own messages in history, named at once
-    const mine = <T extends { conversationId: string }>(source: Observable<T>): Observable<T> =>
-      source.pipe(filter((e) => e.conversationId === id));
-    const live$ = merge(
-      mine(chat.on('messageReceived')).pipe(
-        tap((message) => this.deps.names?.learn(message.senderId, message.senderName)),
-        map((message): TimelineAction => ({ type: 'received', message })),
-      ),
-      mine(chat.on('messageRecovered')).pipe(
-        tap((message) => this.deps.names?.learn(message.senderId, message.senderName)),
-        map((message): TimelineAction => ({ type: 'recovered', message })),
-      ),
-      mine(chat.on('messageUpdated')).pipe(map((dto): TimelineAction => ({ type: 'updated', dto }))),
-      mine(chat.on('messageDeleted')).pipe(map((dto): TimelineAction => ({ type: 'deleted', dto }))),
-      mine(chat.on('reactionAdded')).pipe(map((dto): TimelineAction => ({ type: 'reactionAdded', dto }))),
-      mine(chat.on('reactionRemoved')).pipe(map((dto): TimelineAction => ({ type: 'reactionRemoved', dto }))),
-      mine(chat.on('readReceiptUpdated')).pipe(map((dto): TimelineAction => ({ type: 'readReceipt', dto }))),
-      mine(this.deps.streams$).pipe(map((stream): TimelineAction => ({ type: 'stream', stream }))),
-    );
-    const firstPage$ = this.deps.messages.getHistory(id, { limit: this.pageSize, direction: 'older' }).pipe(
+    return new Observable<TimelineState>((subscriber) => {
+      const state = new TimelineState(this.conversationId, this.options.maxMessages ?? 1000);
+      this.state = state;
+      const paging = (this.paging = new HistoryPaging());
+      const status = (this.status = new BehaviorSubject<TimelineStatus>(LOADING));
+      const me = this.deps.currentUser();
+      if (me !== null) this.deps.names?.learn(me.id, me.fullName); // one's own messages in history, named at once
+      const apply = (action: TimelineAction): void => {
+        if (applyTimelineAction(state, action)) subscriber.next(state);
+      };
+      const fail = (error: unknown): void => subscriber.error(error);
+      const subscriptions = new Subscription();
+      const names = this.deps.names;
+      // Recoveries one after the other (as they end), nothing subscribed between them.
+      const queue: RecoveredEvent[] = [];
+      let recovering = false;
+      const recoverNext = (): void => {
+        while (!recovering && !subscriptions.closed) {
+          const event = queue.shift();
+          if (event === undefined) return;
+          recovering = true;
+          let sync = true;
+          const running: Subscription = this.recovery(event, state, paging, status).subscribe({
+            next: (action) => (action === SETTLED ? settleLoaded(status) : apply(action)),
+            error: fail,
+            complete: () => {
+              recovering = false;
+              if (sync) return;
+              subscriptions.remove(running);
+              recoverNext();
+            },
+          });
+          sync = false;
+          if (recovering) subscriptions.add(running);
+        }
+      };
+      const input: TimelineInput = {
+        message: (type, message) => {
+          names?.learn(message.senderId, message.senderName);
+          apply({ type, message });
+        },
+        apply,
+        recovered: (event) => {
+          queue.push(event);
+          recoverNext();
+        },
+        fail,
+      };
+      // Live events and recoveries through the shared router (subscribed before the join starts a recovery).
+      const removeInput = timelineRouter(this.deps.chat, this.deps.streams$, this.feed).add(this.conversationId, input);
+      subscriptions.add(this.actions.subscribe(apply));
+      subscriptions.add(
+        this.firstPage(paging, status).subscribe({
+          next: (action) => (action === FIRST_PAGE_DONE ? subscriber.next(state) : apply(action)),
+          error: fail,
+        }),
+      );
+      if (this.options.join ?? true) {
+        subscriptions.add(this.feed.hold(this.conversationId).subscribe({ error: (error: unknown) => this.deps.report(error) }));
+      }
+      // Outgoing typing runs from the first keystroke of the run on (most timelines never type).
+      let typing: Subscription | undefined;
+      this.startTyping = () => {
+        if (typing === undefined && !subscriptions.closed) subscriptions.add((typing = this.typingOut().subscribe({ error: fail })));
+      };
+      return () => {
+        removeInput();
+        subscriptions.unsubscribe();
+        this.startTyping = undefined;
+        if (this.state === state) this.state = undefined;
+      };
+    });
+  }
+
+  /** The first history page as a `history` action, then `FIRST_PAGE_DONE` (answered or failed). */
+  private firstPage(paging: HistoryPaging, status: BehaviorSubject<TimelineStatus>): Observable<TimelineAction | typeof FIRST_PAGE_DONE> {
+    return this.deps.messages.getHistory(this.conversationId, { limit: this.pageSize, direction: 'older' }).pipe(
       // A failure that may pass is asked again (1 s, 2 s, 5 s, or the server's Retry-After), as gap recovery does.
       retryTransient(GAP_RETRY_DELAYS_MS, this.scheduler),
       concatMap((page) => this.named(page)),
       map(({ page, senderNames }): TimelineAction => {
         paging.record(page);
-        return { type: 'history', messages: page.items, ...(senderNames !== undefined ? { senderNames } : {}) };
+        return historyAction(page.items, senderNames);
       }),
       // Loaded (or failed) before FIRST_PAGE_DONE passes, so a `messages$` subscriber that reads
       // `status$` on that emission finds the answer there.
@@ -483,65 +610,52 @@ export class Timeline {
       // subscriber can tell "loaded, no messages" from "still loading".
       endWith(FIRST_PAGE_DONE),
     );
-    // Hold the join while subscribed (joined once the hub is connected, whenever that is). The
-    // feed takes the conversation's baseline before the join and recovers what came after it once
-    // joined, and again after every reconnect that lost the join: its pages refresh this state.
-    const join$ =
-      (this.options.join ?? true)
-        ? this.feed.hold(id).pipe(
-            ignoreElements(),
-            catchError((error: unknown) => {
-              this.deps.report(error);
-              return EMPTY;
-            }),
-          )
-        : EMPTY;
-    // A recovery's pages refresh what is held and add the gap (what is newer than where it
-    // started or than the oldest message held, and what it found missed); older history stays out
-    // — the window is the user's, `loadOlder` extends it. Before the first page came (it failed,
-    // or is still being asked again), the recovery's newest `pageSize` messages stand in for it.
-    const recovered$ = this.feed.events$.pipe(
-      recoveredIn(id),
-      concatMap((event) => {
-        if (status.value.status !== 'loaded') {
-          const newest = event.pages.flatMap((page) => page.items).slice(0, this.pageSize);
-          return this.named({ items: newest, hasMore: true, nextCursor: null }).pipe(
-            map(({ page, senderNames }) => historyAction(page.items, senderNames)),
-            endWith(SETTLED),
-          );
-        }
-        const missed = new Set(event.missed.map((m) => m.id));
-        return from(event.pages).pipe(
-          concatMap((fetched) => {
-            const oldest = state.oldestId();
-            const items = fetched.items.filter((m) => m.id > event.from || missed.has(m.id) || (oldest !== undefined && m.id >= oldest));
-            // Only a whole page tells where the history's pages begin and end.
-            if (items.length === fetched.items.length) paging.record(fetched);
-            return this.named(items.length === fetched.items.length ? fetched : { ...fetched, items });
-          }),
-          map(({ page, senderNames }) => historyAction(page.items, senderNames)),
-        );
+  }
+
+  /**
+   * A recovery's pages refresh what is held and add the gap (what is newer than where it started
+   * or than the oldest message held, and what it found missed); older history stays out — the
+   * window is the user's, `loadOlder` extends it. Before the first page came (it failed, or is
+   * still being asked again), the recovery's newest `pageSize` messages stand in for it (then
+   * `SETTLED`). Read when the recovery's turn comes, after the ones before it ended.
+   */
+  private recovery(
+    event: RecoveredEvent,
+    state: TimelineState,
+    paging: HistoryPaging,
+    status: BehaviorSubject<TimelineStatus>,
+  ): Observable<TimelineAction | typeof SETTLED> {
+    if (status.value.status !== 'loaded') {
+      const newest = event.pages.flatMap((page) => page.items).slice(0, this.pageSize);
+      return this.named({ items: newest, hasMore: true, nextCursor: null }).pipe(
+        map(({ page, senderNames }) => historyAction(page.items, senderNames)),
+        endWith(SETTLED),
+      );
+    }
+    const missed = new Set(event.missed.map((m) => m.id));
+    return from(event.pages).pipe(
+      concatMap((fetched) => {
+        const oldest = state.oldestId();
+        const items = fetched.items.filter((m) => m.id > event.from || missed.has(m.id) || (oldest !== undefined && m.id >= oldest));
+        // Only a whole page tells where the history's pages begin and end.
+        if (items.length === fetched.items.length) paging.record(fetched);
+        return this.named(items.length === fetched.items.length ? fetched : { ...fetched, items });
       }),
-      tap((action) => {
-        if (action === SETTLED) settleLoaded(status);
-      }),
-      filter((action): action is TimelineAction => action !== SETTLED),
+      map(({ page, senderNames }) => historyAction(page.items, senderNames)),
     );
-    const typingOut$ = outgoingTyping(this.keystrokes, this.sent, {
+  }
+
+  /** `StartTyping` / `StopTyping` on the hub as `notifyTyping()` and sends go. */
+  private typingOut(): Observable<never> {
+    const chat = this.deps.chat;
+    const id = this.conversationId;
+    return outgoingTyping((this.keystrokesSubject ??= new Subject<void>()), (this.sentSubject ??= new Subject<void>()), {
       throttleMs: this.options.typingThrottleMs ?? 2000,
       idleMs: this.options.typingIdleMs ?? 3000,
       scheduler: this.scheduler,
     }).pipe(
       concatMap((signal) => (signal === 'start' ? chat.startTyping(id) : chat.stopTyping(id)).pipe(catchError(() => EMPTY))),
       ignoreElements(),
-    );
-    // Recoveries are listened to before the join starts one (a fake hub answers at once).
-    return merge(live$, this.actions, recovered$, firstPage$, join$, typingOut$).pipe(
-      filter((action) => action === FIRST_PAGE_DONE || applyTimelineAction(state, action)),
-      map(() => state),
-      finalize(() => {
-        if (this.state === state) this.state = undefined;
-      }),
     );
   }
 
@@ -597,6 +711,15 @@ class HistoryPaging {
     }
     return cursor;
   }
+}
+
+/**
+ * `make()` on the first subscription, the same Observable from then on: the pipelines most
+ * timelines never use (snapshots, status, typing) cost nothing until someone subscribes.
+ */
+function lazy<T>(make: () => Observable<T>): Observable<T> {
+  let made: Observable<T> | undefined;
+  return defer(() => (made ??= make()));
 }
 
 /** A `history` action for `messages` (with their senders' names when known). */

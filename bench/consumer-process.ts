@@ -1,0 +1,145 @@
+/**
+ * One consumer in a fresh process, driven over IPC by `hub-throughput.ts`: every throughput,
+ * latency and heap run gets a process of its own, so no run inherits another's heap, JIT state
+ * or garbage.
+ *
+ * IPC (answers in brackets):
+ * - `{ type: 'setup', variant, ready }` sets the consumer up (connected, joined) [`setUp`];
+ * - `{ type: 'expect', count, lastId, stamps }` arms it for the next `count` events, the last with
+ *   id `lastId` (or the `count`th arrival where the consumer sees no ids) [`armed`], then, once
+ *   they all arrived, [`done`, with `ms` and `cpuUs` since `go`, and with `stamps` the wall-clock
+ *   arrival time (`performance.timeOrigin + performance.now()`, ms) of each event];
+ * - `{ type: 'go' }`: the timed window starts now (the parent opens the gate next) [`going`];
+ * - `{ type: 'heap', warm, measure }`: no setup needed — opens one timeline per conversation of
+ *   `warm` (untimed warm-up), then measures the heap (two full GCs) before and after opening one
+ *   per conversation of `measure`, ten at a time [`heap`, with `bytesPerTimeline`, and the same
+ *   for a hand-rolled `filter` + `scan` view per conversation];
+ * - `{ type: 'close' }` closes the consumer and exits.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { filter, firstValueFrom, scan, type Subscription } from 'rxjs';
+import { createChatClient } from '../src/client.js';
+import type { ChatMessageDto } from '../src/codecs/index.js';
+import { type Consumer, type HubVariant, startConsumer } from './consumers.js';
+import type { Ready } from './gateway-handle.js';
+import { collectGarbage } from './harness.js';
+
+type Command =
+  | { readonly type: 'setup'; readonly variant: HubVariant; readonly ready: Ready }
+  | { readonly type: 'expect'; readonly count: number; readonly lastId: string; readonly stamps: boolean }
+  | { readonly type: 'go' }
+  | { readonly type: 'heap'; readonly ready: Ready; readonly warm: readonly string[]; readonly measure: readonly string[] }
+  | { readonly type: 'close' };
+
+const send = (message: unknown): void => {
+  process.send?.(message);
+};
+const wallNow = (): number => performance.timeOrigin + performance.now();
+
+let consumer: Consumer | undefined;
+let seen = 0;
+let target = Number.POSITIVE_INFINITY;
+let lastId = '';
+let stamps: number[] | undefined;
+let started = 0;
+let cpuAtStart: NodeJS.CpuUsage | undefined;
+
+function arrived(id: string | undefined): void {
+  seen += 1;
+  if (stamps !== undefined) stamps.push(wallNow());
+  if (seen === target || (id !== undefined && id === lastId)) {
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
+    target = Number.POSITIVE_INFINITY;
+    lastId = '';
+    send({ type: 'done', ms, cpuUs: cpu.user + cpu.system, seen, ...(stamps ? { stamps } : {}) });
+    stamps = undefined;
+  }
+}
+
+const heapUsed = (): number => {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+};
+
+async function measureHeap(ready: Ready, warm: readonly string[], measure: readonly string[]): Promise<void> {
+  const client = createChatClient({ baseUrl: ready.url, token: ready.token });
+  await firstValueFrom(client.connect());
+  const subscriptions: Subscription[] = [];
+  // One subscriber per timeline, kept: the timeline runs (first page, join, baseline) while it is
+  // there. Ten at a time, so the HTTP client's connection pool stays as the warm-up left it (a
+  // hundred first pages at once would open a hundred more keep-alive sockets, counted here).
+  const hold = async (ids: readonly string[]): Promise<void> => {
+    for (let i = 0; i < ids.length; i += 10) {
+      const batch = ids.slice(i, i + 10);
+      for (const id of batch) subscriptions.push(client.timeline(id).messages$.subscribe());
+      await firstValueFrom(client.realtime.chat.joinedConversations$.pipe(filter((joined) => batch.every((id) => joined.has(id)))));
+      await sleep(100); // first pages, baselines and recoveries
+    }
+    await sleep(200);
+  };
+  await hold(warm);
+  const before = heapUsed();
+  await hold(measure);
+  const after = heapUsed();
+  // The same conversations as hand-rolled views over the decoded hub stream (no REST, no joins).
+  const viewsBefore = heapUsed();
+  const received$ = client.realtime.chat.on('messageReceived');
+  for (const id of measure) {
+    subscriptions.push(
+      received$
+        .pipe(
+          filter((m: ChatMessageDto) => m.conversationId === id),
+          scan((list: readonly ChatMessageDto[], m) => [...list.slice(-999), m], []),
+        )
+        .subscribe(),
+    );
+  }
+  const viewsAfter = heapUsed();
+  send({
+    type: 'heap',
+    bytesPerTimeline: (after - before) / measure.length,
+    bytesPerView: (viewsAfter - viewsBefore) / measure.length,
+  });
+  for (const subscription of subscriptions) subscription.unsubscribe();
+  await client.disconnect();
+}
+
+process.on('message', (command: Command) => {
+  switch (command.type) {
+    case 'setup':
+      void startConsumer(command.variant, command.ready, arrived).then((c) => {
+        consumer = c;
+        send({ type: 'setUp', conversationIds: c.conversationIds });
+      });
+      return;
+    case 'expect':
+      seen = 0;
+      target = command.count;
+      lastId = command.lastId;
+      stamps = command.stamps ? [] : undefined;
+      started = performance.now();
+      cpuAtStart = process.cpuUsage();
+      send({ type: 'armed' });
+      return;
+    case 'go':
+      collectGarbage();
+      started = performance.now();
+      cpuAtStart = process.cpuUsage();
+      send({ type: 'going' });
+      return;
+    case 'heap':
+      void measureHeap(command.ready, command.warm, command.measure);
+      return;
+    case 'close':
+      void (consumer?.close() ?? Promise.resolve()).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+      return;
+  }
+});
+send({ type: 'started' });
