@@ -2,6 +2,7 @@
  * The facade itself against the embedded gateway: option validation, conversation helpers, the
  * conversation list, disconnect as a Completion, no lingering handles, and no token in the logs.
  */
+import { HttpTransportType } from '@microsoft/signalr';
 import { expect } from 'chai';
 import { firstValueFrom } from 'rxjs';
 import { LogLevel } from '@microsoft/signalr';
@@ -154,7 +155,11 @@ describe('createChatClient (embedded gateway)', function () {
       // Let earlier tests' sockets settle first.
       await new Promise((resolve) => setTimeout(resolve, 50));
       const before = count();
-      const client = kit.create();
+      // Over a WebSocket the hub connection is a handle of its own; long polling reuses pooled
+      // HTTP sockets, so the check below that the count rose would say nothing there.
+      const client = kit.create({
+        hubs: { transport: HttpTransportType.WebSockets, reconnectDelays: [50, 100, 200], maxReconnectAttempts: 100 },
+      });
       await firstValueFrom(client.auth.loginWithDev(uniqueName('erin'), 'pw'));
       await firstValueFrom(client.connect());
       const conversation = await firstValueFrom(client.groupConversation([bob]));
