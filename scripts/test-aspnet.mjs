@@ -19,24 +19,19 @@
  * printed when the gateway fails to start).
  * No dependencies beyond Node and the .NET SDK.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
+import { buildReferenceGateway, dll, dotnetEnv, freePort, project, root, sleep, stopOnInterrupt } from './reference-gateway-kit.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const project = join(root, 'test', 'aspnet-gateway');
-const dll = join(project, 'bin', 'Release', 'net10.0', 'ChatGateway.dll');
 const work = mkdtempSync(join(tmpdir(), 'chat-aspnet-'));
 const logPath = join(work, 'gateway.log');
 const stateFile = join(work, 'state.json');
 const signingKey = randomBytes(32).toString('hex');
 const streamLog = process.env.ASPNET_GATEWAY_LOG === '1';
-const dotnetEnv = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
 
 const log = (text) => process.stderr.write(`[test:aspnet] ${text}\n`);
 
@@ -63,9 +58,6 @@ function defaultSpecs() {
         .filter((name) => (name.startsWith('hubs') && name.endsWith('.spec.ts')) || name === 'faults.spec.ts')
         .map((name) => join(gateway, name))
     : [];
-  // The client over every transport the server offers (the transport specs' raw-HTTP half needs the embedded server).
-  const transports = join(gateway, 'signalr', 'transports-client.spec.ts');
-  if (existsSync(transports)) gatewaySpecs.push(transports);
   // The client with the MessagePack hub protocol (AddMessagePackProtocol on the ASP.NET side), and
   // one behavioural suite over every transport × hub protocol.
   for (const name of ['messagepack-client.spec.ts', 'transport-matrix.spec.ts']) {
@@ -85,21 +77,7 @@ let gateway; // the ASP.NET process
 let mocha; // the mocha process
 let control; // the control HTTP server
 let port = 0;
-let stopping = false;
 const logFile = createWriteStream(logPath, { flags: 'a' });
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address();
-      server.close(() => resolvePort(free));
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 async function waitHealthy(url, child, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -227,14 +205,7 @@ async function cleanupOnce() {
   if (!process.env.ASPNET_GATEWAY_KEEP) rmSync(work, { recursive: true, force: true });
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const interrupted = stopOnInterrupt(log, cleanup);
 
 // ------------------------------------------------------------------ main
 
@@ -243,22 +214,8 @@ async function main() {
     log('no spec files found');
     return 1;
   }
-  log('building test/aspnet-gateway (dotnet build -c Release)');
-  const started = Date.now();
-  const build = spawnSync('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'quiet'], {
-    cwd: project,
-    env: dotnetEnv,
-    stdio: 'inherit',
-  });
-  if (build.error) {
-    log(`dotnet could not be run: ${build.error.message} (the .NET 10 SDK is needed)`);
-    return 1;
-  }
-  if (build.status !== 0) {
-    log(`dotnet build failed (exit ${build.status})`);
-    return build.status ?? 1;
-  }
-  log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const built = buildReferenceGateway(log);
+  if (built !== 0) return built;
 
   port = await freePort();
   try {
@@ -306,4 +263,4 @@ try {
 } finally {
   await cleanup();
 }
-process.exit(stopping ? 130 : exitCode);
+process.exit(interrupted() ? 130 : exitCode);

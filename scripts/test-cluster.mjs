@@ -24,29 +24,13 @@ import { chownSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readd
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { buildReferenceGateway, dll, dotnetEnv, freePort, project, root, sleep, stopOnInterrupt } from './reference-gateway-kit.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const project = join(root, 'test', 'aspnet-gateway');
-const dll = join(project, 'bin', 'Release', 'net10.0', 'ChatGateway.dll');
 const work = mkdtempSync(join(tmpdir(), 'chat-cluster-'));
 const streamLog = process.env.CLUSTER_LOG === '1';
 const signingKey = randomBytes(32).toString('hex');
-const dotnetEnv = { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1', DOTNET_SKIP_FIRST_TIME_EXPERIENCE: '1' };
 const log = (text) => process.stderr.write(`[test:cluster] ${text}\n`);
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 // ------------------------------------------------------------------ processes
 
@@ -342,15 +326,7 @@ function cleanup() {
   return cleaning;
 }
 
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: stopping`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const interrupted = stopOnInterrupt(log, cleanup);
 
 // ------------------------------------------------------------------ main
 
@@ -361,18 +337,7 @@ async function main() {
       return 1;
     }
   }
-  log('building test/aspnet-gateway (dotnet build -c Release)');
-  const built = Date.now();
-  const build = spawnSync('dotnet', ['build', '-c', 'Release', '--nologo', '-v', 'quiet'], {
-    cwd: project,
-    env: dotnetEnv,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) {
-    log(`dotnet build failed (${build.error?.message ?? `exit ${build.status}`})`);
-    return 1;
-  }
-  log(`built in ${((Date.now() - built) / 1000).toFixed(1)} s`);
+  if (buildReferenceGateway(log) !== 0) return 1;
 
   const t0 = Date.now();
   for (const key of ['node1', 'node2', 'lb', 'lbStats', 'control']) ports[key] = await freePort();
@@ -426,4 +391,4 @@ try {
 } finally {
   await cleanup();
 }
-process.exit(interrupted ? 130 : exitCode);
+process.exit(interrupted() ? 130 : exitCode);
