@@ -301,7 +301,7 @@ export class HubClient<Events extends HubEventCodecs> {
     const connection = buildConnection(this.options, transport, logger);
     for (const event of this.events.names) {
       const subject = this.events.rawSubject(event);
-      connection.on(event, (...args: unknown[]) => subject.next(this.shape(args[0])));
+      connection.on(event, (payload: unknown) => subject.next(this.shape(payload)));
     }
     connection.onclose((error) => {
       this.closeCount += 1;

@@ -5,11 +5,13 @@
  * exported by any barrel.
  */
 import type * as t from 'io-ts';
-import { merge, type Observable, Subject, share } from 'rxjs';
-import { decodeEach } from '../codecs/decode-each.js';
+import { either } from 'fp-ts';
+import { merge, type Observable } from 'rxjs';
+import { decodeWith } from '../codecs/decode-with.js';
 import { InvalidArgumentError } from '../core/invalid-argument-error.js';
 import type { HubEventCodecs, HubEventPayloads } from './hub-client.js';
 import { HubError } from './hub-error.js';
+import { Multicast, SKIP, shareMapped } from './multicast.js';
 
 /**
  * Connection lifecycle names people hand to `on()` (the seed SDK's `on('reconnecting')`,
@@ -59,13 +61,13 @@ export function unknownEventError(hubName: string, known: readonly string[], eve
 }
 
 /**
- * One hub's events as long-lived streams: a raw Subject per event name (what the connection
+ * One hub's events as long-lived streams: a raw {@link Multicast} per event name (what the connection
  * delivers into; never completes, so subscribers never notice a reconnect) and, per name, one
  * shared decoded Observable. A payload that fails its codec is handed to `report` as a `HubError`
  * of kind `decode` (with `event`, `decodeError` and the raw value) and skipped.
  */
 export class HubEventStreams<Events extends HubEventCodecs> {
-  private readonly raw = new Map<string, Subject<unknown>>();
+  private readonly raw = new Map<string, Multicast<unknown>>();
   private readonly decoded = new Map<string, Observable<unknown>>();
 
   constructor(
@@ -90,11 +92,11 @@ export class HubEventStreams<Events extends HubEventCodecs> {
     throw unknownEventError(this.hubName, this.names, event);
   }
 
-  /** The raw Subject of `event` (made on first use): what arrives for it goes in here. */
-  rawSubject(event: string): Subject<unknown> {
+  /** The raw stream of `event` (made on first use): what arrives for it goes in here with `next`. */
+  rawSubject(event: string): Multicast<unknown> {
     let subject = this.raw.get(event);
     if (!subject) {
-      subject = new Subject<unknown>();
+      subject = new Multicast<unknown>();
       this.raw.set(event, subject);
     }
     return subject;
@@ -115,19 +117,21 @@ export class HubEventStreams<Events extends HubEventCodecs> {
     const codec = this.codecOf(event);
     let stream = this.decoded.get(event);
     if (!stream) {
-      stream = this.rawSubject(event).pipe(
-        decodeEach(codec, (decodeError) =>
-          this.report(
-            new HubError('decode', `${this.hubName} hub: '${event}' payload is invalid: ${decodeError.message}`, {
-              hub: this.hubName,
-              event,
-              decodeError,
-              raw: decodeError.value,
-            }),
-          ),
-        ),
-        share(),
-      );
+      const decode = decodeWith(codec);
+      stream = shareMapped(this.rawSubject(event), (value) => {
+        const result = decode(value);
+        if (either.isRight(result)) return result.right;
+        const decodeError = result.left;
+        this.report(
+          new HubError('decode', `${this.hubName} hub: '${event}' payload is invalid: ${decodeError.message}`, {
+            hub: this.hubName,
+            event,
+            decodeError,
+            raw: decodeError.value,
+          }),
+        );
+        return SKIP;
+      });
       this.decoded.set(event, stream);
     }
     return stream as Observable<HubEventPayloads<Events>[K]>;

@@ -80,6 +80,50 @@ export type GapLedgerEvent =
 export const DEFAULT_GAP_LEDGER_LIMITS: GapLedgerLimits = { recentIds: 256, recentIdsOwed: 10_000 };
 
 /**
+ * The entries the reducer makes. Their recent ids are a window `[start, end)` of a buffer that
+ * successive entries share: giving the newest id appends to the buffer when no other entry
+ * appended to it first (the buffer ends where this window ends), so the live path costs one small
+ * object per message instead of a copy of every recent id; any other change copies. The window
+ * moves up as ids roll over into the floor, and the buffer is copied once the ids dropped from its
+ * start outnumber the limit (amortised O(1) per id). An older entry never sees a later change: it
+ * reads its own window only. `recent` is that window as an array, made on first read.
+ */
+class LedgerEntry implements GapLedgerEntry {
+  private array: readonly string[] | undefined;
+
+  constructor(
+    readonly floor: string | undefined,
+    readonly owed: string | undefined,
+    /** @internal The shared buffer. */
+    readonly ids: string[],
+    /** @internal The window's first index in `ids`. */
+    readonly start: number,
+    /** @internal One past its last index. */
+    readonly end: number,
+  ) {}
+
+  get recent(): readonly string[] {
+    if (this.array === undefined) this.array = this.ids.slice(this.start, this.end);
+    return this.array;
+  }
+
+  /** This entry owing `owed` instead (the same recent ids). */
+  owing(owed: string | undefined): LedgerEntry {
+    return new LedgerEntry(this.floor, owed, this.ids, this.start, this.end);
+  }
+}
+
+/** A new entry of `floor`, `recent` (ascending) and `owed`. */
+function entryOf(floor: string | undefined, recent: string[], owed: string | undefined): LedgerEntry {
+  return new LedgerEntry(floor, owed, recent, 0, recent.length);
+}
+
+/** The ids of `entry` as a buffer window (an entry from elsewhere: its `recent`). */
+function windowOf(entry: GapLedgerEntry): { readonly ids: readonly string[]; readonly start: number; readonly end: number } {
+  return entry instanceof LedgerEntry ? entry : { ids: entry.recent, start: 0, end: entry.recent.length };
+}
+
+/**
  * An empty ledger.
  *
  * @example
@@ -109,11 +153,11 @@ export function reduceGapLedger(ledger: GapLedger, event: GapLedgerEvent): GapLe
   switch (event.type) {
     case 'covered': {
       if (entries.has(event.conversationId)) return ledger;
-      const entry: GapLedgerEntry = { floor: event.baseline, recent: [], owed: event.owed ? event.baseline : undefined };
+      const entry = entryOf(event.baseline, [], event.owed ? event.baseline : undefined);
       return { ...ledger, entries: entries.with(event.conversationId, entry) };
     }
     case 'given': {
-      const entry = entries.get(event.conversationId) ?? { floor: undefined, recent: [], owed: undefined };
+      const entry = entries.get(event.conversationId) ?? entryOf(undefined, [], undefined);
       if (isGiven(entry, event.id)) return ledger;
       return { ...ledger, entries: entries.with(event.conversationId, remember(entry, [event.id], ledger.limits)) };
     }
@@ -124,7 +168,7 @@ export function reduceGapLedger(ledger: GapLedger, event: GapLedgerEvent): GapLe
         for (const [conversationId, entry] of entries) {
           if (entry.owed !== undefined) continue;
           const newest = newestGiven(entry);
-          if (newest !== undefined) next = next.with(conversationId, { ...entry, owed: newest });
+          if (newest !== undefined) next = next.with(conversationId, owing(entry, newest));
         }
       }
       return { ...ledger, session: event.session, entries: next };
@@ -134,14 +178,14 @@ export function reduceGapLedger(ledger: GapLedger, event: GapLedgerEvent): GapLe
       if (entry === undefined) return ledger;
       const paid = entry.owed === event.from && event.session === ledger.session;
       const owed = paid ? undefined : entry.owed;
-      const remembered = remember({ ...entry, owed }, event.given, ledger.limits);
+      const remembered = remember(owing(entry, owed), event.given, ledger.limits);
       return { ...ledger, entries: entries.with(event.conversationId, remembered) };
     }
     case 'suspended': {
       const entry = entries.get(event.conversationId);
       const newest = entry === undefined ? undefined : newestGiven(entry);
       if (entry === undefined || entry.owed !== undefined || newest === undefined) return ledger;
-      return { ...ledger, entries: entries.with(event.conversationId, { ...entry, owed: newest }) };
+      return { ...ledger, entries: entries.with(event.conversationId, owing(entry, newest)) };
     }
     case 'uncovered':
       return entries.has(event.conversationId) ? { ...ledger, entries: entries.without(event.conversationId) } : ledger;
@@ -151,7 +195,8 @@ export function reduceGapLedger(ledger: GapLedger, event: GapLedgerEvent): GapLe
 /** True when `id` was given in the conversation of `entry` (or lies at or below its floor). */
 export function isGiven(entry: GapLedgerEntry, id: string): boolean {
   if (entry.floor !== undefined && id <= entry.floor) return true;
-  return indexOf(entry.recent, id) >= 0;
+  const { ids, start, end } = windowOf(entry);
+  return indexOf(ids, start, end, id) >= 0;
 }
 
 /**
@@ -167,7 +212,8 @@ export function isGiven(entry: GapLedgerEntry, id: string): boolean {
 export function missedIds<M extends { readonly id: string }>(ledger: GapLedger, conversationId: string, fetched: readonly M[]): M[] {
   const entry = ledger.entries.get(conversationId);
   if (entry === undefined) return [];
-  const lowest = entry.floor ?? entry.recent[0];
+  const { ids, start, end } = windowOf(entry);
+  const lowest = entry.floor ?? (start < end ? ids[start] : undefined);
   const byId = new Map<string, M>();
   for (const m of fetched) {
     if (lowest !== undefined && m.id <= lowest) continue;
@@ -178,32 +224,55 @@ export function missedIds<M extends { readonly id: string }>(ledger: GapLedger, 
 
 /** The newest id given in a conversation (or its baseline), if any. */
 export function newestGiven(entry: GapLedgerEntry): string | undefined {
-  return entry.recent.length > 0 ? entry.recent[entry.recent.length - 1] : entry.floor;
+  const { ids, start, end } = windowOf(entry);
+  return end > start ? ids[end - 1] : entry.floor;
+}
+
+/** `entry` owing `owed` instead. */
+function owing(entry: GapLedgerEntry, owed: string | undefined): LedgerEntry {
+  return entry instanceof LedgerEntry ? entry.owing(owed) : entryOf(entry.floor, [...entry.recent], owed);
 }
 
 /** `entry` with `ids` added to its recent ids, the oldest rolled over into the floor past the limit. */
-function remember(entry: GapLedgerEntry, ids: readonly string[], limits: GapLedgerLimits): GapLedgerEntry {
+function remember(entry: GapLedgerEntry, given: readonly string[], limits: GapLedgerLimits): GapLedgerEntry {
   const cap = entry.owed === undefined ? limits.recentIds : limits.recentIdsOwed;
-  const last = entry.recent[entry.recent.length - 1];
-  const only = ids.length === 1 ? (ids[0] as string) : undefined;
-  if (cap >= 1 && only !== undefined && (last === undefined || only > last) && (entry.floor === undefined || only > entry.floor)) {
-    // The hot path (a live message, newest of its conversation): one new array of at most `cap`
-    // ids, allocated at its size and copied once — no spread, no second copy when the oldest id
-    // rolls over into the floor.
-    const rolled = Math.max(0, entry.recent.length + 1 - cap);
-    const kept = entry.recent.length - rolled;
-    const recent = new Array<string>(kept + 1);
-    for (let i = 0; i < kept; i++) recent[i] = entry.recent[rolled + i] as string;
-    recent[kept] = only;
-    return { floor: rolled > 0 ? entry.recent[rolled - 1] : entry.floor, recent, owed: entry.owed };
+  const { ids, start, end } = windowOf(entry);
+  const last = end > start ? ids[end - 1] : undefined;
+  const only = given.length === 1 ? (given[0] as string) : undefined;
+  if (
+    cap >= 1 &&
+    only !== undefined &&
+    (last === undefined || only > last) &&
+    (entry.floor === undefined || only > entry.floor) &&
+    entry instanceof LedgerEntry
+  ) {
+    // The hot path (a live message, newest of its conversation): appended to the shared buffer
+    // when this entry's window ends it, the oldest id rolled over into the floor past the limit.
+    let buffer = entry.ids;
+    let from = start;
+    let to = end;
+    if (to !== buffer.length || from >= Math.max(cap, 64)) {
+      buffer = buffer.slice(from, to);
+      from = 0;
+      to = buffer.length;
+    }
+    buffer.push(only);
+    to += 1;
+    let floor = entry.floor;
+    if (to - from > cap) {
+      from = to - cap;
+      floor = buffer[from - 1];
+    }
+    return new LedgerEntry(floor, entry.owed, buffer, from, to);
   }
-  const fresh = ids.filter((id) => !isGiven(entry, id));
+  const recentIds = entry.recent;
+  const fresh = given.filter((id) => !isGiven(entry, id));
   if (fresh.length === 0) return entry;
   let recent: string[];
   if (fresh.length === 1 && (last === undefined || (fresh[0] as string) > last)) {
-    recent = [...entry.recent, fresh[0] as string];
+    recent = [...recentIds, fresh[0] as string];
   } else {
-    recent = [...new Set([...entry.recent, ...fresh])].sort();
+    recent = [...new Set([...recentIds, ...fresh])].sort();
   }
   let floor = entry.floor;
   if (recent.length > cap) {
@@ -211,13 +280,13 @@ function remember(entry: GapLedgerEntry, ids: readonly string[], limits: GapLedg
     floor = recent[rolled - 1];
     recent = recent.slice(rolled);
   }
-  return { floor, recent, owed: entry.owed };
+  return entryOf(floor, recent, entry.owed);
 }
 
-/** The index of `id` in the ascending `ids`, or -1. */
-function indexOf(ids: readonly string[], id: string): number {
-  let low = 0;
-  let high = ids.length - 1;
+/** The index of `id` in the ascending `ids[start, end)`, or -1. */
+function indexOf(ids: readonly string[], start: number, end: number, id: string): number {
+  let low = start;
+  let high = end - 1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
     const at = ids[middle] as string;

@@ -120,6 +120,8 @@ export class ParticipantNames {
   private readonly errors = new Subject<ParticipantNamesError>();
   /** Least recently used first. */
   private readonly names = new Map<string, string>();
+  /** The id remembered last (the last in `names` while it is there). */
+  private newest: string | undefined;
   /** Ids the server said it does not know, least recently used first. */
   private readonly unknown = new Set<string>();
   /** Ids asked for (or about to be), by the batch that asks. */
@@ -293,6 +295,10 @@ export class ParticipantNames {
 
   /** Sets `id` as the most recently used name, evicting the least recently used past `maxNames`. */
   private remember(id: string, name: string): void {
+    // The same sender again (a conversation's messages mostly are): already the most recent, with
+    // that name — nothing to move (a delete and a set per message would churn the map's table).
+    if (id === this.newest && this.names.get(id) === name) return;
+    this.newest = id;
     this.names.delete(id);
     this.names.set(id, name);
     if (this.names.size > this.maxNames) {

@@ -1,4 +1,5 @@
 import {
+  asapScheduler,
   asyncScheduler,
   BehaviorSubject,
   catchError,
@@ -229,9 +230,14 @@ export interface SendOptions {
  * and failed apart (an empty `messages$` is `[]` in both of the last two).
  */
 export class Timeline {
-  /** The messages, oldest to newest; emits on change; shared while subscribed. */
+  /**
+   * The messages, oldest to newest; emits on change; shared while subscribed. A change you make
+   * (`send`, `loadOlder`, …) is emitted synchronously; changes the hub brings are emitted per
+   * turn of the event loop — the first at once, the rest of the turn in one emission at its end
+   * (a microtask), each emission the whole window (docs/state.md).
+   */
   readonly messages$: Observable<readonly TimelineMessage[]>;
-  /** Messages plus paging and receipts; emits on change; shared while subscribed. */
+  /** Messages plus paging and receipts; emits on change (as `messages$` does); shared while subscribed. */
   readonly snapshot$: Observable<TimelineSnapshot>;
   /** Who is typing now (others only), `[]` to start with. */
   readonly typing$: Observable<readonly TypingParticipant[]>;
@@ -511,7 +517,8 @@ export class Timeline {
    * One run of the timeline (from the first subscriber to the last): a new state fed by the live
    * events of the conversation (through the shared routing tables: one subscription per hub event
    * for every timeline), optimistic sends, recoveries, the first history page and the join. Emits
-   * the state synchronously after every change, and once after the first page was answered.
+   * the state after every change (a hub change per turn, see `live` below), and once after the
+   * first page was answered.
    */
   private run(): Observable<TimelineState> {
     return new Observable<TimelineState>((subscriber) => {
@@ -521,11 +528,36 @@ export class Timeline {
       const status = (this.status = new BehaviorSubject<TimelineStatus>(LOADING));
       const me = this.deps.currentUser();
       if (me !== null) this.deps.names?.learn(me.id, me.fullName); // one's own messages in history, named at once
+      const subscriptions = new Subscription();
+      // Changes the hub brings (live events, bot streams) are emitted per turn of the event loop:
+      // the first of a turn at once, any later ones of the same turn once, at its end (a microtask)
+      // — one socket read of a hundred events costs two snapshots, not a hundred. Every other
+      // change (a send, its answer, a history page, a recovery) is emitted at once, with whatever
+      // the turn held back.
+      let turn: Subscription | undefined;
+      let behind = false;
+      const emit = (): void => {
+        behind = false;
+        subscriber.next(state);
+      };
+      const endTurn = (): void => {
+        turn = undefined;
+        if (behind) emit();
+      };
+      subscriptions.add(() => turn?.unsubscribe());
+      const live = (action: TimelineAction): void => {
+        if (!applyTimelineAction(state, action)) return;
+        if (turn !== undefined) {
+          behind = true;
+          return;
+        }
+        turn = asapScheduler.schedule(endTurn);
+        emit();
+      };
       const apply = (action: TimelineAction): void => {
-        if (applyTimelineAction(state, action)) subscriber.next(state);
+        if (applyTimelineAction(state, action)) emit();
       };
       const fail = (error: unknown): void => subscriber.error(error);
-      const subscriptions = new Subscription();
       const names = this.deps.names;
       // Recoveries one after the other (as they end), nothing subscribed between them.
       const queue: RecoveredEvent[] = [];
@@ -553,9 +585,9 @@ export class Timeline {
       const input: TimelineInput = {
         message: (type, message) => {
           names?.learn(message.senderId, message.senderName);
-          apply({ type, message });
+          live({ type, message });
         },
-        apply,
+        apply: live,
         recovered: (event) => {
           queue.push(event);
           recoverNext();

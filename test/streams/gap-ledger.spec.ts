@@ -1,17 +1,28 @@
 import { expect } from 'chai';
-import { emptyGapLedger, type GapLedger, type GapLedgerEvent, isGiven, missedIds, reduceGapLedger } from '../../src/streams/gap-ledger.js';
+import {
+  emptyGapLedger,
+  type GapLedger,
+  type GapLedgerEntry,
+  type GapLedgerEvent,
+  isGiven,
+  missedIds,
+  reduceGapLedger,
+} from '../../src/streams/gap-ledger.js';
 
 const C = 'c1';
 const run = (events: readonly GapLedgerEvent[], ledger: GapLedger = emptyGapLedger()): GapLedger =>
   events.reduce((l, e) => reduceGapLedger(l, e), ledger);
 const m = (id: string): { id: string } => ({ id });
 const given = (id: string): GapLedgerEvent => ({ type: 'given', conversationId: C, id });
+/** What an entry says, as a plain object. */
+const said = (entry: GapLedgerEntry | undefined): object | undefined =>
+  entry === undefined ? undefined : { floor: entry.floor, recent: [...entry.recent], owed: entry.owed };
 
 describe('gap ledger (pure reducer)', () => {
   it('covers a conversation from its baseline: at or below it counts as given, above it does not', () => {
     const l = run([{ type: 'covered', conversationId: C, baseline: 'm05', owed: false }]);
     const entry = l.entries.get(C);
-    expect(entry).to.deep.equal({ floor: 'm05', recent: [], owed: undefined });
+    expect(said(entry)).to.deep.equal({ floor: 'm05', recent: [], owed: undefined });
     expect(isGiven(entry as never, 'm04')).to.equal(true);
     expect(isGiven(entry as never, 'm05')).to.equal(true);
     expect(isGiven(entry as never, 'm06')).to.equal(false);
@@ -35,7 +46,7 @@ describe('gap ledger (pure reducer)', () => {
 
   it('a live message of an uncovered conversation starts an entry without a floor', () => {
     const l = run([given('m07')]);
-    expect(l.entries.get(C)).to.deep.equal({ floor: undefined, recent: ['m07'], owed: undefined });
+    expect(said(l.entries.get(C))).to.deep.equal({ floor: undefined, recent: ['m07'], owed: undefined });
     // Nothing is known below the first id given: a recovery takes it as given.
     expect(missedIds(l, C, [m('m06'), m('m07'), m('m08')]).map((x) => x.id)).to.deep.equal(['m08']);
   });
@@ -78,7 +89,7 @@ describe('gap ledger (pure reducer)', () => {
     const missed = missedIds(owed, C, [m('m04'), m('m03'), m('m02'), m('m01')]);
     expect(missed.map((x) => x.id)).to.deep.equal(['m03', 'm04']);
     const paid = reduceGapLedger(owed, { type: 'recovered', conversationId: C, from: 'm02', session: 2, given: ['m03', 'm04'] });
-    expect(paid.entries.get(C)).to.deep.equal({ floor: 'm01', recent: ['m02', 'm03', 'm04'], owed: undefined });
+    expect(said(paid.entries.get(C))).to.deep.equal({ floor: 'm01', recent: ['m02', 'm03', 'm04'], owed: undefined });
   });
 
   it('a recovery that ends after a newer connection started gives what it found but leaves the debt', () => {
@@ -144,8 +155,43 @@ describe('gap ledger (pure reducer)', () => {
 
   it('leaves the ledger it was given unchanged (a new ledger shares the rest)', () => {
     const before = run([{ type: 'covered', conversationId: C, baseline: 'm01', owed: false }]);
-    const snapshot = JSON.stringify([...before.entries]);
+    const snapshot = JSON.stringify([...before.entries].map(([id, entry]) => [id, said(entry)]));
     run([given('m02'), { type: 'sessionStarted', session: 2 }, { type: 'uncovered', conversationId: C }], before);
-    expect(JSON.stringify([...before.entries])).to.equal(snapshot);
+    expect(JSON.stringify([...before.entries].map(([id, entry]) => [id, said(entry)]))).to.equal(snapshot);
+  });
+
+  it('every ledger keeps what it said while later ones give more, roll ids over and branch off it', () => {
+    // Live ids share one buffer between successive ledgers: this checks that no ledger ever sees
+    // another's ids, across roll-overs and the buffer's compactions (limit 8, 600 ids), and with
+    // two ledgers given different ids from the same one (the second must not append to the first's).
+    const cap = 8;
+    const id = (n: number): string => `m${String(n).padStart(4, '0')}`;
+    const expected = (given: readonly string[]): object => ({
+      floor: given.length > cap ? given[given.length - cap - 1] : id(0),
+      recent: given.slice(-cap),
+      owed: undefined,
+    });
+    const start = run([{ type: 'covered', conversationId: C, baseline: id(0), owed: false }], emptyGapLedger({ recentIds: cap }));
+    const chain: GapLedger[] = [start];
+    const branches: Array<{ ledger: GapLedger; given: string[] }> = [];
+    for (let n = 1; n <= 600; n++) {
+      const previous = chain[n - 1] as GapLedger;
+      chain.push(reduceGapLedger(previous, given(id(n * 2))));
+      // Every 7th: a branch from the previous ledger, given an id between (not the chain's next).
+      if (n % 7 === 0) {
+        const before = Array.from({ length: n - 1 }, (_, i) => id((i + 1) * 2));
+        branches.push({ ledger: reduceGapLedger(previous, given(id(n * 2 + 1))), given: [...before, id(n * 2 + 1)] });
+      }
+    }
+    chain.forEach((ledger, n) => {
+      expect(said(ledger.entries.get(C)), `ledger ${n}`).to.deep.equal(expected(Array.from({ length: n }, (_, i) => id((i + 1) * 2))));
+    });
+    for (const branch of branches) expect(said(branch.ledger.entries.get(C))).to.deep.equal(expected(branch.given));
+    // And the answers read from the window agree with the array it shows.
+    const last = chain[600]?.entries.get(C) as GapLedgerEntry;
+    expect(isGiven(last, id(1200))).to.equal(true);
+    expect(isGiven(last, id(1101))).to.equal(true); // below the floor (never given, taken as given)
+    expect(isGiven(last, id(1199))).to.equal(false); // above it, never given
+    expect(isGiven(last, id(1201))).to.equal(false);
   });
 });

@@ -164,7 +164,7 @@ describe('timelines routed by conversation (test client)', () => {
 
   it('each of 100 open timelines gets its own conversation’s messages, synchronously, and no other', () => {
     const scheduler = newScheduler();
-    scheduler.run(() => {
+    scheduler.run(({ flush }) => {
       const server = new FakeChatServer({ scheduler });
       server.addParticipant('alice', 'Alice');
       server.addParticipant('bob', 'Bob');
@@ -191,7 +191,10 @@ describe('timelines routed by conversation (test client)', () => {
 
       // One of c042's timelines goes: the other still gets its messages; a timeline opened again starts over.
       (subscriptions.pop() as Subscription).unsubscribe();
+      // A second change in the same turn (virtual time: the same frame) comes at the turn's end.
       server.post('c042', 'bob', 'again');
+      expect(emissions.get('c042')?.at(-1)).to.deep.equal(['to 42']);
+      flush();
       expect(emissions.get('c042')?.at(-1)).to.deep.equal(['to 42', 'again']);
       for (const subscription of subscriptions) subscription.unsubscribe();
       const reopened: Array<readonly string[]> = [];

@@ -1,0 +1,66 @@
+/**
+ * A hot source for many subscribers that allocates nothing per value: what a hub's event
+ * streams are made of, one per event name. An RxJS `Subject` does the same job, but its `next`
+ * allocates a closure and an iterator per value (in the CommonJS build Node loads), and a hub
+ * event passes two of them; at tens of thousands of events a second that is garbage the young
+ * generation collects for nothing (see docs/performance.md).
+ *
+ * Subscribers are kept in an array replaced (never changed) on subscribe and unsubscribe, so a
+ * value is delivered to the subscribers there were when it came, even if one of them
+ * unsubscribes another meanwhile. A subscriber's own error is RxJS's to report (its `next`
+ * never throws into the loop). Internal.
+ */
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
+
+/** A hot Observable that the owner feeds with `next`; it never errors or completes. */
+export class Multicast<T> extends Observable<T> {
+  private subscribers: ReadonlyArray<Subscriber<T>> = [];
+
+  constructor() {
+    super((subscriber) => {
+      this.subscribers = [...this.subscribers, subscriber];
+      return () => {
+        this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+      };
+    });
+  }
+
+  /** True while anyone subscribes. */
+  get observed(): boolean {
+    return this.subscribers.length > 0;
+  }
+
+  /** Delivers `value` to every subscriber there is now, in the order they subscribed. */
+  next(value: T): void {
+    const subscribers = this.subscribers;
+    for (let i = 0; i < subscribers.length; i++) (subscribers[i] as Subscriber<T>).next(value);
+  }
+}
+
+/** What a `shareMapped` projection returns for a value to skip. */
+export const SKIP: unique symbol = Symbol('skip');
+
+/**
+ * `source` mapped through `project` once per value for all subscribers ({@link SKIP}: skipped),
+ * subscribed while anyone subscribes — `source.pipe(map, filter, share())` without the
+ * per-value allocations of `share`'s Subject. For a source that never errors or completes.
+ */
+export function shareMapped<S, T>(source: Observable<S>, project: (value: S) => T | typeof SKIP): Observable<T> {
+  const out = new Multicast<T>();
+  let upstream: Subscription | undefined;
+  return new Observable<T>((subscriber) => {
+    const inner = out.subscribe(subscriber);
+    upstream ??= source.subscribe((value) => {
+      const mapped = project(value);
+      if (mapped !== SKIP) out.next(mapped);
+    });
+    return () => {
+      inner.unsubscribe();
+      if (!out.observed && upstream !== undefined) {
+        const closing = upstream;
+        upstream = undefined;
+        closing.unsubscribe();
+      }
+    };
+  });
+}
