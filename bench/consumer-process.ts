@@ -16,6 +16,10 @@
  *   for a hand-rolled `filter` + `scan` view per conversation];
  * - `{ type: 'close' }` closes the consumer and exits.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { filter, firstValueFrom, scan, type Subscription } from 'rxjs';
 import { createChatClient } from '../src/client.js';
@@ -30,6 +34,53 @@ type Command =
   | { readonly type: 'go' }
   | { readonly type: 'heap'; readonly ready: Ready; readonly warm: readonly string[]; readonly measure: readonly string[] }
   | { readonly type: 'close' };
+
+/**
+ * `BENCH_WINDOW_PROF=<dir>`: a CPU profile of the timed window only (from `go` to the last event),
+ * written to `<dir>/<pid>.cpuprofile` — the setup, joins and warm-up left out, unlike `--cpu-prof`.
+ */
+const windowProfDir = process.env.BENCH_WINDOW_PROF;
+let profiler: Session | undefined;
+
+function startWindowProfile(): void {
+  if (windowProfDir === undefined) return;
+  profiler = new Session();
+  profiler.connect();
+  if (process.env.BENCH_WINDOW_HEAP) {
+    profiler.post('HeapProfiler.enable');
+    profiler.post('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: process.env.BENCH_WINDOW_HEAP === 'all',
+    } as never);
+    return;
+  }
+  profiler.post('Profiler.enable');
+  profiler.post('Profiler.start');
+}
+
+function stopWindowProfile(): void {
+  const session = profiler;
+  if (session === undefined || windowProfDir === undefined) return;
+  profiler = undefined;
+  if (process.env.BENCH_WINDOW_HEAP) {
+    session.post('HeapProfiler.stopSampling', (error, result) => {
+      if (error === null) writeFileSync(join(windowProfDir, `${process.pid}.heapprofile`), JSON.stringify(result.profile));
+      session.disconnect();
+    });
+    return;
+  }
+  session.post('Profiler.stop', (error, result) => {
+    if (error === null) writeFileSync(join(windowProfDir, `${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    session.disconnect();
+  });
+}
+
+/** Garbage collection pauses (ms) since the window started: reported with `done`, for reading a run (no target uses it). */
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 
 const send = (message: unknown): void => {
   process.send?.(message);
@@ -50,9 +101,10 @@ function arrived(id: string | undefined): void {
   if (seen === target || (id !== undefined && id === lastId)) {
     const ms = performance.now() - started;
     const cpu = process.cpuUsage(cpuAtStart);
+    stopWindowProfile();
     target = Number.POSITIVE_INFINITY;
     lastId = '';
-    send({ type: 'done', ms, cpuUs: cpu.user + cpu.system, seen, ...(stamps ? { stamps } : {}) });
+    send({ type: 'done', ms, cpuUs: cpu.user + cpu.system, gcMs, seen, ...(stamps ? { stamps } : {}) });
     stamps = undefined;
   }
 }
@@ -124,6 +176,8 @@ process.on('message', (command: Command) => {
       return;
     case 'go':
       collectGarbage();
+      startWindowProfile();
+      gcMs = 0;
       started = performance.now();
       cpuAtStart = process.cpuUsage();
       send({ type: 'going' });

@@ -35,6 +35,7 @@ export const HUB_VARIANTS = [
   'bare',
   'bareWindow',
   'bareWindowCopy',
+  'bareWindow100',
   'ssv',
   'fromEventPattern',
   'chatOn',
@@ -102,6 +103,23 @@ async function bareWindow(ready: Ready, arrived: Arrived, copy: boolean): Promis
   await connection.start();
   await connection.invoke('JoinConversation', ready.conversationId);
   return { conversationIds: [ready.conversationId], close: () => connection.stop() };
+}
+
+/** The bare handler keeping the last 1,000 payloads of each of 100 conversations (rings by conversation id). */
+async function bareWindows(ready: Ready, arrived: Arrived): Promise<Consumer> {
+  const connection = bareConnection(ready);
+  const rings = new Map<string, { items: unknown[]; next: number }>();
+  connection.on('messageReceived', (message: { conversationId: string }) => {
+    let ring = rings.get(message.conversationId);
+    if (ring === undefined) rings.set(message.conversationId, (ring = { items: new Array<unknown>(1000), next: 0 }));
+    ring.items[ring.next] = message;
+    ring.next = (ring.next + 1) % 1000;
+    arrived(undefined);
+  });
+  await connection.start();
+  const conversationIds = ready.conversations.slice(0, 100);
+  for (const id of conversationIds) await connection.invoke('JoinConversation', id);
+  return { conversationIds, close: () => connection.stop() };
 }
 
 async function ssv(ready: Ready, arrived: Arrived): Promise<Consumer> {
@@ -219,6 +237,8 @@ export function startConsumer(variant: HubVariant, ready: Ready, arrived: Arrive
       return bareWindow(ready, arrived, false);
     case 'bareWindowCopy':
       return bareWindow(ready, arrived, true);
+    case 'bareWindow100':
+      return bareWindows(ready, arrived);
     case 'ssv':
       return ssv(ready, arrived);
     case 'fromEventPattern':

@@ -50,6 +50,8 @@ export interface HubRun {
   readonly rate: number;
   /** CPU time of the consumer's process per event, µs. */
   readonly cpuUsPerEvent: number;
+  /** Garbage collection pauses of the consumer per event, µs (for reading a run; no target uses it). */
+  readonly gcUsPerEvent: number;
   /** How long the gateway took to hand every event to its socket. */
   readonly serverMs: number;
 }
@@ -57,6 +59,7 @@ export interface HubRun {
 interface Done {
   readonly ms: number;
   readonly cpuUs: number;
+  readonly gcMs: number;
   readonly seen: number;
   readonly stamps?: number[];
 }
@@ -148,6 +151,7 @@ async function throughputRun(options: HubThroughputOptions, variant: HubVariant,
       ms: done.ms,
       rate: (options.count / done.ms) * 1000,
       cpuUsPerEvent: done.cpuUs / options.count,
+      gcUsPerEvent: (done.gcMs * 1000) / options.count,
       serverMs,
     };
   } finally {
@@ -264,7 +268,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       ...(variants ? { variants } : {}),
       onRun: (run) =>
         console.log(
-          `${run.variant.padEnd(16)} ${run.ms.toFixed(0).padStart(6)} ms  ${run.rate.toFixed(0).padStart(7)} ev/s  ${run.cpuUsPerEvent.toFixed(1)} µs CPU/ev  server ${run.serverMs.toFixed(0)} ms`,
+          `${run.variant.padEnd(16)} ${run.ms.toFixed(0).padStart(6)} ms  ${run.rate.toFixed(0).padStart(7)} ev/s  ${run.cpuUsPerEvent.toFixed(1)} µs CPU/ev  ${run.gcUsPerEvent.toFixed(1)} µs GC/ev  server ${run.serverMs.toFixed(0)} ms`,
         ),
     });
     for (const [variant, s] of summariseRuns(runs))
