@@ -10,7 +10,7 @@
  * unsubscribes another meanwhile. A subscriber's own error is RxJS's to report (its `next`
  * never throws into the loop). Internal.
  */
-import { Observable, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, type Subscriber, Subscription } from 'rxjs';
 
 /** A hot Observable that the owner feeds with `next`; it never errors or completes. */
 export class Multicast<T> extends Observable<T> {
@@ -35,6 +35,73 @@ export class Multicast<T> extends Observable<T> {
     const subscribers = this.subscribers;
     for (let i = 0; i < subscribers.length; i++) (subscribers[i] as Subscriber<T>).next(value);
   }
+
+  /** Ends every subscriber there is now with `error` (and forgets them). */
+  error(error: unknown): void {
+    const subscribers = this.subscribers;
+    this.subscribers = [];
+    for (const subscriber of subscribers) subscriber.error(error);
+  }
+
+  /** Completes every subscriber there is now (and forgets them). */
+  complete(): void {
+    const subscribers = this.subscribers;
+    this.subscribers = [];
+    for (const subscriber of subscribers) subscriber.complete();
+  }
+}
+
+/**
+ * `source` shared while anyone subscribes, as `share()` does with its defaults (subscribed on the
+ * first subscriber, unsubscribed after the last; after an error or completion, reaching every
+ * subscriber there was, the next subscriber starts it over) — without the allocations of
+ * `share`'s Subject per value.
+ */
+export function shareLight<T>(source: Observable<T>): Observable<T> {
+  let out: Multicast<T> | undefined;
+  let upstream: Subscription | undefined;
+  return new Observable<T>((subscriber) => {
+    let hub = out;
+    if (hub === undefined) {
+      hub = new Multicast<T>();
+      out = hub;
+    }
+    const current = hub;
+    const inner = current.subscribe(subscriber);
+    if (upstream === undefined) {
+      const ended = (): void => {
+        if (out === current) {
+          out = undefined;
+          upstream = undefined;
+        }
+      };
+      // Set before subscribing, so a subscriber arriving during a synchronous emission shares it.
+      const connection = new Subscription();
+      upstream = connection;
+      connection.add(
+        source.subscribe({
+          next: (value) => current.next(value),
+          error: (error: unknown) => {
+            ended();
+            current.error(error);
+          },
+          complete: () => {
+            ended();
+            current.complete();
+          },
+        }),
+      );
+    }
+    return () => {
+      inner.unsubscribe();
+      if (out === current && !current.observed && upstream !== undefined) {
+        const closing = upstream;
+        out = undefined;
+        upstream = undefined;
+        closing.unsubscribe();
+      }
+    };
+  });
 }
 
 /** What a `shareMapped` projection returns for a value to skip. */

@@ -38,6 +38,7 @@ import {
   reduceGapLedger,
 } from './gap-ledger.js';
 import { GAP_RETRY_DELAYS_MS, type GapHistoryApi, isTransient, pagesSince, retryTransient } from './gap-recovery.js';
+import { shareLight } from '../hubs/multicast.js';
 import { JoinRegistry } from './join-registry.js';
 
 /** What a {@link ConversationFeed} runs on. */
@@ -127,7 +128,7 @@ export class ConversationFeed {
         if (!deps.chat.joinedConversations.has(id)) this.dispatch({ type: 'uncovered', conversationId: id });
       },
     });
-    this.events$ = defer(() => this.run()).pipe(share());
+    this.events$ = shareLight(defer(() => this.run()));
     this.running$ = this.events$.pipe(ignoreElements(), share());
   }
 

@@ -87,7 +87,8 @@ function release(slot: Slot | undefined): void {
  * (and their payloads) through young collections if the engine promoted it (see {@link release}).
  */
 class OrderedMessages {
-  private items: Array<TimelineMessage | undefined> = emptyArray(16);
+  /** No room until the first message (most open timelines of a big client hold none for long). */
+  private items: Array<TimelineMessage | undefined> = NO_ITEMS;
   private head = 0;
   /** One past the newest message's index. */
   private end = 0;
@@ -155,7 +156,7 @@ class OrderedMessages {
     const size = this.size;
     const next = emptyArray(Math.max(16, size * 2));
     for (let i = 0; i < size; i++) next[i] = this.items[this.head + i];
-    this.items.fill(undefined, this.head, this.end);
+    if (this.items !== NO_ITEMS) this.items.fill(undefined, this.head, this.end);
     this.items = next;
     this.base += this.head;
     this.head = 0;
@@ -180,6 +181,9 @@ class OrderedMessages {
     return lo;
   }
 }
+
+/** The array of a state that never held a message (shared: it is never written, having no room). */
+const NO_ITEMS: Array<TimelineMessage | undefined> = [];
 
 /** An array of `length` empty places, with fast (not dictionary) elements whatever the length. */
 function emptyArray(length: number): Array<TimelineMessage | undefined> {
