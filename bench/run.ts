@@ -41,6 +41,7 @@ const HUB_ROWS: ReadonlyArray<{ readonly id: string; readonly variant: HubVarian
   { id: '1', variant: 'bare', name: 'bare @microsoft/signalr handler' },
   { id: '1j', variant: 'bareWindow', name: 'bare handler keeping the last 1,000 (ring)' },
   { id: '1n', variant: 'bareWindowCopy', name: 'the same, copying the 1,000 into a new array per event' },
+  { id: '1o', variant: 'bareWindow100', name: 'bare handler keeping the last 1,000 of each of 100 conversations' },
   { id: '1a', variant: 'ssv', name: '@ssv/signalr-client hub.on' },
   { id: '1b', variant: 'fromEventPattern', name: 'fromEventPattern + share (by hand)' },
   { id: '1c', variant: 'chatOn', name: "realtime.chat.on('messageReceived')", target: 0.95 },
@@ -224,6 +225,17 @@ for (const row of HUB_ROWS) {
     ...(row.target !== undefined ? { target: row.target } : {}),
   });
 }
+// Row 1f against what it holds: the bare handler keeping the same 100 × 1,000 payloads (1o).
+const held = summary.get('bareWindow100');
+const hundred = summary.get('timeline100');
+if (held !== undefined && hundred !== undefined)
+  info(
+    '1p',
+    'hub: 100 timelines, events round robin vs row 1o (the same 100,000 held)',
+    cell(hundred),
+    cell(held),
+    hundred.rate / held.rate,
+  );
 const bareLatency = latencies.find((l) => l.variant === 'bare');
 for (const l of latencies) {
   if (l.variant === 'bare' || bareLatency === undefined) continue;
