@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { filter, firstValueFrom, type Subscription } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { Block, ChatMessageDto } from '../../src/codecs/index.js';
+import { chatMessage } from './fixtures.js';
 import type { TimelineMessage } from '../../src/streams/timeline-message.js';
 import { createTestChatClient } from '../../src/testing/create-test-chat-client.js';
 import { FakeChatServer } from '../../src/testing/fake-chat-server.js';
@@ -16,6 +17,7 @@ import { ClientKit, group, joined, waitFor } from '../client/client-kit.js';
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js';
 
 const texts = (list: readonly TimelineMessage[]): string[] => list.map((m) => m.plainText ?? '');
+const plain = (content: string): Block => ({ $type: 'text', format: 'Plain', content, plainText: content });
 
 describe('timeline messages$: hub changes per turn, your changes at once (virtual time)', () => {
   const setUp = (run: (kit: { server: FakeChatServer; flush: () => void; scheduler: TestScheduler }) => void): void => {
@@ -31,15 +33,21 @@ describe('timeline messages$: hub changes per turn, your changes at once (virtua
     });
   };
 
+  /** Alice's client connected, her timeline of 'general' subscribed and its first emissions flushed away. */
+  const open = (server: FakeChatServer, flush: () => void) => {
+    const { client } = createTestChatClient({ server, user: 'alice' });
+    client.connect().subscribe();
+    const timeline = client.timeline('general');
+    const emitted: string[][] = [];
+    const subscription: Subscription = timeline.messages$.subscribe((list) => emitted.push(texts(list)));
+    flush();
+    emitted.length = 0;
+    return { timeline, emitted, subscription };
+  };
+
   it('a burst of five posts in one turn: the first at once, the other four in one emission at the end of the turn', () => {
     setUp(({ server, flush }) => {
-      const { client } = createTestChatClient({ server, user: 'alice' });
-      client.connect().subscribe();
-      const timeline = client.timeline('general');
-      const emitted: string[][] = [];
-      const subscription = timeline.messages$.subscribe((list) => emitted.push(texts(list)));
-      flush();
-      emitted.length = 0;
+      const { timeline, emitted, subscription } = open(server, flush);
 
       for (const text of ['one', 'two', 'three', 'four', 'five']) server.post('general', 'bob', text);
       expect(emitted, 'the first change of the turn, synchronously').to.deep.equal([['one']]);
@@ -56,13 +64,7 @@ describe('timeline messages$: hub changes per turn, your changes at once (virtua
 
   it('a send in the middle of a turn is emitted at once, with the hub changes held back; the end of the turn adds nothing', () => {
     setUp(({ server, flush }) => {
-      const { client } = createTestChatClient({ server, user: 'alice' });
-      client.connect().subscribe();
-      const timeline = client.timeline('general');
-      const emitted: string[][] = [];
-      const subscription = timeline.messages$.subscribe((list) => emitted.push(texts(list)));
-      flush();
-      emitted.length = 0;
+      const { timeline, emitted, subscription } = open(server, flush);
 
       server.post('general', 'bob', 'first');
       server.post('general', 'bob', 'held back');
@@ -81,13 +83,7 @@ describe('timeline messages$: hub changes per turn, your changes at once (virtua
 
   it('unsubscribing in the middle of a turn: nothing is emitted after, and the next run starts over', () => {
     setUp(({ server, flush }) => {
-      const { client } = createTestChatClient({ server, user: 'alice' });
-      client.connect().subscribe();
-      const timeline = client.timeline('general');
-      const emitted: string[][] = [];
-      const subscription: Subscription = timeline.messages$.subscribe((list) => emitted.push(texts(list)));
-      flush();
-      emitted.length = 0;
+      const { timeline, emitted, subscription } = open(server, flush);
       server.post('general', 'bob', 'a');
       server.post('general', 'bob', 'b');
       subscription.unsubscribe();
@@ -123,27 +119,17 @@ describe('timeline messages$ under a burst of hub events (embedded gateway)', fu
     await firstValueFrom(timeline.status$.pipe(filter((s) => s.status === 'loaded')));
     const before = timeline.messages.length;
     const ids = Array.from({ length: 500 }, (_, i) => `01ZBURST${String(i).padStart(18, '0')}`);
-    const text = (content: string): Block[] => [{ $type: 'text', format: 'Plain', content, plainText: content }];
-    const payload = (id: string): ChatMessageDto => ({
-      id,
-      conversationId: conversation.id,
-      senderId: bobId,
-      senderName: 'bob',
-      senderType: 'User',
-      blocks: text(id),
-      plainTextContent: id,
-      replyToMessageId: null,
-      quickReplies: null,
-      isEdited: false,
-      reactions: null,
-      mentions: null,
-      createdAt: new Date().toISOString(),
-      updatedAt: null,
-      clientMessageId: null,
-      systemEvent: null,
-    });
+    const payload = (id: string, n: number): ChatMessageDto =>
+      chatMessage(n, {
+        id,
+        conversationId: conversation.id,
+        senderId: bobId,
+        senderName: 'bob',
+        blocks: [plain(id)],
+        plainTextContent: id,
+      });
     const from = seen.length;
-    await Promise.all(ids.map((id) => gateway.faults.emitRaw(conversation.id, 'messageReceived', payload(id))));
+    await Promise.all(ids.map((id, n) => gateway.faults.emitRaw(conversation.id, 'messageReceived', payload(id, n))));
     const inBurst = (list: readonly TimelineMessage[] | undefined): number =>
       (list ?? []).filter((m) => m.id.startsWith('01ZBURST')).length;
     await waitFor(() => inBurst(seen.at(-1)) === 500, 10_000, 'all 500 emitted').catch((error: Error) => {
