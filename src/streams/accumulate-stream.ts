@@ -34,26 +34,35 @@ export type BotStreamPhase = 'streaming' | 'completed' | 'aborted';
 
 /** A bot's streamed reply so far. */
 export interface BotStream {
+  /** The stream's id (`streamId` of its events). */
   readonly streamId: string;
+  /** The id of the reply's placeholder message (the final message may have another). */
   readonly messageId: string;
+  /** The conversation the reply is in. */
   readonly conversationId: string;
   /** Null until `streamStarted` arrives (a chunk may come first). */
   readonly senderId: string | null;
+  /** The bot's display name (null until `streamStarted`). */
   readonly senderName: string | null;
+  /** The bot's avatar, if it has one. */
   readonly senderAvatar: MediaReference | null;
+  /** The message the reply answers, if any. */
   readonly replyToMessageId: string | null;
   /** The last status, e.g. `"thinking"`. */
   readonly status: string | null;
+  /** The detail sent with the last status, if any. */
   readonly statusDetail: string | null;
   /** The text of every chunk applied so far, in `chunkIndex` order, without gaps. */
   readonly text: string;
   /** Chunks applied to `text`. */
   readonly chunkCount: number;
+  /** Where the reply stands: streaming, completed or aborted. */
   readonly phase: BotStreamPhase;
   /** Why it was aborted (`phase: 'aborted'`). */
   readonly reason: string | null;
   /** The final hub message (`phase: 'completed'`); it replaces the placeholder. */
   readonly message: ChatMessageDto | null;
+  /** When the stream started (`streamStarted`'s time; null until it arrived). */
   readonly startedAt: string | null;
 }
 

@@ -27,31 +27,51 @@ export type DeliveryStatus = 'pending' | 'sent' | 'confirmed' | 'failed' | 'stre
  * streams and optimistic sends.
  */
 export interface TimelineMessage {
+  /** The server's id (ULID); `local:…` for an optimistic send not answered yet, the stream's message id for a streaming reply. */
   readonly id: string;
+  /** The sender's idempotency key, when it sent one (every send of this client does). */
   readonly clientMessageId: string | null;
+  /** The conversation it is in. */
   readonly conversationId: string;
+  /** The participant who sent it. */
   readonly senderId: string;
   /** Null when only REST history carried it (REST has no sender name). */
   readonly senderName: string | null;
+  /** `User`, `Bot` or `System`. */
   readonly senderType: SenderType;
+  /** The sender's avatar, when the hub carried it (REST history does not). */
   readonly senderAvatar: MediaReference | null;
+  /** The content, as blocks (text, image, file, card, …); empty once recalled. */
   readonly blocks: readonly Block[];
+  /** The text of the content without formatting (the server's index of it), or null. */
   readonly plainText: string | null;
+  /** The message it answers, if any. */
   readonly replyToMessageId: string | null;
+  /** Buttons offered with it (bots), if any. */
   readonly quickReplies: readonly QuickReply[] | null;
+  /** Who it mentions, if anyone. */
   readonly mentions: readonly Mention[] | null;
+  /** When the server made it (ISO 8601). */
   readonly createdAt: string;
+  /** When it was last edited, if it was. */
   readonly updatedAt: string | null;
+  /** True once edited. */
   readonly isEdited: boolean;
+  /** True once deleted (`deleteType` says how). */
   readonly isDeleted: boolean;
+  /** When it was deleted, if it was. */
   readonly deletedAt: string | null;
+  /** `recall` (the content is removed) or `delete` (marked deleted, content kept); null while not deleted. */
   readonly deleteType: DeleteType | null;
   /** Reactions by emoji, with who reacted. */
   readonly reactions: readonly ReactionGroupDto[];
+  /** What a system message records (a member added, a rename, …); null for other messages. */
   readonly systemEvent: SystemEventDto | null;
+  /** Where it stands: pending, sent, confirmed, failed, streaming or aborted (see {@link DeliveryStatus}). */
   readonly status: DeliveryStatus;
   /** A streaming bot's last status text (e.g. `"thinking"`). */
   readonly streamStatus: string | null;
+  /** Why a bot's reply stopped (`status: 'aborted'`). */
   readonly abortReason: string | null;
   /** Why sending failed (`status: 'failed'`). */
   readonly error: unknown;

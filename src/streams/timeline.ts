@@ -212,8 +212,11 @@ const LOADED: TimelineStatus = { status: 'loaded' };
 
 /** What `send` takes besides the content. */
 export interface SendOptions {
+  /** The message this one answers. */
   readonly replyToMessageId?: string;
+  /** Who the message mentions (shown as such by clients). */
   readonly mentions?: Mention[];
+  /** Buttons offered with the message. */
   readonly quickReplies?: QuickReply[];
   /** Use this id instead of a generated one. */
   readonly clientMessageId?: string;
