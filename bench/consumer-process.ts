@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { filter, firstValueFrom, scan, type Subscription } from 'rxjs';
 import { createChatClient } from '../src/client.js';
 import type { ChatMessageDto } from '../src/codecs/index.js';
-import { type Consumer, type HubVariant, startConsumer } from './consumers.js';
+import { type Consumer, type HubVariant, holdTimelines, startConsumer } from './consumers.js';
 import type { Ready } from './gateway-handle.js';
 import { collectGarbage } from './harness.js';
 
@@ -118,18 +118,7 @@ async function measureHeap(ready: Ready, warm: readonly string[], measure: reado
   const client = createChatClient({ baseUrl: ready.url, token: ready.token });
   await firstValueFrom(client.connect());
   const subscriptions: Subscription[] = [];
-  // One subscriber per timeline, kept: the timeline runs (first page, join, baseline) while it is
-  // there. Ten at a time, so the HTTP client's connection pool stays as the warm-up left it (a
-  // hundred first pages at once would open a hundred more keep-alive sockets, counted here).
-  const hold = async (ids: readonly string[]): Promise<void> => {
-    for (let i = 0; i < ids.length; i += 10) {
-      const batch = ids.slice(i, i + 10);
-      for (const id of batch) subscriptions.push(client.timeline(id).messages$.subscribe());
-      await firstValueFrom(client.realtime.chat.joinedConversations$.pipe(filter((joined) => batch.every((id) => joined.has(id)))));
-      await sleep(100); // first pages, baselines and recoveries
-    }
-    await sleep(200);
-  };
+  const hold = (ids: readonly string[]): Promise<void> => holdTimelines(client, ids, subscriptions);
   await hold(warm);
   // A rehearsal: the same 100 opened and closed once, so what the engine compiles or optimises
   // for a hundred timelines at once (code, feedback, a stack formatted once) is made before the

@@ -228,6 +228,23 @@ async function timelines(
   return { conversationIds, close: () => c.close() };
 }
 
+/**
+ * Opens a timeline per id with one subscriber each (kept in `subscriptions`: the timeline runs —
+ * first page, join, baseline — while it is there), ten at a time so the HTTP client's connection
+ * pool stays as a warm-up left it (a hundred first pages at once would open a hundred more
+ * keep-alive sockets), each batch waiting for its joins and then for its first pages, baselines
+ * and recoveries. What the heap rows measure an open timeline by.
+ */
+export async function holdTimelines(client: ChatClient, ids: readonly string[], subscriptions: Subscription[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 10) {
+    const batch = ids.slice(i, i + 10);
+    for (const id of batch) subscriptions.push(client.timeline(id).messages$.subscribe());
+    await firstValueFrom(client.realtime.chat.joinedConversations$.pipe(filter((joined) => batch.every((id) => joined.has(id)))));
+    await sleep(100);
+  }
+  await sleep(200);
+}
+
 /** Sets up `variant`, delivering into `arrived`. */
 export function startConsumer(variant: HubVariant, ready: Ready, arrived: Arrived): Promise<Consumer> {
   switch (variant) {

@@ -7,9 +7,9 @@
  * call's heap (tsx compiles with `keepNames`); the bench's heap row runs compiled code without it.
  */
 import { Session } from 'node:inspector/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { filter, firstValueFrom, type Subscription } from 'rxjs';
+import { firstValueFrom, type Subscription } from 'rxjs';
 import { createChatClient } from '../src/client.js';
+import { holdTimelines } from './consumers.js';
 import { GatewayProcess } from './gateway-handle.js';
 import { collectGarbage } from './harness.js';
 
@@ -27,16 +27,7 @@ try {
   const client = createChatClient({ baseUrl: url, token });
   await firstValueFrom(client.connect());
   const subscriptions: Subscription[] = [];
-  // Ten at a time, so the HTTP client's connection pool stays as the warm-up left it.
-  const hold = async (ids: readonly string[]): Promise<void> => {
-    for (let i = 0; i < ids.length; i += 10) {
-      const batch = ids.slice(i, i + 10);
-      for (const id of batch) subscriptions.push(client.timeline(id).messages$.subscribe());
-      await firstValueFrom(client.realtime.chat.joinedConversations$.pipe(filter((joined) => batch.every((id) => joined.has(id)))));
-      await sleep(100);
-    }
-    await sleep(200);
-  };
+  const hold = (ids: readonly string[]): Promise<void> => holdTimelines(client, ids, subscriptions);
   await hold(conversations.slice(100, 120));
   collectGarbage();
   await session.post('HeapProfiler.enable');
