@@ -20,6 +20,7 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { filter, firstValueFrom, scan, type Subscription } from 'rxjs';
 import { createChatClient } from '../src/client.js';
@@ -109,6 +110,12 @@ function arrived(id: string | undefined): void {
   }
 }
 
+/**
+ * `BENCH_HEAP_SNAPSHOTS=<dir>`: the heap row writes `<dir>/before.heapsnapshot` and
+ * `<dir>/after.heapsnapshot` around the hundred timelines it measures (to diff what they hold).
+ */
+const heapSnapshots = process.env.BENCH_HEAP_SNAPSHOTS;
+
 const heapUsed = (): number => {
   collectGarbage();
   return process.memoryUsage().heapUsed;
@@ -128,8 +135,10 @@ async function measureHeap(ready: Ready, warm: readonly string[], measure: reado
   for (const subscription of subscriptions.splice(rehearsal)) subscription.unsubscribe();
   await sleep(300); // the leaves
   const before = heapUsed();
+  if (heapSnapshots) writeHeapSnapshot(join(heapSnapshots, 'before.heapsnapshot'));
   await hold(measure);
   const after = heapUsed();
+  if (heapSnapshots) writeHeapSnapshot(join(heapSnapshots, 'after.heapsnapshot'));
   // The same conversations as hand-rolled views over the decoded hub stream (no REST, no joins).
   const viewsBefore = heapUsed();
   const received$ = client.realtime.chat.on('messageReceived');

@@ -19,8 +19,9 @@ import {
   of,
   retry,
   type SchedulerLike,
-  share,
   Subject,
+  type Subscriber,
+  type Subscription,
   tap,
   throwError,
   timer,
@@ -105,10 +106,11 @@ export class ConversationFeed {
   /** Everything the feed learns, hot while subscribed. */
   readonly events$: Observable<FeedEvent>;
   /**
-   * The feed kept running, emitting nothing: what every hold merges. Shared, so a thousand holds
-   * add one subscriber to `events$`, not a thousand that each see every event.
+   * The holds keeping the feed running: `events$` is subscribed once for all of them while there
+   * are any (a thousand holds add one subscriber, not a thousand that each see every event).
    */
-  private readonly running$: Observable<never>;
+  private readonly running = new Set<Subscriber<void>>();
+  private runningSubscription: Subscription | undefined;
   private ledger: GapLedger;
   private readonly recoverNow = new Subject<string>();
   /** Conversations whose recovery failed for good: tried again later. */
@@ -129,7 +131,6 @@ export class ConversationFeed {
       },
     });
     this.events$ = shareLight(defer(() => this.run()));
-    this.running$ = this.events$.pipe(ignoreElements(), share());
   }
 
   /** The ledger now (a snapshot; empty while the feed is not running). */
@@ -142,21 +143,38 @@ export class ConversationFeed {
    * running. Emits when the conversation is joined; errors when the server refuses the join.
    */
   hold(conversationId: string): Observable<void> {
-    // `merge(this.running$, this.joins.hold(id))`, written out: one per open timeline, kept small.
     return new Observable<void>((subscriber) => {
-      let open = 2;
-      const complete = (): void => {
-        open -= 1;
-        if (open === 0) subscriber.complete();
-      };
-      const fail = (error: unknown): void => subscriber.error(error);
-      const running = this.running$.subscribe({ error: fail, complete });
-      const held = this.joins.hold(conversationId).subscribe({ next: () => subscriber.next(), error: fail, complete });
-      return () => {
-        running.unsubscribe();
-        held.unsubscribe();
-      };
+      this.keepRunning(subscriber);
+      subscriber.add(() => this.stopRunning(subscriber));
+      // The join's hold delivers to this subscriber itself (its teardown runs after the one above).
+      this.joins.hold(conversationId).subscribe(subscriber);
     });
+  }
+
+  /** Keeps `events$` subscribed for `holder` (an error of the feed ends every holder). */
+  private keepRunning(holder: Subscriber<void>): void {
+    this.running.add(holder);
+    if (this.runningSubscription !== undefined) return;
+    const subscription = this.events$.subscribe({
+      error: (error: unknown) => {
+        this.runningSubscription = undefined;
+        for (const held of [...this.running]) held.error(error);
+      },
+      complete: () => {
+        this.runningSubscription = undefined;
+      },
+    });
+    if (this.running.size === 0) subscription.unsubscribe();
+    else if (!subscription.closed) this.runningSubscription = subscription;
+  }
+
+  private stopRunning(holder: Subscriber<void>): void {
+    this.running.delete(holder);
+    if (this.running.size === 0 && this.runningSubscription !== undefined) {
+      const subscription = this.runningSubscription;
+      this.runningSubscription = undefined;
+      subscription.unsubscribe();
+    }
   }
 
   /** How many holders a conversation has. */

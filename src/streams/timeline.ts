@@ -1,42 +1,26 @@
 import {
-  asapScheduler,
   asyncScheduler,
-  BehaviorSubject,
   catchError,
   concatMap,
   defer,
-  distinctUntilChanged,
   EMPTY,
-  endWith,
   expand,
   filter,
-  from,
   ignoreElements,
   map,
   merge,
   Observable,
   of,
   reduce,
-  ReplaySubject,
   type SchedulerLike,
-  share,
   shareReplay,
   Subject,
-  Subscription,
   takeWhile,
   tap,
   timeout,
 } from 'rxjs';
 import * as t from 'io-ts';
-import {
-  Block,
-  type ChatMessageDto,
-  type CursorPaginatedResult,
-  Mention,
-  type MessageDto,
-  QuickReply,
-  type SendMessageAck,
-} from '../codecs/index.js';
+import { Block, type CursorPaginatedResult, Mention, type MessageDto, QuickReply, type SendMessageAck } from '../codecs/index.js';
 import { MAX_JSON_DEPTH } from '../codecs/json-depth.js';
 import { array, optional } from '../codecs/scalars.js';
 import { InvalidArgumentError } from '../core/invalid-argument-error.js';
@@ -54,10 +38,18 @@ import type { ChatHubPort } from '../hubs/ports.js';
 import type { BotStream } from './accumulate-stream.js';
 import { outgoingTyping } from './outgoing-typing.js';
 import { localMessage, type TimelineMessage } from './timeline-message.js';
-import { applyTimelineAction, type ReadReceipt, type TimelineAction, TimelineState } from './timeline-state.js';
-import { ConversationFeed, type FeedEvent } from './conversation-feed.js';
-import { byConversation, KeyedRouter, route, sharedRouter } from './timeline-router.js';
-import { GAP_RETRY_DELAYS_MS, retryTransient } from './gap-recovery.js';
+import type { ReadReceipt } from './timeline-state.js';
+import { ConversationFeed } from './conversation-feed.js';
+import {
+  historyAction,
+  MessagesSink,
+  namedPage,
+  type RunSink,
+  SnapshotSink,
+  StatusSink,
+  TimelineRun,
+  type TimelineSetup,
+} from './timeline-run.js';
 import type { ParticipantNames } from './participant-names.js';
 import { trackTyping, type TypingParticipant } from './track-typing.js';
 
@@ -73,53 +65,6 @@ const SendOptionsCodec = optional(
   { replyToMessageId: t.string, mentions: array(Mention), quickReplies: array(QuickReply), clientMessageId: t.string },
   'SendOptions',
 );
-
-/** Marks the end of the first history page in the action stream (not an action). */
-const FIRST_PAGE_DONE = Symbol('first page done');
-/** Marks the end of a recovery that stood in for the first page (not an action). */
-const SETTLED = Symbol('recovery settled');
-/** A recovery of the conversation feed. */
-type RecoveredEvent = Extract<FeedEvent, { type: 'recovered' }>;
-/** The routing key of a feed event: its conversation for a recovery, none (`''`) for a message. */
-const recoveredKey = (event: FeedEvent): string => (event.type === 'recovered' ? event.conversationId : '');
-
-/** Where the shared router delivers one timeline run's events. */
-interface TimelineInput {
-  /** `messageReceived` / `messageRecovered` (the sender's name is learnt first). */
-  readonly message: (type: 'received' | 'recovered', message: ChatMessageDto) => void;
-  /** Any other live change. */
-  readonly apply: (action: TimelineAction) => void;
-  /** A recovery of the feed in this conversation. */
-  readonly recovered: (event: RecoveredEvent) => void;
-  /** A source errored (none of them does): the run errors, as it did when it subscribed them itself. */
-  readonly fail: (error: unknown) => void;
-}
-
-/**
- * The router of every timeline on one chat hub, bot stream and conversation feed: one subscription
- * to each hub event, to the streams and to the feed, whatever the number of open timelines; each
- * value goes to the timelines of its conversation only.
- */
-function timelineRouter(chat: ChatHubPort, streams$: Observable<BotStream>, feed: ConversationFeed): KeyedRouter<TimelineInput> {
-  return sharedRouter<TimelineInput>(
-    [feed, chat, streams$],
-    () =>
-      new KeyedRouter<TimelineInput>(
-        [
-          route(chat.on('messageReceived'), byConversation, (t: TimelineInput, message) => t.message('received', message)),
-          route(chat.on('messageRecovered'), byConversation, (t: TimelineInput, message) => t.message('recovered', message)),
-          route(chat.on('messageUpdated'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'updated', dto })),
-          route(chat.on('messageDeleted'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'deleted', dto })),
-          route(chat.on('reactionAdded'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'reactionAdded', dto })),
-          route(chat.on('reactionRemoved'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'reactionRemoved', dto })),
-          route(chat.on('readReceiptUpdated'), byConversation, (t: TimelineInput, dto) => t.apply({ type: 'readReceipt', dto })),
-          route(streams$, byConversation, (t: TimelineInput, stream) => t.apply({ type: 'stream', stream })),
-          route(feed.events$, recoveredKey, (t: TimelineInput, event) => t.recovered(event as RecoveredEvent)),
-        ],
-        (t, error) => t.fail(error),
-      ),
-  );
-}
 
 /** What a timeline needs from REST. */
 export interface TimelineHistoryApi {
@@ -207,9 +152,6 @@ export type TimelineStatus =
   | { readonly status: 'loaded' }
   | { readonly status: 'failed'; readonly error: unknown };
 
-const LOADING: TimelineStatus = { status: 'loading' };
-const LOADED: TimelineStatus = { status: 'loaded' };
-
 /** What `send` takes besides the content. */
 export interface SendOptions {
   /** The message this one answers. */
@@ -262,19 +204,14 @@ export class Timeline {
    */
   readonly status$: Observable<TimelineStatus>;
 
-  private readonly actions = new Subject<TimelineAction>();
   /** Keystrokes and sends, for outgoing typing: made on first use. */
   private keystrokesSubject: Subject<void> | undefined;
   private sentSubject: Subject<void> | undefined;
   private readonly scheduler: SchedulerLike;
   private readonly pageSize: number;
-  private readonly feed: ConversationFeed;
-  private state: TimelineState | undefined;
-  private paging = new HistoryPaging();
-  /** The status of the current run (a new one per run; `loading` until its first page). */
-  private status = new BehaviorSubject<TimelineStatus>(LOADING);
-  /** Starts the current run's outgoing typing (set while a run is on). */
-  private startTyping: (() => void) | undefined;
+  private readonly setup: TimelineSetup;
+  /** The run under way (or the last one: closed once stopped). */
+  private current: TimelineRun | undefined;
 
   constructor(
     readonly conversationId: string,
@@ -285,7 +222,7 @@ export class Timeline {
       throw new InvalidArgumentError('conversationId', 'expected a non-empty string id');
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.pageSize = options.pageSize ?? 50;
-    this.feed =
+    const feed =
       deps.feed ??
       new ConversationFeed({
         chat: deps.chat,
@@ -296,42 +233,18 @@ export class Timeline {
         ...(options.maxGapPages !== undefined ? { maxPages: options.maxGapPages } : {}),
         scheduler: this.scheduler,
       });
-    const core$ = defer(() => this.run()).pipe(
-      share({ connector: () => new ReplaySubject<TimelineState>(1), resetOnRefCountZero: true, resetOnError: true, resetOnComplete: true }),
-    );
-    this.snapshot$ = lazy(() =>
-      core$.pipe(
-        map((state) => ({
-          conversationId,
-          messages: state.messages(),
-          hasOlder: this.paging.hasOlder(state),
-          readReceipts: new Map(state.readReceipts()),
-          version: state.version,
-        })),
-        distinctUntilChanged((a, b) => a.version === b.version && a.hasOlder === b.hasOlder),
-      ),
-    );
-    // `map(state.messages())` + `distinctUntilChanged()` in one step (the hot path of every event).
-    this.messages$ = new Observable<readonly TimelineMessage[]>((subscriber) => {
-      let last: readonly TimelineMessage[] | undefined;
-      return core$.subscribe({
-        next: (state) => {
-          const messages = state.messages();
-          if (messages === last) return;
-          last = messages;
-          subscriber.next(messages);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
-    // Subscribing to core$ first starts (or shares) the run, which made its status subject.
-    this.status$ = lazy(() =>
-      merge(
-        core$.pipe(ignoreElements()),
-        defer(() => this.status),
-      ).pipe(distinctUntilChanged()),
-    );
+    this.setup = {
+      conversationId,
+      deps,
+      feed,
+      pageSize: this.pageSize,
+      maxMessages: options.maxMessages ?? 1000,
+      join: options.join ?? true,
+      scheduler: this.scheduler,
+    };
+    this.messages$ = new Observable((subscriber) => this.attach(new MessagesSink(subscriber)));
+    this.snapshot$ = new Observable((subscriber) => this.attach(new SnapshotSink(subscriber)));
+    this.status$ = new Observable((subscriber) => this.attach(new StatusSink(subscriber)));
     const me = (): string | undefined => deps.currentUser()?.id;
     this.typing$ = lazy(() =>
       trackTyping(
@@ -344,7 +257,7 @@ export class Timeline {
 
   /** The messages now (empty while nobody subscribes). */
   get messages(): readonly TimelineMessage[] {
-    return this.state?.messages() ?? [];
+    return this.run?.state.messages() ?? [];
   }
 
   /**
@@ -355,10 +268,9 @@ export class Timeline {
    */
   loadOlder(): Observable<number> {
     return defer(() => {
-      const state = this.state;
-      if (!state || !this.paging.hasOlder(state)) return of(0);
-      const paging = this.paging;
-      const status = this.status;
+      const run = this.run;
+      if (run === undefined || !run.paging.hasOlder(run.state)) return of(0);
+      const { state, paging } = run;
       const oldest = state.oldestId();
       // Continue below the oldest message held. Its page's cursor is known unless the window
       // dropped messages since; then the nearest page boundary above it is used (re-fetching a
@@ -386,17 +298,17 @@ export class Timeline {
             ? fetch(page.nextCursor)
             : EMPTY,
         ),
-        takeWhile(() => this.state === state),
-        concatMap((page) => this.named(page)),
+        takeWhile(() => !run.closed),
+        concatMap((page) => namedPage(this.deps.names, page)),
         map(({ page, senderNames }) => {
           paging.record(page);
           const before = state.size;
-          this.actions.next({ type: 'history', messages: page.items, ...(senderNames !== undefined ? { senderNames } : {}) });
+          run.apply(historyAction(page.items, senderNames));
           return state.size - before;
         }),
         reduce((total, added) => total + added, 0),
         // A page came: a timeline whose first page failed is loaded now (loadOlder is its retry).
-        tap(() => settleLoaded(status)),
+        tap(() => run.settle()),
       );
     });
   }
@@ -420,7 +332,7 @@ export class Timeline {
     assertSendOptions(options);
     return defer(() => {
       const clientMessageId = options.clientMessageId ?? this.deps.newClientMessageId();
-      const state = this.state;
+      const state = this.run?.state;
       const user = this.deps.currentUser();
       const text = blocks.map((b) => (b.$type === 'text' ? ((b as { plainText?: string | null }).plainText ?? '') : '')).join('\n');
       const pending = localMessage({
@@ -438,7 +350,7 @@ export class Timeline {
         createdAt: new Date(this.scheduler.now()).toISOString(),
         status: 'pending',
       });
-      this.actions.next({ type: 'pending', message: pending });
+      this.run?.apply({ type: 'pending', message: pending });
       this.sentSubject?.next();
       return this.deliver(clientMessageId, blocks, options, pending);
     });
@@ -448,9 +360,9 @@ export class Timeline {
   retry(clientMessageId: string): Observable<TimelineMessage> {
     assertNonEmptyString('clientMessageId', clientMessageId);
     return defer(() => {
-      const failed = this.state?.byClientMessageId(clientMessageId);
+      const failed = this.run?.state.byClientMessageId(clientMessageId);
       if (failed?.status !== 'failed') return EMPTY;
-      this.actions.next({ type: 'retrying', clientMessageId });
+      this.run?.apply({ type: 'retrying', clientMessageId });
       return this.deliver(
         clientMessageId,
         [...failed.blocks],
@@ -466,8 +378,39 @@ export class Timeline {
 
   /** Call on every keystroke: sends `StartTyping` at most once per 2 s and `StopTyping` after a pause or a send. */
   notifyTyping(): void {
-    this.startTyping?.();
+    const run = this.run;
+    if (run !== undefined && run.typing === undefined) {
+      const typing = this.typingOut().subscribe({ error: (error: unknown) => run.fail(error) });
+      if (run.closed) typing.unsubscribe();
+      else run.typing = typing;
+    }
     this.keystrokesSubject?.next();
+  }
+
+  /** The run under way, if any. */
+  private get run(): TimelineRun | undefined {
+    const run = this.current;
+    return run !== undefined && !run.closed ? run : undefined;
+  }
+
+  /**
+   * Subscribes `sink` to the run under way, or to a new one (shared while anyone subscribes, as
+   * `share` with a replay of one would be: a sink added to a run that emitted is told its state).
+   */
+  private attach(sink: RunSink): () => void {
+    let run = this.run;
+    if (run === undefined) {
+      run = new TimelineRun(this.setup);
+      this.current = run;
+      run.add(sink, false);
+      run.start();
+    } else {
+      run.add(sink, true);
+    }
+    // The status after the start, so a start that settled it at once tells only that.
+    if (!run.closed) sink.status(run.status);
+    const attached = run;
+    return () => attached.remove(sink);
   }
 
   private deliver(clientMessageId: string, blocks: Block[], options: SendOptions, pending: TimelineMessage): Observable<TimelineMessage> {
@@ -492,13 +435,13 @@ export class Timeline {
           catchError((error: unknown) => (HubError.is(error) && error.kind === 'not-connected' ? overRest$() : throwErrorOf(error))),
         )
       : overRest$();
-    const current = (): TimelineMessage => this.state?.byClientMessageId(clientMessageId) ?? pending;
+    const current = (): TimelineMessage => this.run?.state.byClientMessageId(clientMessageId) ?? pending;
     return merge(
       of(pending),
       request$.pipe(
         map((result) => {
           if (result.messageId === '') throw new Error('the server accepted the message without an id');
-          this.actions.next({
+          this.run?.apply({
             type: 'sent',
             clientMessageId,
             messageId: result.messageId,
@@ -508,175 +451,11 @@ export class Timeline {
           return now.id.startsWith('local:') ? { ...now, id: result.messageId, status: 'sent' as const } : now;
         }),
         catchError((error: unknown) => {
-          this.actions.next({ type: 'failed', clientMessageId, error });
+          this.run?.apply({ type: 'failed', clientMessageId, error });
           const now = current();
           return of(now.status === 'failed' ? now : { ...now, status: 'failed' as const, error });
         }),
       ),
-    );
-  }
-
-  /**
-   * One run of the timeline (from the first subscriber to the last): a new state fed by the live
-   * events of the conversation (through the shared routing tables: one subscription per hub event
-   * for every timeline), optimistic sends, recoveries, the first history page and the join. Emits
-   * the state after every change (a hub change per turn, see `live` below), and once after the
-   * first page was answered.
-   */
-  private run(): Observable<TimelineState> {
-    return new Observable<TimelineState>((subscriber) => {
-      const state = new TimelineState(this.conversationId, this.options.maxMessages ?? 1000);
-      this.state = state;
-      const paging = (this.paging = new HistoryPaging());
-      const status = (this.status = new BehaviorSubject<TimelineStatus>(LOADING));
-      const me = this.deps.currentUser();
-      if (me !== null) this.deps.names?.learn(me.id, me.fullName); // one's own messages in history, named at once
-      const subscriptions = new Subscription();
-      // Changes the hub brings (live events, bot streams) are emitted per turn of the event loop:
-      // the first of a turn at once, any later ones of the same turn once, at its end (a microtask)
-      // — one socket read of a hundred events costs two snapshots, not a hundred. Every other
-      // change (a send, its answer, a history page, a recovery) is emitted at once, with whatever
-      // the turn held back.
-      let turn: Subscription | undefined;
-      let behind = false;
-      const emit = (): void => {
-        behind = false;
-        subscriber.next(state);
-      };
-      const endTurn = (): void => {
-        turn = undefined;
-        if (behind) emit();
-      };
-      subscriptions.add(() => turn?.unsubscribe());
-      const live = (action: TimelineAction): void => {
-        if (!applyTimelineAction(state, action)) return;
-        if (turn !== undefined) {
-          behind = true;
-          return;
-        }
-        turn = asapScheduler.schedule(endTurn);
-        emit();
-      };
-      const apply = (action: TimelineAction): void => {
-        if (applyTimelineAction(state, action)) emit();
-      };
-      const fail = (error: unknown): void => subscriber.error(error);
-      const names = this.deps.names;
-      // Recoveries one after the other (as they end), nothing subscribed between them.
-      const queue: RecoveredEvent[] = [];
-      let recovering = false;
-      const recoverNext = (): void => {
-        while (!recovering && !subscriptions.closed) {
-          const event = queue.shift();
-          if (event === undefined) return;
-          recovering = true;
-          let sync = true;
-          const running: Subscription = this.recovery(event, state, paging, status).subscribe({
-            next: (action) => (action === SETTLED ? settleLoaded(status) : apply(action)),
-            error: fail,
-            complete: () => {
-              recovering = false;
-              if (sync) return;
-              subscriptions.remove(running);
-              recoverNext();
-            },
-          });
-          sync = false;
-          if (recovering) subscriptions.add(running);
-        }
-      };
-      const input: TimelineInput = {
-        message: (type, message) => {
-          names?.learn(message.senderId, message.senderName);
-          live({ type, message });
-        },
-        apply: live,
-        recovered: (event) => {
-          queue.push(event);
-          recoverNext();
-        },
-        fail,
-      };
-      // Live events and recoveries through the shared router (subscribed before the join starts a recovery).
-      const removeInput = timelineRouter(this.deps.chat, this.deps.streams$, this.feed).add(this.conversationId, input);
-      subscriptions.add(this.actions.subscribe(apply));
-      subscriptions.add(
-        this.firstPage(paging, status).subscribe({
-          next: (action) => (action === FIRST_PAGE_DONE ? subscriber.next(state) : apply(action)),
-          error: fail,
-        }),
-      );
-      if (this.options.join ?? true) {
-        subscriptions.add(this.feed.hold(this.conversationId).subscribe({ error: (error: unknown) => this.deps.report(error) }));
-      }
-      // Outgoing typing runs from the first keystroke of the run on (most timelines never type).
-      let typing: Subscription | undefined;
-      this.startTyping = () => {
-        if (typing === undefined && !subscriptions.closed) subscriptions.add((typing = this.typingOut().subscribe({ error: fail })));
-      };
-      return () => {
-        removeInput();
-        subscriptions.unsubscribe();
-        this.startTyping = undefined;
-        if (this.state === state) this.state = undefined;
-      };
-    });
-  }
-
-  /** The first history page as a `history` action, then `FIRST_PAGE_DONE` (answered or failed). */
-  private firstPage(paging: HistoryPaging, status: BehaviorSubject<TimelineStatus>): Observable<TimelineAction | typeof FIRST_PAGE_DONE> {
-    return this.deps.messages.getHistory(this.conversationId, { limit: this.pageSize, direction: 'older' }).pipe(
-      // A failure that may pass is asked again (1 s, 2 s, 5 s, or the server's Retry-After), as gap recovery does.
-      retryTransient(GAP_RETRY_DELAYS_MS, this.scheduler),
-      concatMap((page) => this.named(page)),
-      map(({ page, senderNames }): TimelineAction => {
-        paging.record(page);
-        return historyAction(page.items, senderNames);
-      }),
-      // Loaded (or failed) before FIRST_PAGE_DONE passes, so a `messages$` subscriber that reads
-      // `status$` on that emission finds the answer there.
-      tap({ complete: () => settleLoaded(status) }),
-      catchError((error: unknown) => {
-        status.next({ status: 'failed', error });
-        this.deps.report(error);
-        return EMPTY;
-      }),
-      // The first page was answered (or failed): emit the state even when it is empty, so a
-      // subscriber can tell "loaded, no messages" from "still loading".
-      endWith(FIRST_PAGE_DONE),
-    );
-  }
-
-  /**
-   * A recovery's pages refresh what is held and add the gap (what is newer than where it started
-   * or than the oldest message held, and what it found missed); older history stays out — the
-   * window is the user's, `loadOlder` extends it. Before the first page came (it failed, or is
-   * still being asked again), the recovery's newest `pageSize` messages stand in for it (then
-   * `SETTLED`). Read when the recovery's turn comes, after the ones before it ended.
-   */
-  private recovery(
-    event: RecoveredEvent,
-    state: TimelineState,
-    paging: HistoryPaging,
-    status: BehaviorSubject<TimelineStatus>,
-  ): Observable<TimelineAction | typeof SETTLED> {
-    if (status.value.status !== 'loaded') {
-      const newest = event.pages.flatMap((page) => page.items).slice(0, this.pageSize);
-      return this.named({ items: newest, hasMore: true, nextCursor: null }).pipe(
-        map(({ page, senderNames }) => historyAction(page.items, senderNames)),
-        endWith(SETTLED),
-      );
-    }
-    const missed = new Set(event.missed.map((m) => m.id));
-    return from(event.pages).pipe(
-      concatMap((fetched) => {
-        const oldest = state.oldestId();
-        const items = fetched.items.filter((m) => m.id > event.from || missed.has(m.id) || (oldest !== undefined && m.id >= oldest));
-        // Only a whole page tells where the history's pages begin and end.
-        if (items.length === fetched.items.length) paging.record(fetched);
-        return this.named(items.length === fetched.items.length ? fetched : { ...fetched, items });
-      }),
-      map(({ page, senderNames }) => historyAction(page.items, senderNames)),
     );
   }
 
@@ -693,59 +472,6 @@ export class Timeline {
       ignoreElements(),
     );
   }
-
-  /** A history page with the names of its senders (when a resolver is given): cached ones at once, others in one batch. */
-  private named(
-    page: CursorPaginatedResult<MessageDto>,
-  ): Observable<{ readonly page: CursorPaginatedResult<MessageDto>; readonly senderNames?: ReadonlyMap<string, string> }> {
-    const names = this.deps.names;
-    if (names === undefined || page.items.length === 0) return of({ page });
-    return names.resolve(page.items.map((m) => m.senderId)).pipe(map((senderNames) => ({ page, senderNames })));
-  }
-}
-
-/**
- * What the timeline knows of the history's pages, walking back from the newest: each page's
- * oldest message with the cursor that continues below it, and the conversation's first message
- * once a page said there is nothing older.
- */
-class HistoryPaging {
-  /** Page boundaries, by message id: the cursor that continues below that message. */
-  private readonly boundaries = new Map<string, string>();
-  /** The oldest message of the conversation ('' when it has none), once known. */
-  private first: string | undefined;
-
-  /** Records a page of `direction: 'older'` history. */
-  record(page: CursorPaginatedResult<MessageDto>): void {
-    let oldest: string | undefined;
-    for (const m of page.items) if (oldest === undefined || m.id < oldest) oldest = m.id;
-    if (page.hasMore && page.nextCursor !== null) {
-      if (oldest !== undefined) this.boundaries.set(oldest, page.nextCursor);
-    } else {
-      const first = oldest ?? '';
-      if (this.first === undefined || first < this.first) this.first = first;
-    }
-  }
-
-  /** True while there are messages older than the oldest one held. */
-  hasOlder(state: TimelineState): boolean {
-    if (this.first === undefined) return true;
-    return (state.oldestId() ?? '') > this.first;
-  }
-
-  /** The cursor of the nearest page boundary at or above `oldest` (undefined: walk from the newest). */
-  cursorBelow(oldest: string | undefined): string | undefined {
-    if (oldest === undefined) return undefined;
-    let best: string | undefined;
-    let cursor: string | undefined;
-    for (const [id, next] of this.boundaries) {
-      if (id >= oldest && (best === undefined || id < best)) {
-        best = id;
-        cursor = next;
-      }
-    }
-    return cursor;
-  }
 }
 
 /**
@@ -755,16 +481,6 @@ class HistoryPaging {
 function lazy<T>(make: () => Observable<T>): Observable<T> {
   let made: Observable<T> | undefined;
   return defer(() => (made ??= make()));
-}
-
-/** A `history` action for `messages` (with their senders' names when known). */
-function historyAction(messages: readonly MessageDto[], senderNames: ReadonlyMap<string, string> | undefined): TimelineAction {
-  return { type: 'history', messages, ...(senderNames !== undefined ? { senderNames } : {}) };
-}
-
-/** `loading` or `failed` → `loaded` (a history request of the run succeeded). */
-function settleLoaded(status: BehaviorSubject<TimelineStatus>): void {
-  if (status.value.status !== 'loaded') status.next(LOADED);
 }
 
 /** `send`'s content as blocks, checked (see `send`'s `@throws`). */
