@@ -109,33 +109,53 @@ export function fromMessageDto(dto: MessageDto): TimelineMessage {
 
 /** A hub `ChatMessageDto` as a timeline message (confirmed). */
 export function fromChatMessageDto(dto: ChatMessageDto): TimelineMessage {
-  return {
-    id: dto.id,
-    clientMessageId: dto.clientMessageId,
-    conversationId: dto.conversationId,
-    senderId: dto.senderId,
-    senderName: dto.senderName,
-    senderType: dto.senderType,
-    senderAvatar: dto.senderAvatar ?? null,
-    blocks: dto.blocks,
-    plainText: dto.plainTextContent,
-    replyToMessageId: dto.replyToMessageId,
-    quickReplies: dto.quickReplies,
-    mentions: dto.mentions,
-    createdAt: dto.createdAt,
-    updatedAt: dto.updatedAt,
-    isEdited: dto.isEdited,
-    isDeleted: false,
-    deletedAt: null,
-    deleteType: null,
-    reactions: dto.reactions ?? [],
-    systemEvent: dto.systemEvent,
-    status: 'confirmed',
-    streamStatus: null,
-    abortReason: null,
-    error: undefined,
-  };
+  return new ConfirmedMessage(dto);
 }
+
+/** What {@link ConfirmedMessage} is, typed. */
+type ConfirmedMessageConstructor = new (dto: ChatMessageDto) => TimelineMessage;
+/** A timeline message as its constructor fills it in. */
+type Filling = { -readonly [K in keyof TimelineMessage]: TimelineMessage[K] };
+
+/**
+ * Makes a live message a plain object (its prototype is `Object.prototype`, as a literal's) — but
+ * with `new`, not as an object literal. V8 tracks where object literals are allocated and, once
+ * most objects of one literal outlive a young collection (a timeline keeps each message it
+ * receives for its window's time), allocates that literal's objects in the old generation from
+ * then on. An old message pointing at its young payload keeps the payload alive through every
+ * young collection after the message left the window, until the next full collection: nearly
+ * every payload of a busy timeline was copied and promoted (measured in `bench/`: 98 % of what
+ * survived a young collection promoted at the next, against 2–15 % made with `new`, and a
+ * timeline at 0.77× of the bare handler instead of 0.9×). Objects made with `new` are not moved
+ * to the old generation that way.
+ */
+const ConfirmedMessage = function ConfirmedMessage(this: Filling, dto: ChatMessageDto): void {
+  this.id = dto.id;
+  this.clientMessageId = dto.clientMessageId;
+  this.conversationId = dto.conversationId;
+  this.senderId = dto.senderId;
+  this.senderName = dto.senderName;
+  this.senderType = dto.senderType;
+  this.senderAvatar = dto.senderAvatar ?? null;
+  this.blocks = dto.blocks;
+  this.plainText = dto.plainTextContent;
+  this.replyToMessageId = dto.replyToMessageId;
+  this.quickReplies = dto.quickReplies;
+  this.mentions = dto.mentions;
+  this.createdAt = dto.createdAt;
+  this.updatedAt = dto.updatedAt;
+  this.isEdited = dto.isEdited;
+  this.isDeleted = false;
+  this.deletedAt = null;
+  this.deleteType = null;
+  this.reactions = dto.reactions ?? [];
+  this.systemEvent = dto.systemEvent;
+  this.status = 'confirmed';
+  this.streamStatus = null;
+  this.abortReason = null;
+  this.error = undefined;
+} as unknown as ConfirmedMessageConstructor;
+ConfirmedMessage.prototype = Object.prototype;
 
 /** The fields a locally made message (an optimistic send, a stream placeholder) must give. */
 export type LocalMessageFields = Pick<TimelineMessage, 'id' | 'conversationId' | 'senderId' | 'senderType' | 'createdAt' | 'status'> &

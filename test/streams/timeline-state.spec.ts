@@ -118,6 +118,43 @@ describe('applyTimelineAction (table)', () => {
       expect(state.version).to.equal(1);
     });
 
+    it('a live message is a plain object with every field of TimelineMessage, as a literal would be', () => {
+      const state = new TimelineState(CONV);
+      apply(state, received(1, { senderName: 'Bob', plainTextContent: 'hi' }));
+      const message = state.messages()[0] as TimelineMessage;
+      // Made with `new` (see ConfirmedMessage): still Object.prototype, own enumerable fields only.
+      expect(Object.getPrototypeOf(message)).to.equal(Object.prototype);
+      expect(message.constructor).to.equal(Object);
+      expect(Object.keys(message)).to.deep.equal([
+        'id',
+        'clientMessageId',
+        'conversationId',
+        'senderId',
+        'senderName',
+        'senderType',
+        'senderAvatar',
+        'blocks',
+        'plainText',
+        'replyToMessageId',
+        'quickReplies',
+        'mentions',
+        'createdAt',
+        'updatedAt',
+        'isEdited',
+        'isDeleted',
+        'deletedAt',
+        'deleteType',
+        'reactions',
+        'systemEvent',
+        'status',
+        'streamStatus',
+        'abortReason',
+        'error',
+      ]);
+      expect({ ...message }).to.include({ id: ulid(1), senderName: 'Bob', plainText: 'hi', status: 'confirmed', isDeleted: false });
+      expect(JSON.parse(JSON.stringify(message))).to.include({ id: ulid(1), status: 'confirmed' });
+    });
+
     it('places a late message among older ones in id order', () => {
       const state = new TimelineState(CONV);
       apply(state, received(1), received(3), received(2));
