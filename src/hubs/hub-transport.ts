@@ -26,6 +26,15 @@ export interface HubWebSocketConstructor {
   readonly CLOSED: number;
 }
 
+/** The EventSource constructor shape SignalR calls (`new (url, { withCredentials, headers })`; headers in Node). */
+export type HubEventSourceConstructor = new (
+  url: string,
+  init?: { withCredentials?: boolean; headers?: Record<string, string> },
+) => EventSource;
+
+/** The `eventsource` package (what SignalR itself loads in Node), named through a variable so that browser bundlers never follow it. */
+const NODE_EVENTSOURCE_MODULE = 'eventsource';
+
 /** What this file needs of the `ws` package's WebSocket (loaded at run time in Node only). */
 interface NodeWebSocket {
   on(event: 'unexpected-response', listener: (request: unknown, response: { statusCode?: number }) => void): unknown;
@@ -38,6 +47,27 @@ type NodeWebSocketConstructor = new (url: string, protocols?: string | string[],
 const NODE_WEBSOCKET_MODULE = 'ws';
 
 const isNode = typeof process !== 'undefined' && process.release?.name === 'node';
+
+/**
+ * Makes `source.on<type>` a plain slot that one listener of ours calls after `first`: SignalR sets
+ * `onopen`/`onerror`, and the `eventsource` package's setters remove every listener of the type
+ * (ours with them); a browser's keep them, and this works the same there.
+ */
+function handlerSlot(source: EventSource, type: 'open' | 'error', first: () => void): void {
+  let handler: ((this: EventSource, event: Event) => unknown) | null = null;
+  source.addEventListener(type, (event) => {
+    first();
+    handler?.call(source, event);
+  });
+  Object.defineProperty(source, `on${type}`, {
+    configurable: true,
+    enumerable: true,
+    get: () => handler,
+    set: (value: unknown) => {
+      handler = typeof value === 'function' ? (value as (this: EventSource, event: Event) => unknown) : null;
+    },
+  });
+}
 
 /**
  * How one hub client's SignalR connection reaches the server: the `httpClient` and `WebSocket`
@@ -72,6 +102,14 @@ export class HubTransport {
   readonly httpClient: HttpClient;
   /** The WebSocket constructor for SignalR (its `WebSocket` option). */
   readonly webSocket: HubWebSocketConstructor;
+  /**
+   * The EventSource constructor for SignalR (`IHttpConnectionOptions.EventSource`): the platform's
+   * (the `eventsource` package in Node, as SignalR would load it), closed when it fails before it
+   * opened. SignalR's Server-Sent Events transport gives up on such a failure without closing it,
+   * and an EventSource reconnects by itself: it would try the server again every second or so
+   * for as long as the page or process lives (and keep a Node process from exiting).
+   */
+  readonly eventSource: HubEventSourceConstructor;
   /** The origin the user's token belongs to (null when the hub URL cannot be resolved: no guard then). */
   readonly hubOrigin: string | null;
   private readonly grants = new Map<string, string>();
@@ -81,6 +119,7 @@ export class HubTransport {
   private readonly inFlight = new Set<AbortController>();
   private readonly opening = new Set<() => void>();
   private nodeWebSocket: NodeWebSocketConstructor | undefined;
+  private nodeEventSource: HubEventSourceConstructor | undefined;
   private loading: Promise<void> | undefined;
 
   constructor(hubUrl: string, logger: ILogger) {
@@ -100,6 +139,14 @@ export class HubTransport {
         return open(url, protocols, options) as unknown as HubWebSocket;
       }
     } as unknown as HubWebSocketConstructor;
+    const openSource = (url: string, init?: { withCredentials?: boolean; headers?: Record<string, string> }): EventSource =>
+      this.openEventSource(url, init);
+    this.eventSource = class HubEventSource {
+      constructor(url: string, init?: { withCredentials?: boolean; headers?: Record<string, string> }) {
+        // biome-ignore lint/correctness/noConstructorReturn: SignalR calls `new EventSource(…)`; returning the opened source is the point.
+        return openSource(url, init) as unknown as HubEventSource;
+      }
+    } as unknown as HubEventSourceConstructor;
   }
 
   /** The 401 answered to negotiate or to the WebSocket upgrade during the current attempt, if any. */
@@ -107,15 +154,23 @@ export class HubTransport {
     return this.refused;
   }
 
-  /** Loads what the platform needs before the first attempt (the `ws` package in Node). Never rejects. */
+  /** Loads what the platform needs before the first attempt (the `ws` and `eventsource` packages in Node). Never rejects. */
   prepare(): Promise<void> {
     if (!isNode) return Promise.resolve();
-    this.loading ??= import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_WEBSOCKET_MODULE).then(
-      (module: { default?: NodeWebSocketConstructor } & NodeWebSocketConstructor) => {
-        this.nodeWebSocket = module.default ?? module;
-      },
-      () => undefined,
-    );
+    this.loading ??= Promise.all([
+      import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_WEBSOCKET_MODULE).then(
+        (module: { default?: NodeWebSocketConstructor } & NodeWebSocketConstructor) => {
+          this.nodeWebSocket = module.default ?? module;
+        },
+        () => undefined,
+      ),
+      import(/* webpackIgnore: true */ /* @vite-ignore */ NODE_EVENTSOURCE_MODULE).then(
+        (module: { default?: HubEventSourceConstructor } & HubEventSourceConstructor) => {
+          this.nodeEventSource = module.default ?? module;
+        },
+        () => undefined,
+      ),
+    ]).then(() => undefined);
     return this.loading;
   }
 
@@ -235,6 +290,24 @@ export class HubTransport {
     socket.addEventListener('open', opened);
     socket.addEventListener('close', opened);
     return socket;
+  }
+
+  /**
+   * The platform's EventSource for `url`, closed if it fails before it opened (SignalR then gives
+   * up on the transport, see {@link eventSource}); a failure after it opened is SignalR's to handle.
+   */
+  private openEventSource(url: string, init: { withCredentials?: boolean; headers?: Record<string, string> } | undefined): EventSource {
+    const Platform = isNode ? this.nodeEventSource : (globalThis as { EventSource?: HubEventSourceConstructor }).EventSource;
+    if (Platform === undefined) throw new Error("'EventSource' is not supported in your environment.");
+    const source = new Platform(url, init);
+    let opened = false;
+    handlerSlot(source, 'open', () => {
+      opened = true;
+    });
+    handlerSlot(source, 'error', () => {
+      if (!opened) source.close();
+    });
+    return source;
   }
 
   /** Browsers put the token in the `access_token` query: removed when it may not go there. */

@@ -15,11 +15,12 @@ import type { HubTransport } from './hub-transport.js';
  */
 export function buildConnection(options: HubClientOptions, transport: HubTransport, logger: ILogger): HubConnection {
   const o = options;
-  // `WebSocket` is read by SignalR's HttpConnection although its typings no longer list it.
-  const connectionOptions: IHttpConnectionOptions & { WebSocket: unknown } = {
+  // `WebSocket` and `EventSource` are read by SignalR's HttpConnection although its typings no longer list them.
+  const connectionOptions: IHttpConnectionOptions & { WebSocket: unknown; EventSource: unknown } = {
     accessTokenFactory: transport.tokenFactory(o.accessTokenFactory),
     httpClient: transport.httpClient,
     WebSocket: transport.webSocket,
+    EventSource: transport.eventSource,
     ...(o.transport !== undefined ? { transport: o.transport } : {}),
     ...(o.skipNegotiation !== undefined ? { skipNegotiation: o.skipNegotiation } : {}),
     ...(o.headers !== undefined ? { headers: { ...o.headers } } : {}),
