@@ -49,13 +49,19 @@ const recoveredKey = (event: FeedEvent): string => (event.type === 'recovered' ?
 
 /** What a run is made of: the timeline's settings, one object per timeline. */
 export interface TimelineSetup {
+  /** The conversation. */
   readonly conversationId: string;
+  /** What the timeline is wired to. */
   readonly deps: TimelineDeps;
+  /** The conversation feed (shared, or the timeline's own). */
   readonly feed: ConversationFeed;
+  /** Messages per history page. */
   readonly pageSize: number;
+  /** The window: the most messages kept. */
   readonly maxMessages: number;
   /** Hold a join of the conversation while the run is on. */
   readonly join: boolean;
+  /** The scheduler for every timer. */
   readonly scheduler: SchedulerLike;
 }
 
@@ -119,7 +125,9 @@ function endTurn(this: SchedulerAction<TimelineRun>, run?: TimelineRun): void {
  * through `apply`.
  */
 export class TimelineRun implements TimelineInput {
+  /** The messages, receipts and version of this run. */
   readonly state: TimelineState;
+  /** The history pages this run loaded. */
   readonly paging = new HistoryPaging();
   /** Where the history stands (`status$`). */
   status: TimelineStatus = LOADING;

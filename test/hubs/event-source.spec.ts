@@ -48,7 +48,8 @@ describe('Server-Sent Events that fail before they open (HubTransport)', functio
     chat.connect().subscribe({ error: () => undefined });
     await waitFor(() => chat.status.status === 'reconnecting', 5000, 'the attempt to fail');
     expect(streams()).to.equal(1);
-    // An EventSource left open would try again after its 1 s reconnection time, and again.
+    // An EventSource left open would try again after its 1 s reconnection time, and again. Real
+    // time on purpose: that timer is the eventsource package's own, which no scheduler drives.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(streams()).to.equal(1);
   });
